@@ -1,0 +1,61 @@
+//! Text normalization shared by every column: departments' exports mix full-width
+//! and half-width characters, and minority names use several middle dots.
+
+use std::borrow::Cow;
+
+/// Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to half-width.
+pub fn fold_width(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{3000}' => ' ',
+                '\u{FF01}'..='\u{FF5E}' => {
+                    char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c)
+                }
+                _ => c,
+            })
+            .collect(),
+    )
+}
+
+/// Trims and folds a value; what every column gets before its own parsing.
+pub fn normalize_text(s: &str) -> Cow<'_, str> {
+    match fold_width(s) {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(o) => Cow::Owned(o.trim().to_owned()),
+    }
+}
+
+/// Normalizes a person's or organization's name: trimmed, folded to half-width,
+/// and the middle dots of minority names (`·•‧・` and the katakana dot) unified to `·`.
+pub fn normalize_name(s: &str) -> Cow<'_, str> {
+    let text = normalize_text(s);
+    if !text.chars().any(is_other_middle_dot) {
+        return text;
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if is_other_middle_dot(c) { '·' } else { c })
+            .collect(),
+    )
+}
+
+fn is_other_middle_dot(c: char) -> bool {
+    matches!(c, '•' | '‧' | '・' | '･' | '∙' | '⋅' | '●')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_full_width_and_dots() {
+        assert_eq!(normalize_text("　１２３ＡＢｃ　"), "123ABc");
+        assert_eq!(normalize_name(" 阿依古丽•买买提 "), "阿依古丽·买买提");
+        assert_eq!(normalize_name("努尔・艾力"), "努尔·艾力");
+        assert_eq!(normalize_name("王伟"), "王伟");
+    }
+}
