@@ -35,7 +35,9 @@ pub enum CheckDigit {
     Valid,
     /// Real registries hold a few legacy numbers whose check character fails;
     /// those are imported and flagged, never silently trusted.
-    Invalid { expected: char },
+    Invalid {
+        expected: char,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -48,7 +50,9 @@ pub enum IdNumberError {
     BirthDate(String),
     #[error("身份证号地区码无效 / invalid region code in the ID number")]
     Region(String),
-    #[error("身份证号校验位应为{expected}，实为{found} / check character should be {expected}, found {found}")]
+    #[error(
+        "身份证号校验位应为{expected}，实为{found} / check character should be {expected}, found {found}"
+    )]
     CheckDigit { expected: char, found: char },
 }
 
@@ -101,7 +105,9 @@ impl IdNumber {
         }
         let region = &bytes[..6];
         if &region[..2] < b"11".as_slice() || &region[..2] > b"91".as_slice() {
-            return Err(IdNumberError::Region(String::from_utf8_lossy(region).into_owned()));
+            return Err(IdNumberError::Region(
+                String::from_utf8_lossy(region).into_owned(),
+            ));
         }
         let birth = std::str::from_utf8(&bytes[6..14]).unwrap_or_default();
         if birth_date_of(birth).is_none() {
@@ -111,7 +117,9 @@ impl IdNumber {
         let check = if expected == bytes[17] {
             CheckDigit::Valid
         } else {
-            CheckDigit::Invalid { expected: expected as char }
+            CheckDigit::Invalid {
+                expected: expected as char,
+            }
         };
         let id = IdNumber(String::from_utf8(bytes).unwrap_or_default());
         Ok((id, check))
@@ -127,7 +135,11 @@ impl IdNumber {
     }
 
     pub fn gender(&self) -> Gender {
-        if (self.0.as_bytes()[16] - b'0') % 2 == 1 { Gender::Male } else { Gender::Female }
+        if (self.0.as_bytes()[16] - b'0') % 2 == 1 {
+            Gender::Male
+        } else {
+            Gender::Female
+        }
     }
 
     pub fn region(&self) -> &str {
@@ -187,7 +199,10 @@ mod tests {
         let id = IdNumber::parse("11010519491231002x").unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
         assert_eq!(id.gender(), Gender::Female);
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(id.region(), "110105");
     }
 
@@ -202,13 +217,19 @@ mod tests {
         assert_eq!(IdNumber::parse("1234"), Err(IdNumberError::Length(4)));
         assert_eq!(
             IdNumber::parse("110105194912310021"),
-            Err(IdNumberError::CheckDigit { expected: 'X', found: '1' })
+            Err(IdNumberError::CheckDigit {
+                expected: 'X',
+                found: '1'
+            })
         );
         assert_eq!(
             IdNumber::parse("110105194913310021"),
             Err(IdNumberError::BirthDate("19491331".into()))
         );
-        assert!(matches!(IdNumber::parse("11010519491231002Y"), Err(IdNumberError::Character('Y'))));
+        assert!(matches!(
+            IdNumber::parse("11010519491231002Y"),
+            Err(IdNumberError::Character('Y'))
+        ));
         let (id, check) = IdNumber::parse_allowing_bad_check("110105194912310021").unwrap();
         assert_eq!(check, CheckDigit::Invalid { expected: 'X' });
         assert_eq!(id.as_str(), "110105194912310021");

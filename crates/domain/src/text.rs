@@ -5,16 +5,17 @@ use std::borrow::Cow;
 
 /// Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to half-width.
 pub fn fold_width(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}') {
+    if !s
+        .chars()
+        .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+    {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
         s.chars()
             .map(|c| match c {
                 '\u{3000}' => ' ',
-                '\u{FF01}'..='\u{FF5E}' => {
-                    char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c)
-                }
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
                 _ => c,
             })
             .collect(),

@@ -1,1 +1,30 @@
-fn main() {}
+//! `qingfeng`: the command line. Thin glue over the library crates; every
+//! command's work is done by `warehouse`, `ingest` and `store`.
+
+mod cli;
+mod output;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误 error: {e}");
+            return ExitCode::from(cli::EXIT_FAILURE);
+        }
+    };
+    match runtime.block_on(cli::run(args)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("错误 error: {e:#}");
+            ExitCode::from(cli::EXIT_FAILURE)
+        }
+    }
+}

@@ -1,0 +1,575 @@
+//! Reading a file row by row into validated record batches.
+
+use crate::builder::BatchBuilder;
+use crate::header::{self, HeaderPlan, MAX_TITLE_ROWS, Slot};
+use crate::{Encoding, FileError, FileFacts, Format, Mapping, RowError, table_for_file};
+use arrow_array::RecordBatch;
+use chrono::{Datelike, NaiveDate};
+use contract::{Cell, Flag, Table, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+/// Spreadsheets larger than this when unpacked are refused: a real department
+/// export of a million rows unpacks to a few hundred megabytes; more is a zip bomb.
+pub const MAX_WORKBOOK_UNPACKED_BYTES: u64 = 1 << 30;
+/// Rows per record batch handed to the sink: bounds memory, whatever the file size.
+pub const DEFAULT_BATCH_ROWS: usize = 64 * 1024;
+const MAX_ERROR_VALUE_CHARS: usize = 200;
+
+pub struct ReadOptions<'a> {
+    /// The table, when the file name does not say it.
+    pub table: Option<&'static Table>,
+    pub mapping: Option<&'a Mapping>,
+    /// Written into every record's `_batch` column.
+    pub batch_id: i64,
+    pub batch_rows: usize,
+    /// Dates after this day in columns of past events are counted as findings.
+    pub today: NaiveDate,
+}
+
+/// Per-column counts for the data-quality report.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ColumnStats {
+    pub key: String,
+    /// Whether the file had this column at all.
+    pub present: bool,
+    pub non_null: u64,
+    /// ID numbers or credit codes whose check character fails.
+    pub bad_check: u64,
+    /// Dates of past events that lie after the import day.
+    pub future: u64,
+    pub before_1900: u64,
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    pub table: &'static Table,
+    /// Data rows read, blank rows not counted.
+    pub rows_read: u64,
+    /// Rows that passed validation and went to the sink.
+    pub rows_ok: u64,
+    pub rows_with_errors: u64,
+    pub blank_rows: u64,
+    /// Rows above the header (titles), skipped.
+    pub title_rows: u64,
+    pub errors: Vec<RowError>,
+    /// One per contract column, in contract order.
+    pub stats: Vec<ColumnStats>,
+    pub extra_columns: Vec<String>,
+    /// The worksheet read, for workbooks.
+    pub sheet: Option<String>,
+}
+
+pub type Sink<'s> = dyn FnMut(RecordBatch) -> Result<(), String> + 's;
+
+/// Reads a whole file, sending good rows to `sink` in record batches and
+/// collecting every bad row. Whether the batch is accepted is the caller's call.
+pub fn read_file(
+    facts: &FileFacts,
+    options: &ReadOptions<'_>,
+    sink: &mut Sink<'_>,
+) -> Result<Outcome, FileError> {
+    let path = facts.path.as_path();
+    let table = options
+        .table
+        .or_else(|| table_for_file(path))
+        .ok_or_else(|| FileError::UnknownTable {
+            path: path.to_owned(),
+        })?;
+    match facts.format {
+        Format::Csv => read_csv(
+            path,
+            facts.encoding.unwrap_or(Encoding::Utf8),
+            table,
+            options,
+            sink,
+        ),
+        Format::Workbook => read_workbook(path, table, options, sink),
+    }
+}
+
+/// The validation and building state shared by the CSV and workbook readers.
+struct Rows<'o, 's, 'k> {
+    path: &'o Path,
+    table: &'static Table,
+    plan: HeaderPlan,
+    options: &'o ReadOptions<'o>,
+    builder: BatchBuilder,
+    sink: &'k mut Sink<'s>,
+    keys: HashMap<String, u64>,
+    key_column: Option<usize>,
+    outcome: Outcome,
+}
+
+impl<'o, 's, 'k> Rows<'o, 's, 'k> {
+    fn new(
+        path: &'o Path,
+        table: &'static Table,
+        plan: HeaderPlan,
+        options: &'o ReadOptions<'o>,
+        sink: &'k mut Sink<'s>,
+        sheet: Option<String>,
+    ) -> Self {
+        let stats = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ColumnStats {
+                key: c.key.to_owned(),
+                present: plan.headers[i].is_some(),
+                ..Default::default()
+            })
+            .collect();
+        let outcome = Outcome {
+            table,
+            rows_read: 0,
+            rows_ok: 0,
+            rows_with_errors: 0,
+            blank_rows: 0,
+            title_rows: plan.header_index as u64,
+            errors: Vec::new(),
+            stats,
+            extra_columns: plan.extra_headers(),
+            sheet,
+        };
+        Rows {
+            path,
+            table,
+            key_column: table
+                .key
+                .and_then(|k| table.columns.iter().position(|c| c.key == k)),
+            builder: BatchBuilder::new(table, options.batch_id, options.batch_rows.min(1 << 20)),
+            plan,
+            options,
+            sink,
+            keys: HashMap::new(),
+            outcome,
+        }
+    }
+
+    fn column_header(&self, column: usize) -> String {
+        self.plan.headers[column]
+            .clone()
+            .unwrap_or_else(|| self.table.columns[column].key.to_owned())
+    }
+
+    fn error(&mut self, row: u64, column: String, value: &Cell<'_>, reason: String) {
+        self.outcome.errors.push(RowError {
+            row,
+            column,
+            value: display(value),
+            reason,
+        });
+    }
+
+    fn row(&mut self, row: u64, cells: &[Cell<'_>]) -> Result<(), FileError> {
+        if cells.iter().all(is_blank) {
+            self.outcome.blank_rows += 1;
+            return Ok(());
+        }
+        self.outcome.rows_read += 1;
+        let errors_before = self.outcome.errors.len();
+        let columns = self.table.columns;
+        let mut values: Vec<Value<'_>> = vec![Value::Null; columns.len()];
+        let mut flags: Vec<Option<Flag>> = vec![None; columns.len()];
+        let mut extra: Vec<(String, String)> = Vec::new();
+        let slots = self.plan.slots.len();
+        for (i, cell) in cells.iter().enumerate().skip(slots) {
+            if !is_blank(cell) {
+                extra.push((format!("column_{}", i + 1), display(cell)));
+            }
+        }
+        for i in 0..slots {
+            let cell = cells.get(i).cloned().unwrap_or(Cell::Empty);
+            match &self.plan.slots[i] {
+                Slot::Column(c) => match columns[*c].parse(cell.clone()) {
+                    Ok((value, flag)) => {
+                        values[*c] = value;
+                        flags[*c] = flag;
+                    }
+                    Err(e) => {
+                        let header = self.column_header(*c);
+                        self.error(row, header, &cell, e.0);
+                    }
+                },
+                Slot::Extra(header) => {
+                    if !is_blank(&cell) {
+                        extra.push((header.clone(), display(&cell)));
+                    }
+                }
+                Slot::Blank => {
+                    if !is_blank(&cell) {
+                        extra.push((format!("column_{}", i + 1), display(&cell)));
+                    }
+                }
+            }
+        }
+        if self.table.name == "person" {
+            derive_from_id(self.table, &mut values);
+        }
+        if let Some(k) = self.key_column
+            && let Value::Text(key) = &values[k]
+        {
+            match self.keys.get(key.as_ref()) {
+                Some(first) => {
+                    let first = *first;
+                    let header = self.column_header(k);
+                    let cell = Cell::Text(Cow::Owned(key.to_string()));
+                    self.error(
+                        row,
+                        header,
+                        &cell,
+                        format!(
+                            "主键重复，与第{first}行相同 / duplicate key, first seen in row {first}"
+                        ),
+                    );
+                }
+                None if self.outcome.errors.len() == errors_before => {
+                    self.keys.insert(key.to_string(), row);
+                }
+                None => {}
+            }
+        }
+        if self.outcome.errors.len() > errors_before {
+            self.outcome.rows_with_errors += 1;
+            return Ok(());
+        }
+        self.count(&values, &flags);
+        let extra_json = (!extra.is_empty()).then(|| {
+            let map: serde_json::Map<String, serde_json::Value> = extra
+                .into_iter()
+                .map(|(k, v)| (k, serde_json::Value::String(v)))
+                .collect();
+            serde_json::Value::Object(map).to_string()
+        });
+        self.builder.append(&values, row, extra_json.as_deref());
+        self.outcome.rows_ok += 1;
+        if self.builder.len() >= self.options.batch_rows {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, values: &[Value<'_>], flags: &[Option<Flag>]) {
+        let today = self.options.today;
+        for (i, value) in values.iter().enumerate() {
+            let stats = &mut self.outcome.stats[i];
+            if *value == Value::Null {
+                continue;
+            }
+            stats.non_null += 1;
+            if flags[i] == Some(Flag::BadCheckDigit) {
+                stats.bad_check += 1;
+            }
+            let date = match value {
+                Value::Date(d) => Some(*d),
+                Value::DateTime(t) => Some(t.date()),
+                Value::Period(p) => Some(p.first_day()),
+                _ => None,
+            };
+            if let Some(date) = date {
+                if date.year() < 1900 {
+                    stats.before_1900 += 1;
+                }
+                if self.table.columns[i].past && date > today {
+                    stats.future += 1;
+                }
+            }
+        }
+    }
+
+    fn flush(&mut self) -> Result<(), FileError> {
+        if self.builder.is_empty() {
+            return Ok(());
+        }
+        let sink_error = |detail: String| FileError::Sink {
+            path: self.path.to_owned(),
+            detail,
+        };
+        let batch = self
+            .builder
+            .finish()
+            .map_err(|e| sink_error(e.to_string()))?;
+        (self.sink)(batch).map_err(sink_error)
+    }
+
+    fn finish(mut self) -> Result<Outcome, FileError> {
+        self.flush()?;
+        if self.outcome.rows_read == 0 {
+            return Err(FileError::HeaderOnly {
+                path: self.path.to_owned(),
+            });
+        }
+        Ok(self.outcome)
+    }
+}
+
+/// Gender and birth date are derived from a valid ID number when absent.
+fn derive_from_id(table: &Table, values: &mut [Value<'_>]) {
+    let position = |key: &str| table.columns.iter().position(|c| c.key == key);
+    let (Some(id), Some(gender), Some(birth)) = (
+        position("id_number"),
+        position("gender"),
+        position("birth_date"),
+    ) else {
+        return;
+    };
+    let Value::Text(text) = &values[id] else {
+        return;
+    };
+    let Ok((id_number, _)) = domain::IdNumber::parse_allowing_bad_check(text) else {
+        return;
+    };
+    if values[gender] == Value::Null {
+        values[gender] = Value::Enum(id_number.gender().key());
+    }
+    if values[birth] == Value::Null {
+        values[birth] = Value::Date(id_number.birth_date());
+    }
+}
+
+fn is_blank(cell: &Cell<'_>) -> bool {
+    match cell {
+        Cell::Empty => true,
+        Cell::Text(t) => t.trim().is_empty(),
+        _ => false,
+    }
+}
+
+fn display(cell: &Cell<'_>) -> String {
+    let full = match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(t) => t.to_string(),
+        Cell::Number(n) => format!("{n}"),
+        Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        Cell::Bool(b) => b.to_string(),
+    };
+    if full.chars().count() > MAX_ERROR_VALUE_CHARS {
+        let mut short: String = full.chars().take(MAX_ERROR_VALUE_CHARS).collect();
+        short.push('…');
+        short
+    } else {
+        full
+    }
+}
+
+fn read_csv(
+    path: &Path,
+    encoding: Encoding,
+    table: &'static Table,
+    options: &ReadOptions<'_>,
+    sink: &mut Sink<'_>,
+) -> Result<Outcome, FileError> {
+    let io = |source| FileError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let delimiter = sniff_delimiter(path).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(io)?;
+    let input: Box<dyn Read> = match encoding {
+        Encoding::Utf8 | Encoding::Utf8Bom => Box::new(file),
+        Encoding::Gb18030 => Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding_rs::GB18030))
+                .build(file),
+        ),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(1 << 16)
+        .from_reader(input);
+    let csv_error = |row: u64, e: csv::Error| FileError::Csv {
+        path: path.to_owned(),
+        row,
+        detail: e.to_string(),
+    };
+
+    let mut first: Vec<csv::ByteRecord> = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    while first.len() < MAX_TITLE_ROWS {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => first.push(record.clone()),
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(first.len() as u64 + 1, e)),
+        }
+    }
+    if first.is_empty() {
+        return Err(FileError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    let first_text: Vec<Vec<String>> = first
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect()
+        })
+        .collect();
+    let plan = header::plan(path, table, options.mapping, &first_text)?;
+    let header_index = plan.header_index;
+    let mut rows = Rows::new(path, table, plan, options, sink, None);
+    // Rows are numbered as a spreadsheet numbers them: the first record is row 1.
+    for (index, record) in first.iter().enumerate().skip(header_index + 1) {
+        csv_row(&mut rows, index as u64 + 1, record)?;
+    }
+    let mut index = first.len() as u64;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {
+                index += 1;
+                csv_row(&mut rows, index, &record)?;
+            }
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(index + 1, e)),
+        }
+    }
+    rows.finish()
+}
+
+fn csv_row(
+    rows: &mut Rows<'_, '_, '_>,
+    row: u64,
+    record: &csv::ByteRecord,
+) -> Result<(), FileError> {
+    let cells: Vec<Cell<'_>> = record
+        .iter()
+        .map(|field| match std::str::from_utf8(field) {
+            Ok(s) => Cell::Text(Cow::Borrowed(s)),
+            Err(_) => Cell::Text(Cow::Owned(String::from_utf8_lossy(field).into_owned())),
+        })
+        .collect();
+    rows.row(row, &cells)
+}
+
+/// Comma unless the first line has tabs and no commas (tab-separated exports).
+fn sniff_delimiter(path: &Path) -> std::io::Result<u8> {
+    let mut file = std::fs::File::open(path)?;
+    let mut head = vec![0u8; 64 * 1024];
+    let mut filled = 0;
+    while filled < head.len() {
+        let n = file.read(&mut head[filled..])?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    let head = &head[..filled];
+    let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    let tabs = line.iter().filter(|&&b| b == b'\t').count();
+    let commas = line.iter().filter(|&&b| b == b',').count();
+    Ok(if tabs > 0 && commas == 0 { b'\t' } else { b',' })
+}
+
+fn read_workbook(
+    path: &Path,
+    table: &'static Table,
+    options: &ReadOptions<'_>,
+    sink: &mut Sink<'_>,
+) -> Result<Outcome, FileError> {
+    use calamine::{Data, Reader};
+    let io = |source| FileError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let bytes = std::fs::read(path).map_err(io)?;
+    if bytes.starts_with(b"PK") {
+        check_unpacked_size(path, &bytes)?;
+    }
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+            FileError::Spreadsheet {
+                path: path.to_owned(),
+                detail: e.to_string(),
+            }
+        })?;
+    let names = workbook.sheet_names();
+    let sheet = names
+        .iter()
+        .find(|n| n.as_str() == table.name || n.as_str() == table.label)
+        .or_else(|| names.first())
+        .cloned()
+        .ok_or_else(|| FileError::Spreadsheet {
+            path: path.to_owned(),
+            detail: "no worksheet".into(),
+        })?;
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|e| FileError::Spreadsheet {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        })?;
+    let Some((start_row, start_column)) = range.start() else {
+        return Err(FileError::Empty {
+            path: path.to_owned(),
+        });
+    };
+    // Cells left of the used range are empty; keep column positions as the sheet has them.
+    let lead = start_column as usize;
+    let to_cell = |d: &Data| -> Cell<'static> {
+        match d {
+            Data::Empty => Cell::Empty,
+            Data::String(s) => Cell::Text(Cow::Owned(s.clone())),
+            Data::Int(i) => Cell::Text(Cow::Owned(i.to_string())),
+            Data::Float(f) => Cell::Number(*f),
+            Data::Bool(b) => Cell::Bool(*b),
+            Data::DateTime(t) => match domain::excel_serial_to_datetime(t.as_f64()) {
+                Some(dt) if t.is_datetime() => Cell::DateTime(dt),
+                _ => Cell::Number(t.as_f64()),
+            },
+            Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(Cow::Owned(s.clone())),
+            Data::Error(e) => Cell::Text(Cow::Owned(format!("#{e:?}"))),
+        }
+    };
+    let first_text: Vec<Vec<String>> = range
+        .rows()
+        .take(MAX_TITLE_ROWS)
+        .map(|r| {
+            let mut row = vec![String::new(); lead];
+            row.extend(r.iter().map(|d| match d {
+                Data::String(s) => s.clone(),
+                Data::Empty => String::new(),
+                other => other.to_string(),
+            }));
+            row
+        })
+        .collect();
+    if first_text.is_empty() {
+        return Err(FileError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    let plan = header::plan(path, table, options.mapping, &first_text)?;
+    let header_index = plan.header_index;
+    let mut rows = Rows::new(path, table, plan, options, sink, Some(sheet));
+    for (index, r) in range.rows().enumerate().skip(header_index + 1) {
+        let mut cells: Vec<Cell<'_>> = vec![Cell::Empty; lead];
+        cells.extend(r.iter().map(to_cell));
+        rows.row(u64::from(start_row) + index as u64 + 1, &cells)?;
+    }
+    rows.finish()
+}
+
+/// Refuses a workbook whose parts would unpack to more than is safe to read.
+fn check_unpacked_size(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    let damaged = |e: zip::result::ZipError| FileError::Spreadsheet {
+        path: path.to_owned(),
+        detail: e.to_string(),
+    };
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(damaged)?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        total = total.saturating_add(archive.by_index_raw(i).map_err(damaged)?.size());
+    }
+    if total > MAX_WORKBOOK_UNPACKED_BYTES {
+        return Err(FileError::TooLarge {
+            path: path.to_owned(),
+            bytes: total,
+        });
+    }
+    Ok(())
+}

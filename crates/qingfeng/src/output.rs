@@ -1,0 +1,322 @@
+//! What the commands print: text for people, JSON for machines.
+
+use comfy_table::{ContentArrangement, Table, presets};
+use ingest::{FileError, RowError};
+use serde_json::json;
+use std::path::Path;
+use store::BatchRecord;
+use warehouse::{ImportResult, QualityReport, Warehouse};
+
+/// Writes a line to standard output. A closed pipe (`qingfeng quality | head`)
+/// ends the output quietly instead of panicking as `println!` would.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        if writeln!(stdout, $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
+/// How many bad rows are printed; the error report has all of them.
+const ERRORS_SHOWN: usize = 20;
+
+fn new_table(headers: &[&str]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_BORDERS_ONLY)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    table.set_header(headers.iter().copied());
+    table
+}
+
+pub fn tables(json: bool) {
+    if json {
+        let tables: Vec<_> = contract::TABLES
+            .iter()
+            .map(|t| {
+                json!({
+                    "table": t.name,
+                    "label": t.label,
+                    "key": t.key,
+                    "columns": t.columns.iter().map(|c| json!({
+                        "key": c.key, "label": c.label, "kind": c.kind.name(), "required": c.required,
+                        "values": c.enum_values().map(|v| v.iter().map(|e| json!({"key": e.key, "labels": e.labels})).collect::<Vec<_>>()),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        outln!("{}", serde_json::Value::Array(tables));
+        return;
+    }
+    for t in contract::TABLES {
+        outln!(
+            "{} {}{}",
+            t.name,
+            t.label,
+            t.key.map(|k| format!("  (key {k})")).unwrap_or_default()
+        );
+        let mut table = new_table(&["列 column", "中文", "类型 kind", "必填 required"]);
+        for c in t.columns {
+            let kind = match c.enum_values() {
+                Some(values) => values.iter().map(|v| v.key).collect::<Vec<_>>().join("|"),
+                None => c.kind.name().to_owned(),
+            };
+            table.add_row([c.key, c.label, &kind, if c.required { "R" } else { "" }]);
+        }
+        outln!("{table}\n");
+    }
+}
+
+fn report_paths(warehouse: &Warehouse, batch: &BatchRecord) -> Option<(String, String)> {
+    let csv = batch.report_path.as_ref()?;
+    let csv_path = warehouse.root().join(csv);
+    let xlsx_path = csv_path.with_extension("xlsx");
+    Some((
+        csv_path.display().to_string(),
+        xlsx_path.display().to_string(),
+    ))
+}
+
+fn print_errors(errors: &[RowError]) {
+    for e in errors.iter().take(ERRORS_SHOWN) {
+        outln!(
+            "    第{}行 row {}  {}  “{}”  {}",
+            e.row,
+            e.row,
+            e.column,
+            e.value,
+            e.reason
+        );
+    }
+    if errors.len() > ERRORS_SHOWN {
+        outln!(
+            "    … 另有{}条 and {} more",
+            errors.len() - ERRORS_SHOWN,
+            errors.len() - ERRORS_SHOWN
+        );
+    }
+}
+
+pub fn import_result(warehouse: &Warehouse, path: &Path, result: &ImportResult, json: bool) {
+    let file = path.display().to_string();
+    let (status, batch, errors) = match result {
+        ImportResult::Accepted { batch, errors } => ("accepted", batch, errors.as_slice()),
+        ImportResult::Rejected { batch, errors } => ("rejected", batch, errors.as_slice()),
+        ImportResult::Duplicate { existing } => ("duplicate", existing, &[][..]),
+    };
+    let report = report_paths(warehouse, batch);
+    if json {
+        let line = json!({
+            "file": file, "status": status, "table": batch.table, "batch": batch.id,
+            "rows_read": batch.rows_read, "rows_stored": batch.rows_stored,
+            "error_count": errors.len(), "errors": errors, "reason": batch.reason,
+            "report_csv": report.as_ref().map(|r| &r.0), "report_xlsx": report.as_ref().map(|r| &r.1),
+            "source_sha256": batch.source_sha256,
+        });
+        outln!("{line}");
+        return;
+    }
+    match result {
+        ImportResult::Accepted { .. } => {
+            outln!(
+                "✔ {file} → {} 批次 batch #{} 已接收 accepted: {} 行 rows",
+                batch.table,
+                batch.id,
+                batch.rows_stored
+            );
+            if !errors.is_empty() {
+                outln!(
+                    "  容错范围内跳过{}条错误 {} errors within the tolerance, those rows skipped:",
+                    errors.len(),
+                    errors.len()
+                );
+                print_errors(errors);
+            }
+        }
+        ImportResult::Rejected { .. } => {
+            outln!(
+                "✘ {file} → {} 批次 batch #{} 已拒收 rejected: {}",
+                batch.table,
+                batch.id,
+                batch.reason.as_deref().unwrap_or("")
+            );
+            print_errors(errors);
+        }
+        ImportResult::Duplicate { existing } => {
+            outln!(
+                "= {file} 与批次#{} 内容相同，未重复导入 / identical to batch #{} ({}), nothing changed",
+                existing.id,
+                existing.id,
+                existing.source_name
+            );
+        }
+    }
+    if let Some((csv, xlsx)) = report {
+        outln!("  错误报告 error report: {csv}\n                          {xlsx}");
+    }
+}
+
+pub fn import_file_error(path: &Path, error: &FileError, json: bool) {
+    if json {
+        outln!(
+            "{}",
+            json!({"file": path.display().to_string(), "status": "rejected", "reason": error.to_string()})
+        );
+    } else {
+        outln!("✘ {error}");
+    }
+}
+
+pub fn batches(batches: &[BatchRecord], json: bool) -> anyhow::Result<()> {
+    if json {
+        outln!("{}", serde_json::to_string(batches)?);
+        return Ok(());
+    }
+    if batches.is_empty() {
+        outln!("还没有导入任何批次 / no batches yet");
+        return Ok(());
+    }
+    let mut table = new_table(&[
+        "批次 batch",
+        "表 table",
+        "状态 status",
+        "文件 file",
+        "行 rows",
+        "错误 errors",
+        "导入时间 imported",
+        "导入人 by",
+        "SHA-256",
+    ]);
+    for b in batches {
+        table.add_row([
+            format!("#{}", b.id),
+            b.table.clone(),
+            format!("{} {}", b.status.label_zh(), b.status.as_str()),
+            b.source_name.clone(),
+            b.rows_stored.to_string(),
+            b.error_count.to_string(),
+            b.imported_at.clone(),
+            b.imported_by.clone(),
+            b.source_sha256.chars().take(12).collect::<String>(),
+        ]);
+    }
+    outln!("{table}");
+    Ok(())
+}
+
+fn percent(rate: f64) -> String {
+    if rate == 0.0 {
+        "0".to_owned()
+    } else {
+        format!("{:.1}%", rate * 100.0)
+    }
+}
+
+fn count(n: u64) -> String {
+    if n == 0 { String::new() } else { n.to_string() }
+}
+
+pub fn quality(report: &QualityReport, json: bool) -> anyhow::Result<()> {
+    if json {
+        outln!("{}", serde_json::to_string_pretty(report)?);
+        return Ok(());
+    }
+    outln!("数据质量报告 data-quality report — {}", report.generated_at);
+    if report.tables.is_empty() {
+        outln!("还没有数据 / no data yet: qingfeng import <files>");
+    }
+    for t in &report.tables {
+        outln!(
+            "\n■ {} {} — {} 批次 batches, {} 行 rows",
+            t.table,
+            t.label,
+            t.batches,
+            t.rows
+        );
+        let mut table = new_table(&[
+            "列 column",
+            "中文",
+            "空值率 null",
+            "校验位错误 checksum",
+            "未来日期 future",
+            "1900年前 <1900",
+        ]);
+        let notable: Vec<_> = t
+            .columns
+            .iter()
+            .filter(|c| {
+                c.null_rate > 0.0 || c.checksum_failures + c.future_dates + c.dates_before_1900 > 0
+            })
+            .collect();
+        if notable.is_empty() {
+            outln!(
+                "  每列都有值，无校验位错误和异常日期 / every column filled, no checksum failures or odd dates"
+            );
+        }
+        for c in notable {
+            table.add_row([
+                c.column.clone(),
+                c.label.clone(),
+                percent(c.null_rate),
+                count(c.checksum_failures),
+                count(c.future_dates),
+                count(c.dates_before_1900),
+            ]);
+        }
+        if table.row_count() > 0 {
+            outln!("{table}");
+        }
+        if let Some(d) = &t.duplicate_keys {
+            if d.keys == 0 {
+                outln!("  主键 key {}: 无重复 no duplicates", d.column);
+            } else {
+                outln!(
+                    "  ! 主键重复 duplicate keys ({}): {} 个值 values, {} 多余行 extra rows, e.g. {}",
+                    d.column,
+                    d.keys,
+                    d.extra_rows,
+                    d.samples.join(", ")
+                );
+            }
+        }
+        for d in &t.dangling {
+            if d.target_empty && d.rows > 0 {
+                outln!(
+                    "  ! {} → {}: 被引用的表没有数据，{}行无法核对 / the referenced table has no data; {} rows cannot be checked",
+                    d.column,
+                    d.references,
+                    d.rows,
+                    d.rows
+                );
+            } else if d.rows > 0 {
+                let samples: Vec<String> = d
+                    .samples
+                    .iter()
+                    .map(|(v, b, r)| format!("{v} (#{b} row {r})"))
+                    .collect();
+                outln!(
+                    "  ! 悬空引用 dangling {} → {}: {} 行 rows, e.g. {}",
+                    d.column,
+                    d.references,
+                    d.rows,
+                    samples.join(", ")
+                );
+            } else {
+                outln!(
+                    "  引用 {} → {}: 全部有效 all resolve",
+                    d.column,
+                    d.references
+                );
+            }
+        }
+        if t.tolerated_errors > 0 {
+            outln!(
+                "  容错导入时跳过的错误行 rows skipped within tolerance: {}",
+                t.tolerated_errors
+            );
+        }
+    }
+    Ok(())
+}
