@@ -89,9 +89,8 @@ pub fn inspect(path: &Path) -> Result<FileFacts, FileError> {
     if let Some(offset) = utf8.nul_at {
         return Err(FileError::NotASpreadsheet {
             path: path.to_owned(),
-            detail: format!(
-                "第{offset}字节为NUL，是二进制文件 / byte {offset} is NUL: a binary file"
-            ),
+            detail_zh: format!("第{offset}字节为NUL，是二进制文件"),
+            detail_en: format!("byte {offset} is NUL: a binary file"),
         });
     }
     let encoding = if utf8.finish() {
