@@ -148,14 +148,30 @@ impl Utf8Check {
         if self.invalid {
             return;
         }
-        let mut data = std::mem::take(&mut self.carry);
-        data.extend_from_slice(chunk);
-        match std::str::from_utf8(&data) {
-            Ok(_) => {}
-            Err(e) if e.error_len().is_none() => {
-                // An incomplete sequence at the end: wait for the next chunk.
-                self.carry = data[e.valid_up_to()..].to_vec();
+        // Complete a character split by the previous chunk boundary, then check the rest in place.
+        let mut rest = chunk;
+        if let Some(&lead) = self.carry.first() {
+            let width = match lead {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            let need = width - self.carry.len();
+            if chunk.len() < need {
+                self.carry.extend_from_slice(chunk);
+                return;
             }
+            let mut joined = std::mem::take(&mut self.carry);
+            joined.extend_from_slice(&chunk[..need]);
+            if std::str::from_utf8(&joined).is_err() {
+                self.invalid = true;
+                return;
+            }
+            rest = &chunk[need..];
+        }
+        match std::str::from_utf8(rest) {
+            Ok(_) => {}
+            Err(e) if e.error_len().is_none() => self.carry = rest[e.valid_up_to()..].to_vec(),
             Err(_) => self.invalid = true,
         }
     }
@@ -220,6 +236,29 @@ pub fn table_for_file(path: &Path) -> Option<&'static Table> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_check_across_every_chunk_boundary() {
+        let text = "身份证号,姓名\n阿依古丽·买买提,𠀀😀\n".as_bytes();
+        for size in 1..8 {
+            let mut check = Utf8Check::default();
+            for (i, chunk) in text.chunks(size).enumerate() {
+                check.feed(chunk, (i * size) as u64);
+            }
+            assert!(check.finish(), "chunk size {size}");
+        }
+        let (gbk, _, _) = encoding_rs::GB18030.encode("身份证号,姓名\n王秀英\n");
+        for size in 1..8 {
+            let mut check = Utf8Check::default();
+            for (i, chunk) in gbk.chunks(size).enumerate() {
+                check.feed(chunk, (i * size) as u64);
+            }
+            assert!(!check.finish(), "chunk size {size}");
+        }
+        let mut truncated = Utf8Check::default();
+        truncated.feed(&"王".as_bytes()[..2], 0);
+        assert!(!truncated.finish());
+    }
 
     #[test]
     fn tables_from_file_names() {
