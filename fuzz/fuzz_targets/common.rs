@@ -19,6 +19,7 @@ pub fn import(bytes: &[u8], extension: &str) {
         batch_id: 1,
         batch_rows: 7,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap_or_default(),
+        bytes_read: None,
     };
     if let Ok(facts) = ingest::inspect(&path) {
         let _ = ingest::read_file(&facts, &options, &mut |_batch| Ok(()));

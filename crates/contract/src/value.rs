@@ -69,7 +69,8 @@ impl Column {
     pub fn parse<'a>(&self, cell: Cell<'a>) -> Result<(Value<'a>, Option<Flag>), ValueError> {
         let cell = match cell {
             Cell::Text(text) => {
-                if text.chars().count() > MAX_CELL_CHARS {
+                // Counting characters only when the bytes could exceed the limit keeps this cheap.
+                if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
                     return Err(ValueError::new(
                         "单元格内容超过32767个字符（Excel上限），文件可能已损坏",
                         "the cell holds more than 32,767 characters (Excel's limit); the file is probably broken",
@@ -161,14 +162,14 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
             let (id, check) =
                 IdNumber::parse_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
             let flag = (check != CheckDigit::Valid).then_some(Flag::BadCheckDigit);
-            Ok((Value::Text(Cow::Owned(id.as_str().to_owned())), flag))
+            Ok((Value::Text(Cow::Owned(id.into_string())), flag))
         }
         Kind::CreditCode => {
             let text = text_of(cell)?;
             let (code, bad) =
                 CreditCode::parse_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
             let flag = bad.map(|_| Flag::BadCheckDigit);
-            Ok((Value::Text(Cow::Owned(code.as_str().to_owned())), flag))
+            Ok((Value::Text(Cow::Owned(code.into_string())), flag))
         }
         Kind::PartyId => {
             let text = text_of(cell)?;
@@ -176,12 +177,12 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
                 // An 18-character value that fails the ID check may still be a valid credit code.
                 if check == CheckDigit::Valid || CreditCode::parse(&text).is_err() {
                     let flag = (check != CheckDigit::Valid).then_some(Flag::BadCheckDigit);
-                    return Ok((Value::Text(Cow::Owned(id.as_str().to_owned())), flag));
+                    return Ok((Value::Text(Cow::Owned(id.into_string())), flag));
                 }
             }
             if let Ok((code, bad)) = CreditCode::parse_allowing_bad_check(&text) {
                 return Ok((
-                    Value::Text(Cow::Owned(code.as_str().to_owned())),
+                    Value::Text(Cow::Owned(code.into_string())),
                     bad.map(|_| Flag::BadCheckDigit),
                 ));
             }
@@ -404,6 +405,21 @@ mod tests {
             "2026/3/1 08:05",
             "DateTime(2026-03-01T08:05:00)",
         );
+    }
+
+    #[test]
+    fn every_enum_accepts_its_key_and_every_label() {
+        for t in crate::TABLES {
+            for col in t.columns {
+                let Some(values) = col.enum_values() else { continue };
+                for v in values {
+                    for input in std::iter::once(&v.key).chain(v.labels.iter()) {
+                        let parsed = col.parse(Cell::Text(Cow::Borrowed(input))).unwrap().0;
+                        assert_eq!(parsed, Value::Enum(v.key), "{}.{} <- {input}", t.name, col.key);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -41,25 +41,28 @@ impl CreditCode {
 
     /// Parses a code whose check character may fail; returns the expected check
     /// character when it does.
-    pub fn parse_allowing_bad_check(
-        s: &str,
-    ) -> Result<(CreditCode, Option<char>), CreditCodeError> {
+    pub fn parse_allowing_bad_check(s: &str) -> Result<(CreditCode, Option<char>), CreditCodeError> {
         let s = s.trim();
-        let n = s.chars().count();
-        if n != 18 {
-            return Err(CreditCodeError::Length(n));
+        if s.len() != 18 || !s.is_ascii() {
+            if let Some(c) = s.chars().find(|c| !c.is_ascii()).filter(|_| s.chars().count() == 18) {
+                return Err(CreditCodeError::Character(c));
+            }
+            return Err(CreditCodeError::Length(s.chars().count()));
         }
-        if let Some(c) = s.chars().find(|c| !c.is_ascii()) {
-            return Err(CreditCodeError::Character(c));
-        }
-        let upper = s.to_ascii_uppercase();
+        let mut upper = [0u8; 18];
         let mut values = [0u32; 18];
-        for (i, b) in upper.bytes().enumerate() {
-            values[i] = value_of(b).ok_or(CreditCodeError::Character(b as char))?;
+        for (i, b) in s.bytes().enumerate() {
+            upper[i] = b.to_ascii_uppercase();
+            values[i] = value_of(upper[i]).ok_or(CreditCodeError::Character(b as char))?;
         }
         let expected = check_char(&values[..17]);
-        let bad = (expected != upper.as_bytes()[17]).then_some(expected as char);
-        Ok((CreditCode(upper), bad))
+        let bad = (expected != upper[17]).then_some(expected as char);
+        // Every byte is from ALPHABET, so ASCII.
+        Ok((CreditCode(String::from_utf8_lossy(&upper).into_owned()), bad))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
     }
 
     pub fn as_str(&self) -> &str {
@@ -87,8 +90,22 @@ impl CreditCode {
     }
 }
 
+/// Each byte's value in ALPHABET, or 255 where it is not in it.
+const VALUES: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 fn value_of(b: u8) -> Option<u32> {
-    ALPHABET.iter().position(|&a| a == b).map(|p| p as u32)
+    match VALUES[b as usize] {
+        255 => None,
+        v => Some(u32::from(v)),
+    }
 }
 
 fn check_char(values: &[u32]) -> u8 {

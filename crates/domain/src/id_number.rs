@@ -73,26 +73,25 @@ impl IdNumber {
     /// reporting which; the import contract keeps such numbers and flags them.
     pub fn parse_allowing_bad_check(s: &str) -> Result<(IdNumber, CheckDigit), IdNumberError> {
         let s = s.trim();
-        let chars = s.chars().count();
-        let mut bytes: Vec<u8> = match chars {
-            18 => s.bytes().collect(),
-            15 => {
+        let mut bytes = [0u8; 18];
+        match s.len() {
+            18 if s.is_ascii() => bytes.copy_from_slice(s.as_bytes()),
+            15 if s.is_ascii() => {
                 if let Some(c) = s.chars().find(|c| !c.is_ascii_digit()) {
                     return Err(IdNumberError::Character(c));
                 }
-                let mut b = Vec::with_capacity(18);
-                b.extend_from_slice(&s.as_bytes()[..6]);
-                b.extend_from_slice(b"19");
-                b.extend_from_slice(&s.as_bytes()[6..]);
-                b.push(check_char(&b));
-                b
+                bytes[..6].copy_from_slice(&s.as_bytes()[..6]);
+                bytes[6..8].copy_from_slice(b"19");
+                bytes[8..17].copy_from_slice(&s.as_bytes()[6..]);
+                bytes[17] = check_char(&bytes[..17]);
             }
-            n => return Err(IdNumberError::Length(n)),
-        };
-        if bytes.len() != 18 {
-            // 18 characters but not 18 bytes: something outside ASCII.
-            let bad = s.chars().find(|c| !c.is_ascii()).unwrap_or('?');
-            return Err(IdNumberError::Character(bad));
+            _ => {
+                let chars = s.chars().count();
+                return Err(match s.chars().find(|c| !c.is_ascii()) {
+                    Some(c) if chars == 18 || chars == 15 => IdNumberError::Character(c),
+                    _ => IdNumberError::Length(chars),
+                });
+            }
         }
         if bytes[17] == b'x' {
             bytes[17] = b'X';
@@ -105,24 +104,25 @@ impl IdNumber {
         }
         let region = &bytes[..6];
         if &region[..2] < b"11".as_slice() || &region[..2] > b"91".as_slice() {
-            return Err(IdNumberError::Region(
-                String::from_utf8_lossy(region).into_owned(),
-            ));
+            return Err(IdNumberError::Region(String::from_utf8_lossy(region).into_owned()));
         }
-        let birth = std::str::from_utf8(&bytes[6..14]).unwrap_or_default();
-        if birth_date_of(birth).is_none() {
-            return Err(IdNumberError::BirthDate(birth.to_owned()));
+        if birth_date_of(&bytes[6..14]).is_none() {
+            return Err(IdNumberError::BirthDate(String::from_utf8_lossy(&bytes[6..14]).into_owned()));
         }
         let expected = check_char(&bytes[..17]);
         let check = if expected == bytes[17] {
             CheckDigit::Valid
         } else {
-            CheckDigit::Invalid {
-                expected: expected as char,
-            }
+            CheckDigit::Invalid { expected: expected as char }
         };
-        let id = IdNumber(String::from_utf8(bytes).unwrap_or_default());
+        // All 18 bytes were checked to be ASCII digits or `X` above.
+        let id = IdNumber(String::from_utf8_lossy(&bytes).into_owned());
         Ok((id, check))
+    }
+
+    /// The normalized 18-character number.
+    pub fn into_string(self) -> String {
+        self.0
     }
 
     pub fn as_str(&self) -> &str {
@@ -131,7 +131,7 @@ impl IdNumber {
 
     pub fn birth_date(&self) -> NaiveDate {
         // Checked in `parse`, so this cannot fail for a value of this type.
-        birth_date_of(&self.0[6..14]).unwrap_or(NaiveDate::MIN)
+        birth_date_of(&self.0.as_bytes()[6..14]).unwrap_or(NaiveDate::MIN)
     }
 
     pub fn gender(&self) -> Gender {
@@ -160,10 +160,18 @@ impl IdNumber {
     }
 }
 
-fn birth_date_of(yyyymmdd: &str) -> Option<NaiveDate> {
-    let date = NaiveDate::parse_from_str(yyyymmdd, "%Y%m%d").ok()?;
-    let year = chrono::Datelike::year(&date);
-    (1850..=2200).contains(&year).then_some(date)
+/// The birth date of 8 ASCII digits `YYYYMMDD`, if it is a real day from 1850 to 2200.
+fn birth_date_of(yyyymmdd: &[u8]) -> Option<NaiveDate> {
+    let number = |digits: &[u8]| -> Option<u32> {
+        digits.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let year = number(yyyymmdd.get(..4)?)? as i32;
+    let month = number(yyyymmdd.get(4..6)?)?;
+    let day = number(yyyymmdd.get(6..8)?)?;
+    if !(1850..=2200).contains(&year) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// ISO 7064 MOD 11-2 over the first 17 digits.

@@ -5,9 +5,10 @@ use std::borrow::Cow;
 
 /// Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to half-width.
 pub fn fold_width(s: &str) -> Cow<'_, str> {
-    if !s
-        .chars()
-        .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+    // Full-width forms encode as EF BC xx / EF BD xx and the ideographic space as
+    // E3 80 80: text without those lead bytes (most text) needs no decoding.
+    if !s.bytes().any(|b| b == 0xEF || b == 0xE3)
+        || !s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
     {
         return Cow::Borrowed(s);
     }
@@ -34,7 +35,7 @@ pub fn normalize_text(s: &str) -> Cow<'_, str> {
 /// and the middle dots of minority names (`·•‧・` and the katakana dot) unified to `·`.
 pub fn normalize_name(s: &str) -> Cow<'_, str> {
     let text = normalize_text(s);
-    if !text.chars().any(is_other_middle_dot) {
+    if text.is_ascii() || !text.chars().any(is_other_middle_dot) {
         return text;
     }
     Cow::Owned(

@@ -9,6 +9,7 @@ use contract::{Cell, Flag, Table, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::path::Path;
 
 /// Spreadsheets larger than this when unpacked are refused: a real department
@@ -27,6 +28,22 @@ pub struct ReadOptions<'a> {
     pub batch_rows: usize,
     /// Dates after this day in columns of past events are counted as findings.
     pub today: NaiveDate,
+    /// Receives the number of bytes of the file read so far, for progress bars.
+    pub bytes_read: Option<&'a AtomicU64>,
+}
+
+/// Counts the bytes read through it, for progress reporting.
+struct Counting<'a, R> {
+    inner: R,
+    count: &'a AtomicU64,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// Per-column counts for the data-quality report.
@@ -100,6 +117,8 @@ struct Rows<'o, 's, 'k> {
     sink: &'k mut Sink<'s>,
     keys: HashMap<String, u64>,
     key_column: Option<usize>,
+    /// Person rows get gender and birth date from the ID number when absent.
+    derive_person: bool,
     outcome: Outcome,
 }
 
@@ -145,6 +164,7 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
             options,
             sink,
             keys: HashMap::new(),
+            derive_person: table.name == "person",
             outcome,
         }
     }
@@ -206,7 +226,7 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
                 }
             }
         }
-        if self.table.name == "person" {
+        if self.derive_person {
             derive_from_id(self.table, &mut values);
         }
         if let Some(k) = self.key_column
@@ -368,7 +388,9 @@ fn read_csv(
     };
     let delimiter = sniff_delimiter(path).map_err(io)?;
     let file = std::fs::File::open(path).map_err(io)?;
-    let input: Box<dyn Read> = match encoding {
+    let no_count = AtomicU64::new(0);
+    let file = Counting { inner: file, count: options.bytes_read.unwrap_or(&no_count) };
+    let input: Box<dyn Read + '_> = match encoding {
         Encoding::Utf8 | Encoding::Utf8Bom => Box::new(file),
         Encoding::Gb18030 => Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
@@ -388,10 +410,10 @@ fn read_csv(
         detail: e.to_string(),
     };
 
-    let mut first: Vec<csv::ByteRecord> = Vec::new();
-    let mut record = csv::ByteRecord::new();
+    let mut first: Vec<csv::StringRecord> = Vec::new();
+    let mut record = csv::StringRecord::new();
     while first.len() < MAX_TITLE_ROWS {
-        match reader.read_byte_record(&mut record) {
+        match reader.read_record(&mut record) {
             Ok(true) => first.push(record.clone()),
             Ok(false) => break,
             Err(e) => return Err(csv_error(first.len() as u64 + 1, e)),
@@ -404,11 +426,7 @@ fn read_csv(
     }
     let first_text: Vec<Vec<String>> = first
         .iter()
-        .map(|r| {
-            r.iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect()
-        })
+        .map(|r| r.iter().map(str::to_owned).collect())
         .collect();
     let plan = header::plan(path, table, options.mapping, &first_text)?;
     let header_index = plan.header_index;
@@ -419,7 +437,7 @@ fn read_csv(
     }
     let mut index = first.len() as u64;
     loop {
-        match reader.read_byte_record(&mut record) {
+        match reader.read_record(&mut record) {
             Ok(true) => {
                 index += 1;
                 csv_row(&mut rows, index, &record)?;
@@ -431,18 +449,8 @@ fn read_csv(
     rows.finish()
 }
 
-fn csv_row(
-    rows: &mut Rows<'_, '_, '_>,
-    row: u64,
-    record: &csv::ByteRecord,
-) -> Result<(), FileError> {
-    let cells: Vec<Cell<'_>> = record
-        .iter()
-        .map(|field| match std::str::from_utf8(field) {
-            Ok(s) => Cell::Text(Cow::Borrowed(s)),
-            Err(_) => Cell::Text(Cow::Owned(String::from_utf8_lossy(field).into_owned())),
-        })
-        .collect();
+fn csv_row(rows: &mut Rows<'_, '_, '_>, row: u64, record: &csv::StringRecord) -> Result<(), FileError> {
+    let cells: Vec<Cell<'_>> = record.iter().map(|field| Cell::Text(Cow::Borrowed(field))).collect();
     rows.row(row, &cells)
 }
 
@@ -477,6 +485,9 @@ fn read_workbook(
         source,
     };
     let bytes = std::fs::read(path).map_err(io)?;
+    if let Some(count) = options.bytes_read {
+        count.store(bytes.len() as u64, Ordering::Relaxed);
+    }
     if bytes.starts_with(b"PK") {
         check_unpacked_size(path, &bytes)?;
     }

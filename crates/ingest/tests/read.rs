@@ -22,6 +22,7 @@ fn read(name: &str, bytes: &[u8], mapping: Option<&str>) -> Read {
         batch_id: 7,
         batch_rows: 2,
         today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+        bytes_read: None,
     };
     let mut batches = Vec::new();
     let result = inspect(&path).and_then(|facts| {
@@ -185,6 +186,7 @@ fn a_failing_check_digit_is_imported_and_counted() {
         batch_id: 1,
         batch_rows: 10,
         today: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        bytes_read: None,
     };
     let outcome = read_file(&facts, &options, &mut |_| Ok(())).unwrap();
     assert_eq!(outcome.rows_ok, 1);

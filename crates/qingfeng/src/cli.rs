@@ -156,15 +156,21 @@ async fn import(
     let warehouse = open(data).await?;
     let mut code = EXIT_OK;
     for path in &files {
-        let bar = ProgressBar::new_spinner();
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let bar = ProgressBar::new(size);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} {human_pos} rows {per_sec}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
         );
         bar.set_message(path.display().to_string());
         bar.enable_steady_tick(Duration::from_millis(200));
         let progress_bar = bar.clone();
-        let progress: warehouse::Progress = Arc::new(move |rows| progress_bar.set_position(rows));
+        let name = path.display().to_string();
+        let progress: warehouse::Progress = Arc::new(move |rows, bytes| {
+            progress_bar.set_position(bytes);
+            progress_bar.set_message(format!("{name} ({rows} rows)"));
+        });
         let result = warehouse.import(path, options, Some(progress)).await;
         bar.finish_and_clear();
         match result {

@@ -27,7 +27,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use store::{BatchEnd, BatchRecord, BatchStatus, NewBatch};
 
-pub type Progress = Arc<dyn Fn(u64) + Send + Sync>;
+/// Called as an import advances, with the rows stored and the bytes of the file read so far.
+pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 #[derive(Clone, Default)]
 pub struct ImportOptions {
@@ -413,18 +414,20 @@ fn write_batch(
         Some(properties),
     )
     .map_err(|e| sink_error(e.to_string()))?;
+    let bytes_read = std::sync::atomic::AtomicU64::new(0);
     let read_options = ReadOptions {
         table: Some(table),
         mapping: options.mapping.as_ref(),
         batch_id,
         batch_rows: options.batch_rows.unwrap_or(ingest::DEFAULT_BATCH_ROWS),
         today,
+        bytes_read: Some(&bytes_read),
     };
     let mut rows_written = 0u64;
     let mut sink = |batch: RecordBatch| -> Result<(), String> {
         rows_written += batch.num_rows() as u64;
         if let Some(progress) = &progress {
-            progress(rows_written);
+            progress(rows_written, bytes_read.load(std::sync::atomic::Ordering::Relaxed));
         }
         writer.write(&batch).map_err(|e| e.to_string())
     };
