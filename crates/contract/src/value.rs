@@ -411,11 +411,19 @@ mod tests {
     fn every_enum_accepts_its_key_and_every_label() {
         for t in crate::TABLES {
             for col in t.columns {
-                let Some(values) = col.enum_values() else { continue };
+                let Some(values) = col.enum_values() else {
+                    continue;
+                };
                 for v in values {
                     for input in std::iter::once(&v.key).chain(v.labels.iter()) {
                         let parsed = col.parse(Cell::Text(Cow::Borrowed(input))).unwrap().0;
-                        assert_eq!(parsed, Value::Enum(v.key), "{}.{} <- {input}", t.name, col.key);
+                        assert_eq!(
+                            parsed,
+                            Value::Enum(v.key),
+                            "{}.{} <- {input}",
+                            t.name,
+                            col.key
+                        );
                     }
                 }
             }

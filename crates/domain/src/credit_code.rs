@@ -41,10 +41,16 @@ impl CreditCode {
 
     /// Parses a code whose check character may fail; returns the expected check
     /// character when it does.
-    pub fn parse_allowing_bad_check(s: &str) -> Result<(CreditCode, Option<char>), CreditCodeError> {
+    pub fn parse_allowing_bad_check(
+        s: &str,
+    ) -> Result<(CreditCode, Option<char>), CreditCodeError> {
         let s = s.trim();
         if s.len() != 18 || !s.is_ascii() {
-            if let Some(c) = s.chars().find(|c| !c.is_ascii()).filter(|_| s.chars().count() == 18) {
+            if let Some(c) = s
+                .chars()
+                .find(|c| !c.is_ascii())
+                .filter(|_| s.chars().count() == 18)
+            {
                 return Err(CreditCodeError::Character(c));
             }
             return Err(CreditCodeError::Length(s.chars().count()));
@@ -58,7 +64,10 @@ impl CreditCode {
         let expected = check_char(&values[..17]);
         let bad = (expected != upper[17]).then_some(expected as char);
         // Every byte is from ALPHABET, so ASCII.
-        Ok((CreditCode(String::from_utf8_lossy(&upper).into_owned()), bad))
+        Ok((
+            CreditCode(String::from_utf8_lossy(&upper).into_owned()),
+            bad,
+        ))
     }
 
     pub fn into_string(self) -> String {

@@ -104,16 +104,22 @@ impl IdNumber {
         }
         let region = &bytes[..6];
         if &region[..2] < b"11".as_slice() || &region[..2] > b"91".as_slice() {
-            return Err(IdNumberError::Region(String::from_utf8_lossy(region).into_owned()));
+            return Err(IdNumberError::Region(
+                String::from_utf8_lossy(region).into_owned(),
+            ));
         }
         if birth_date_of(&bytes[6..14]).is_none() {
-            return Err(IdNumberError::BirthDate(String::from_utf8_lossy(&bytes[6..14]).into_owned()));
+            return Err(IdNumberError::BirthDate(
+                String::from_utf8_lossy(&bytes[6..14]).into_owned(),
+            ));
         }
         let expected = check_char(&bytes[..17]);
         let check = if expected == bytes[17] {
             CheckDigit::Valid
         } else {
-            CheckDigit::Invalid { expected: expected as char }
+            CheckDigit::Invalid {
+                expected: expected as char,
+            }
         };
         // All 18 bytes were checked to be ASCII digits or `X` above.
         let id = IdNumber(String::from_utf8_lossy(&bytes).into_owned());
@@ -163,7 +169,9 @@ impl IdNumber {
 /// The birth date of 8 ASCII digits `YYYYMMDD`, if it is a real day from 1850 to 2200.
 fn birth_date_of(yyyymmdd: &[u8]) -> Option<NaiveDate> {
     let number = |digits: &[u8]| -> Option<u32> {
-        digits.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+        digits.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
     };
     let year = number(yyyymmdd.get(..4)?)? as i32;
     let month = number(yyyymmdd.get(4..6)?)?;

@@ -9,8 +9,8 @@ use contract::{Cell, Flag, Table, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Spreadsheets larger than this when unpacked are refused: a real department
 /// export of a million rows unpacks to a few hundred megabytes; more is a zip bomb.
@@ -389,7 +389,10 @@ fn read_csv(
     let delimiter = sniff_delimiter(path).map_err(io)?;
     let file = std::fs::File::open(path).map_err(io)?;
     let no_count = AtomicU64::new(0);
-    let file = Counting { inner: file, count: options.bytes_read.unwrap_or(&no_count) };
+    let file = Counting {
+        inner: file,
+        count: options.bytes_read.unwrap_or(&no_count),
+    };
     let input: Box<dyn Read + '_> = match encoding {
         Encoding::Utf8 | Encoding::Utf8Bom => Box::new(file),
         Encoding::Gb18030 => Box::new(
@@ -449,8 +452,15 @@ fn read_csv(
     rows.finish()
 }
 
-fn csv_row(rows: &mut Rows<'_, '_, '_>, row: u64, record: &csv::StringRecord) -> Result<(), FileError> {
-    let cells: Vec<Cell<'_>> = record.iter().map(|field| Cell::Text(Cow::Borrowed(field))).collect();
+fn csv_row(
+    rows: &mut Rows<'_, '_, '_>,
+    row: u64,
+    record: &csv::StringRecord,
+) -> Result<(), FileError> {
+    let cells: Vec<Cell<'_>> = record
+        .iter()
+        .map(|field| Cell::Text(Cow::Borrowed(field)))
+        .collect();
     rows.row(row, &cells)
 }
 

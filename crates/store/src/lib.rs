@@ -27,6 +27,75 @@ pub enum StoreError {
     NoSuchBatch(i64),
     #[error("状态库数据损坏 / corrupt state store data: {0}")]
     Corrupt(String),
+    #[error("用户{0}已存在 / user {0} exists already")]
+    UserExists(String),
+}
+
+/// A staff member's role. The full authorization model comes with the clue
+/// workflow; these roles exist from the start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// System administrator (系统管理员).
+    Admin,
+    /// Discipline-inspection and supervision staff (纪检监察).
+    Supervisor,
+    /// Handles the clues assigned to them (承办人).
+    Handler,
+    /// A department clerk who uploads data (数据报送员).
+    Clerk,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Supervisor, Role::Handler, Role::Clerk];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Supervisor => "supervisor",
+            Role::Handler => "handler",
+            Role::Clerk => "clerk",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// A PHC string (argon2id); never the password.
+    pub password_hash: String,
+    /// The unit a clerk reports for (its credit code).
+    pub unit_code: Option<String>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub unit_code: Option<String>,
+    pub disabled: bool,
+}
+
+/// A signed-in browser. Only the SHA-256 of the cookie's token is stored, so a
+/// copy of the database does not let anyone sign in.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub csrf_token: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub expires_at: i64,
 }
 
 /// Where a batch stands. A batch is `Pending` only while its import runs; one
@@ -143,4 +212,16 @@ pub trait StateStore: Send + Sync {
     async fn batch(&self, id: i64) -> Result<BatchRecord>;
     /// Every batch, oldest first.
     async fn batches(&self) -> Result<Vec<BatchRecord>>;
+
+    async fn create_user(&self, user: &NewUser, now: i64) -> Result<i64>;
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>>;
+    async fn users(&self) -> Result<Vec<User>>;
+    async fn create_session(&self, session: &Session) -> Result<()>;
+    /// The unexpired session with this token hash, and its (enabled) user.
+    async fn session(&self, token_hash: &str, now: i64) -> Result<Option<(Session, User)>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Failed sign-ins, keyed by user name or source address, for throttling.
+    async fn record_login_failure(&self, key: &str, now: i64) -> Result<()>;
+    async fn login_failures_since(&self, key: &str, since: i64) -> Result<u64>;
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
 }

@@ -1,4 +1,7 @@
-use crate::{BatchEnd, BatchRecord, BatchStatus, NewBatch, Result, StateStore, StoreError};
+use crate::{
+    BatchEnd, BatchRecord, BatchStatus, NewBatch, NewUser, Result, Role, Session, StateStore,
+    StoreError, User,
+};
 use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::{
@@ -10,8 +13,9 @@ use std::time::Duration;
 
 /// Schema migrations, applied in order, each once, each in its own transaction.
 /// Never edit a published migration: add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
     "CREATE TABLE batch (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         table_name TEXT NOT NULL,
@@ -36,7 +40,34 @@ const MIGRATIONS: &[(i64, &str)] = &[(
     );
     CREATE UNIQUE INDEX batch_accepted_source ON batch (table_name, source_sha256) WHERE status = 'accepted';
     CREATE INDEX batch_table ON batch (table_name, status);",
-)];
+    ),
+    (
+        2,
+        "CREATE TABLE app_user (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'handler', 'clerk')),
+        password_hash TEXT NOT NULL,
+        unit_code TEXT,
+        created_at INTEGER NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE session (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES app_user (id),
+        csrf_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    CREATE INDEX session_user ON session (user_id);
+    CREATE TABLE login_failure (
+        key TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    CREATE INDEX login_failure_key ON login_failure (key, at);",
+    ),
+];
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -132,8 +163,131 @@ fn db_int(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+fn user_from_row(row: &SqliteRow) -> Result<User> {
+    Ok(User {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(row.try_get("role")?)
+            .ok_or_else(|| StoreError::Corrupt("user role".into()))?,
+        password_hash: row.try_get("password_hash")?,
+        unit_code: row.try_get("unit_code")?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+    })
+}
+
+const USER_COLUMNS: &str =
+    "SELECT id, username, display_name, role, password_hash, unit_code, disabled FROM app_user";
+
 #[async_trait]
 impl StateStore for SqliteStore {
+    async fn create_user(&self, user: &NewUser, now: i64) -> Result<i64> {
+        let result = sqlx::query(
+            "INSERT INTO app_user (username, display_name, role, password_hash, unit_code, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&user.username)
+        .bind(&user.display_name)
+        .bind(user.role.as_str())
+        .bind(&user.password_hash)
+        .bind(&user.unit_code)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await;
+        match result {
+            Ok(row) => Ok(row.try_get(0)?),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(StoreError::UserExists(user.username.clone()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{USER_COLUMNS} WHERE username = ?"
+        )))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{USER_COLUMNS} ORDER BY id")))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<()> {
+        sqlx::query("INSERT INTO session (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(&session.token_hash)
+            .bind(session.user_id)
+            .bind(&session.csrf_token)
+            .bind(session.created_at)
+            .bind(session.expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: i64) -> Result<Option<(Session, User)>> {
+        let row = sqlx::query(
+            "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
+                    u.id, u.username, u.display_name, u.role, u.password_hash, u.unit_code, u.disabled
+             FROM session s JOIN app_user u ON u.id = s.user_id
+             WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let session = Session {
+            token_hash: row.try_get("token_hash")?,
+            user_id: row.try_get("user_id")?,
+            csrf_token: row.try_get("csrf_token")?,
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+        };
+        Ok(Some((session, user_from_row(&row)?)))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM session WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn record_login_failure(&self, key: &str, now: i64) -> Result<()> {
+        sqlx::query("INSERT INTO login_failure (key, at) VALUES (?, ?)")
+            .bind(key)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn login_failures_since(&self, key: &str, since: i64) -> Result<u64> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM login_failure WHERE key = ? AND at >= ?")
+            .bind(key)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        Ok(n.max(0) as u64)
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failure WHERE key = ?")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn begin_batch(&self, b: &NewBatch) -> Result<i64> {
         let row = sqlx::query(
             "INSERT INTO batch (table_name, status, source_name, source_sha256, source_bytes, format, encoding, tolerance, imported_at, imported_by)
@@ -297,6 +451,57 @@ mod tests {
             BatchStatus::Aborted
         );
         assert_eq!(store.batches().await.unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn users_sessions_and_throttling() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("state.db"))
+            .await
+            .unwrap();
+        let new = NewUser {
+            username: "zhang".into(),
+            display_name: "张三".into(),
+            role: Role::Supervisor,
+            password_hash: "$argon2id$...".into(),
+            unit_code: None,
+        };
+        let id = store.create_user(&new, 100).await.unwrap();
+        assert!(matches!(
+            store.create_user(&new, 100).await,
+            Err(StoreError::UserExists(_))
+        ));
+        assert_eq!(
+            store.user_by_name("zhang").await.unwrap().unwrap().role,
+            Role::Supervisor
+        );
+        let session = Session {
+            token_hash: "h".into(),
+            user_id: id,
+            csrf_token: "c".into(),
+            created_at: 100,
+            expires_at: 200,
+        };
+        store.create_session(&session).await.unwrap();
+        assert_eq!(
+            store.session("h", 150).await.unwrap().unwrap().1.username,
+            "zhang"
+        );
+        assert!(store.session("h", 200).await.unwrap().is_none(), "expired");
+        store.delete_session("h").await.unwrap();
+        assert!(store.session("h", 150).await.unwrap().is_none());
+        for t in [10, 20, 30] {
+            store.record_login_failure("user:zhang", t).await.unwrap();
+        }
+        assert_eq!(
+            store.login_failures_since("user:zhang", 15).await.unwrap(),
+            2
+        );
+        store.clear_login_failures("user:zhang").await.unwrap();
+        assert_eq!(
+            store.login_failures_since("user:zhang", 0).await.unwrap(),
+            0
+        );
     }
 
     #[tokio::test]

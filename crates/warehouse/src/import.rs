@@ -427,7 +427,10 @@ fn write_batch(
     let mut sink = |batch: RecordBatch| -> Result<(), String> {
         rows_written += batch.num_rows() as u64;
         if let Some(progress) = &progress {
-            progress(rows_written, bytes_read.load(std::sync::atomic::Ordering::Relaxed));
+            progress(
+                rows_written,
+                bytes_read.load(std::sync::atomic::Ordering::Relaxed),
+            );
         }
         writer.write(&batch).map_err(|e| e.to_string())
     };

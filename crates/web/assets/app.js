@@ -1,0 +1,68 @@
+// Qingfeng front end: drag and drop, upload progress, charts. No inline scripts
+// (the Content-Security-Policy forbids them); data for charts comes in
+// <script type="application/json"> blocks, which browsers do not execute.
+(function () {
+  "use strict";
+
+  function setupUpload() {
+    var zone = document.getElementById("dropzone");
+    var input = document.getElementById("file");
+    var text = document.getElementById("dropzone-text");
+    if (!zone || !input) return;
+    var show = function () { if (input.files.length) text.textContent = input.files[0].name; };
+    input.addEventListener("change", show);
+    ["dragenter", "dragover"].forEach(function (e) {
+      zone.addEventListener(e, function (ev) { ev.preventDefault(); zone.classList.add("dragover"); });
+    });
+    ["dragleave", "drop"].forEach(function (e) {
+      zone.addEventListener(e, function (ev) { ev.preventDefault(); zone.classList.remove("dragover"); });
+    });
+    zone.addEventListener("drop", function (ev) {
+      if (ev.dataTransfer && ev.dataTransfer.files.length) { input.files = ev.dataTransfer.files; show(); }
+    });
+    var form = document.getElementById("upload-form");
+    var box = document.getElementById("progress-box");
+    var bar = document.getElementById("progress");
+    var label = document.getElementById("progress-text");
+    form.addEventListener("htmx:xhr:progress", function (ev) {
+      if (!ev.detail.lengthComputable) return;
+      box.hidden = false;
+      var percent = Math.round((ev.detail.loaded / ev.detail.total) * 100);
+      bar.value = percent;
+      label.textContent = percent + "%";
+    });
+    form.addEventListener("htmx:afterRequest", function () { box.hidden = true; });
+  }
+
+  function setupCharts() {
+    if (typeof echarts === "undefined") return;
+    document.querySelectorAll("script.chart-data").forEach(function (block) {
+      var el = document.getElementById(block.getAttribute("data-for"));
+      if (!el) return;
+      var data = JSON.parse(block.textContent);
+      var chart = echarts.init(el);
+      var option;
+      if (el.getAttribute("data-kind") === "rows") {
+        option = {
+          grid: { left: 160, right: 30, top: 10, bottom: 30 },
+          tooltip: {},
+          xAxis: { type: "value" },
+          yAxis: { type: "category", data: data.tables, inverse: true },
+          series: [{ type: "bar", data: data.rows, itemStyle: { color: "#1f5fa8" } }]
+        };
+      } else {
+        option = {
+          grid: { left: 40, right: 20, top: 20, bottom: 90 },
+          tooltip: { valueFormatter: function (v) { return v + "%"; } },
+          xAxis: { type: "category", data: data.columns, axisLabel: { rotate: 40 } },
+          yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+          series: [{ type: "bar", data: data.null_rates, itemStyle: { color: "#c0392b" } }]
+        };
+      }
+      chart.setOption(option);
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { setupUpload(); setupCharts(); });
+})();
