@@ -77,6 +77,41 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Serve the web application 启动网页服务
+    Serve {
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Mark cookies Secure even without X-Forwarded-Proto (when serving TLS directly)
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// Manage staff accounts 用户管理
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account 新建用户
+    Add {
+        /// Sign-in name
+        username: String,
+        /// admin, supervisor, handler or clerk
+        #[arg(long)]
+        role: String,
+        /// The name shown (default: the sign-in name)
+        #[arg(long)]
+        name: Option<String>,
+        /// A clerk's unit (its credit code)
+        #[arg(long)]
+        unit: Option<String>,
+        /// Read the password from the first line of standard input; otherwise one is generated and printed once
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List staff accounts 用户列表
+    List,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -117,12 +152,94 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             output::batches(&warehouse.batches().await?, format == Format::Json)?;
             Ok(EXIT_OK)
         }
+        Command::Serve {
+            addr,
+            secure_cookies,
+        } => serve(&cli.data, &addr, secure_cookies).await,
+        Command::User(UserCommand::Add {
+            username,
+            role,
+            name,
+            unit,
+            password_stdin,
+        }) => {
+            let role = store::Role::parse(&role).with_context(|| {
+                format!("角色应为 admin、supervisor、handler 或 clerk / the role is admin, supervisor, handler or clerk, not '{role}'")
+            })?;
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("cannot read the password from standard input")?;
+                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+            } else {
+                (
+                    web::auth::random_token()
+                        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                        .chars()
+                        .take(16)
+                        .collect(),
+                    true,
+                )
+            };
+            if password.chars().count() < 8 {
+                anyhow::bail!("密码至少8个字符 / the password needs at least 8 characters");
+            }
+            let hash = web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
+            let warehouse = open(&cli.data).await?;
+            let user = store::NewUser {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username: username.clone(),
+                role,
+                password_hash: hash,
+                unit_code: unit,
+            };
+            warehouse
+                .store()
+                .create_user(&user, chrono::Utc::now().timestamp())
+                .await?;
+            println!("已创建用户 created user {username} ({})", role.as_str());
+            if generated {
+                println!("初始密码 password (shown once): {password}");
+            }
+            Ok(EXIT_OK)
+        }
+        Command::User(UserCommand::List) => {
+            let warehouse = open(&cli.data).await?;
+            for u in warehouse.store().users().await? {
+                println!(
+                    "{}\t{}\t{}{}",
+                    u.username,
+                    u.role.as_str(),
+                    u.display_name,
+                    if u.disabled { "\t(disabled)" } else { "" }
+                );
+            }
+            Ok(EXIT_OK)
+        }
         Command::Quality { format } => {
             let warehouse = open(&cli.data).await?;
             output::quality(&warehouse.quality().await?, format == Format::Json)?;
             Ok(EXIT_OK)
         }
     }
+}
+
+async fn serve(data: &std::path::Path, addr: &str, secure_cookies: bool) -> anyhow::Result<u8> {
+    let warehouse = Arc::new(open(data).await?);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("无法监听 / cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!(
+        "清风已启动 Qingfeng is serving at http://{local}/  (数据目录 data: {})",
+        data.display()
+    );
+    let state = web::AppState::new(warehouse, secure_cookies);
+    web::serve(listener, state)
+        .await
+        .context("web server failed")?;
+    Ok(EXIT_OK)
 }
 
 async fn open(data: &std::path::Path) -> anyhow::Result<Warehouse> {

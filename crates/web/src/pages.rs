@@ -267,13 +267,21 @@ pub struct LangQuery {
     next: Option<String>,
 }
 
-pub async fn switch_language(Query(q): Query<LangQuery>) -> Response {
+/// Sets the language and returns to `next`, else to the page the link was on.
+pub async fn switch_language(headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let lang = Lang::from_code(&q.to);
     let code = if lang == Lang::En { "en" } else { "zh" };
     let cookie = format!("lang={code}; Path=/; SameSite=Lax; Max-Age=31536000");
+    // The Referer is sent same-origin only (our Referrer-Policy); keep just its path.
+    let referer_path = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_owned()));
+    let next = q.next.or(referer_path);
     (
         [(header::SET_COOKIE, cookie)],
-        Redirect::to(&safe_next(q.next.as_deref())),
+        Redirect::to(&safe_next(next.as_deref())),
     )
         .into_response()
 }

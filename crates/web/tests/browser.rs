@@ -1,0 +1,319 @@
+//! The web application in a real browser: headless Chromium over WebDriver.
+//! Needs `chromium` and `chromedriver` (Debian packages), which `scripts/test`
+//! installs; plain `cargo test` skips these (`--include-ignored` runs them).
+//! A failing step saves a screenshot under the target directory.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+const PASSWORD: &str = "browser-test-password";
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+    files: PathBuf,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start() -> Browser {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let warehouse = Arc::new(warehouse::Warehouse::open(&data).await.unwrap());
+    let user = store::NewUser {
+        username: "admin".into(),
+        display_name: "测试管理员".into(),
+        role: store::Role::Admin,
+        password_hash: web::auth::hash_password(PASSWORD).unwrap(),
+        unit_code: None,
+    };
+    warehouse.store().create_user(&user, 0).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(web::serve(listener, web::AppState::new(warehouse, false)));
+
+    let port = free_port();
+    let driver = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver is not installed: run scripts/test, which installs chromium and chromium-driver");
+    let profile = dir.path().join("chromium-profile");
+    let args = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1000",
+    ];
+    let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "args": args, "binary": chromium_binary() }),
+    );
+    let mut client = None;
+    for _ in 0..50 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    let files = dir.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    Browser {
+        client: client.expect("cannot start a Chromium session through chromedriver"),
+        driver,
+        base,
+        _dir: dir,
+        files,
+    }
+}
+
+fn chromium_binary() -> &'static str {
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).exists())
+    .unwrap_or("/usr/bin/chromium")
+}
+
+type Step = Result<(), Box<dyn std::error::Error>>;
+
+impl Browser {
+    async fn goto(&self, path: &str) -> Step {
+        self.client.goto(&format!("{}{path}", self.base)).await?;
+        Ok(())
+    }
+
+    async fn text(&self, css: &str) -> Result<String, Box<dyn std::error::Error>> {
+        let element = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::Css(css))
+            .await?;
+        Ok(element.text().await?)
+    }
+
+    /// Waits until the page's heading reads `expected` (navigation may still be under way).
+    async fn wait_heading(&self, expected: &str) -> Step {
+        let mut last = String::new();
+        for _ in 0..100 {
+            if let Ok(element) = self.client.find(Locator::Css("main h1")).await
+                && let Ok(text) = element.text().await
+            {
+                if text == expected {
+                    return Ok(());
+                }
+                last = text;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(format!("the heading stayed {last:?}, expected {expected:?}").into())
+    }
+
+    async fn sign_in(&self) -> Step {
+        self.goto("/").await?;
+        self.client
+            .wait()
+            .for_element(Locator::Id("username"))
+            .await?
+            .send_keys("admin")
+            .await?;
+        self.client
+            .find(Locator::Id("password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        self.client
+            .find(Locator::Id("login-submit"))
+            .await?
+            .click()
+            .await?;
+        self.wait_heading("数据概览").await
+    }
+
+    async fn upload(&self, file: &Path) -> Result<String, Box<dyn std::error::Error>> {
+        self.goto("/upload").await?;
+        let input = self.client.wait().for_element(Locator::Id("file")).await?;
+        input.send_keys(&file.display().to_string()).await?;
+        self.client
+            .find(Locator::Id("upload-submit"))
+            .await?
+            .click()
+            .await?;
+        self.text("#upload-result").await
+    }
+
+    /// Runs a scenario; on failure saves a screenshot and fails the test.
+    async fn run(self, name: &str, scenario: impl AsyncFnOnce(&Browser) -> Step) {
+        let outcome = scenario(&self).await;
+        if let Err(error) = outcome {
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
+            let _ = std::fs::create_dir_all(&dir);
+            let shot = dir.join(format!("{name}.png"));
+            if let Ok(png) = self.client.screenshot().await {
+                let _ = std::fs::write(&shot, png);
+            }
+            let _ = self.client.clone().close().await;
+            panic!("{name}: {error} (screenshot: {})", shot.display());
+        }
+        let _ = self.client.clone().close().await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver (scripts/test installs them)"]
+async fn sign_in_upload_and_switch_language() {
+    let browser = start().await;
+    browser
+        .run("sign_in_upload_and_switch_language", async |b| {
+            b.sign_in().await?;
+
+            // A file with an error: the row is shown, nothing is stored.
+            let bad = b.files.join("person.csv");
+            std::fs::write(
+                &bad,
+                "身份证号,姓名\n11010519491231002X,王秀英\n1234,张伟\n",
+            )?;
+            let result = b.upload(&bad).await?;
+            if !result.contains("已拒收") {
+                return Err(format!("expected a rejection, got {result:?}").into());
+            }
+            let row = b.text("#errors tbody tr").await?;
+            if !(row.contains('3')
+                && row.contains("1234")
+                && row.contains("身份证号应为18位或15位"))
+            {
+                return Err(format!("error row: {row:?}").into());
+            }
+
+            // A good file: accepted and listed.
+            let good = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../examples/county/fund_program.csv")
+                .canonicalize()?;
+            let result = b.upload(&good).await?;
+            if !result.contains("已接收") {
+                return Err(format!("expected acceptance, got {result:?}").into());
+            }
+            b.goto("/batches").await?;
+            let listed = b.text("#batches").await?;
+            if !listed.contains("fund_program.csv") || !listed.contains("已接收") {
+                return Err(format!("batches: {listed:?}").into());
+            }
+
+            // Charts draw on the quality page.
+            b.goto("/quality").await?;
+            b.client
+                .wait()
+                .at_most(Duration::from_secs(20))
+                .for_element(Locator::Css("#rows-chart canvas"))
+                .await?;
+
+            // English, and back.
+            b.client
+                .find(Locator::Id("lang-switch"))
+                .await?
+                .click()
+                .await?;
+            b.wait_heading("Data-quality report").await?;
+            b.client
+                .find(Locator::Id("lang-switch"))
+                .await?
+                .click()
+                .await?;
+            b.wait_heading("数据质量报告").await
+        })
+        .await;
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver (scripts/test installs them)"]
+async fn a_fifty_megabyte_upload_shows_progress_and_imports() {
+    let browser = start().await;
+    let file = browser.files.join("disbursement_2026-03.csv");
+    let rows = write_disbursement(&file, 50 * 1024 * 1024);
+    browser
+        .run(
+            "a_fifty_megabyte_upload_shows_progress_and_imports",
+            async |b| {
+                b.sign_in().await?;
+                let result = b.upload(&file).await?;
+                if !result.contains("已接收") || !result.contains(&rows.to_string()) {
+                    return Err(format!("expected {rows} rows accepted, got {result:?}").into());
+                }
+                // The progress bar was driven by upload progress events up to 100 %.
+                let value = b
+                    .client
+                    .execute("return document.getElementById('progress').value;", vec![])
+                    .await?;
+                if value != serde_json::json!(100.0) && value != serde_json::json!(100) {
+                    return Err(format!("progress ended at {value}").into());
+                }
+                Ok(())
+            },
+        )
+        .await;
+}
+
+/// Writes a valid disbursement file of about `bytes` bytes; returns its rows.
+fn write_disbursement(path: &Path, bytes: usize) -> usize {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let header = "记录号,项目代码,所属期,领取人身份证号,领取人姓名,发放金额\n";
+    out.write_all(header.as_bytes()).unwrap();
+    let mut written = header.len();
+    let birth = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap();
+    let mut rows = 0;
+    while written < bytes {
+        let id = domain::IdNumber::from_parts(
+            "331023",
+            birth + chrono::Duration::days((rows / 1000) as i64),
+            (rows % 1000) as u16,
+        )
+        .unwrap();
+        let line = format!("R{rows:09},DB01,2026-03,{id},王秀英,685.50\n");
+        out.write_all(line.as_bytes()).unwrap();
+        written += line.len();
+        rows += 1;
+    }
+    out.flush().unwrap();
+    rows
+}
