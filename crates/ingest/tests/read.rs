@@ -396,3 +396,18 @@ fn values_are_stored_typed() {
     assert_eq!(show("amount"), "134000");
     assert!(b.column_by_name("plate").unwrap().is_null(0));
 }
+
+/// A zip bomb dressed as a workbook: its sheet claims to unpack to 2 GiB.
+#[test]
+fn zip_bomb_workbook_is_refused_before_unpacking() {
+    let mut bytes = workbook(&[vec!["身份证号", "姓名"], vec![ID1, "王秀英"]]);
+    // Patch the uncompressed size of every central-directory entry (offset 24 of each record).
+    let mut i = 0;
+    while let Some(at) = bytes[i..].windows(4).position(|w| w == b"PK\x01\x02") {
+        let record = i + at;
+        bytes[record + 24..record + 28].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+        i = record + 4;
+    }
+    let got = read("person.xlsx", &bytes, None).rendered;
+    assert!(got.contains("more than is safe to read"), "{got}");
+}
