@@ -77,6 +77,29 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Generate a synthetic county with planted cases 生成模拟县数据
+    Synth {
+        /// Output folder
+        #[arg(long)]
+        out: PathBuf,
+        /// Size: 1 is about 100,000 persons, 0.05 about 5,000
+        #[arg(long, default_value_t = 0.05)]
+        scale: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Add the mess real exports have (GBK files, 1,234.50元, 2026年3月1日, full-width digits, mistyped IDs)
+        #[arg(long)]
+        dirty: bool,
+    },
+    /// Generate, import and serve a demo county 一键演示
+    Demo {
+        #[arg(long, default_value_t = 0.05)]
+        scale: f64,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Serve the web application 启动网页服务
     Serve {
         /// Address to listen on
@@ -156,6 +179,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             addr,
             secure_cookies,
         } => serve(&cli.data, &addr, secure_cookies).await,
+        Command::Synth {
+            out,
+            scale,
+            seed,
+            dirty,
+        } => {
+            let started = std::time::Instant::now();
+            let summary = synth::generate(&synth::Options {
+                out: out.clone(),
+                scale,
+                seed,
+                dirty,
+            })?;
+            println!(
+                "已生成模拟县 generated {} persons in {} villages, {} planted cases, into {} ({:.1} s)",
+                summary.persons,
+                summary.villages,
+                summary.truth_cases,
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            for (table, rows) in &summary.files {
+                println!("  {table}.csv  {rows}");
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Demo { scale, addr, seed } => demo(&cli.data, scale, seed, &addr).await,
         Command::User(UserCommand::Add {
             username,
             role,
@@ -223,6 +273,76 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
     }
+}
+
+/// Generates a county into a fresh data directory, imports it, creates the demo
+/// sign-in, and serves the web application.
+async fn demo(data: &std::path::Path, scale: f64, seed: u64, addr: &str) -> anyhow::Result<u8> {
+    if data.join("state.db").exists() {
+        anyhow::bail!(
+            "数据目录{}已有数据；演示需要新目录，请用 --data 指定 / the data directory {} holds data already; the demo needs a fresh one (--data DIR)",
+            data.display(),
+            data.display()
+        );
+    }
+    let started = std::time::Instant::now();
+    let files = data.join("demo-county");
+    println!("生成模拟县 generating the county (scale {scale}) …");
+    let summary = synth::generate(&synth::Options {
+        out: files.clone(),
+        scale,
+        seed,
+        dirty: false,
+    })?;
+    println!(
+        "  {} persons, {} planted cases ({:.1} s)",
+        summary.persons,
+        summary.truth_cases,
+        started.elapsed().as_secs_f64()
+    );
+    let warehouse = open(data).await?;
+    let options = ImportOptions {
+        user: "demo".into(),
+        ..Default::default()
+    };
+    let (paths, _) = warehouse::collect_inputs(std::slice::from_ref(&files), false)?;
+    for path in &paths {
+        match warehouse.import(path, &options, None).await {
+            Ok(ImportResult::Accepted { batch, .. }) => println!(
+                "  导入 imported {} ({} rows)",
+                batch.table, batch.rows_stored
+            ),
+            Ok(other) => anyhow::bail!(
+                "demo import of {} did not succeed: {other:?}",
+                path.display()
+            ),
+            Err(e) => anyhow::bail!("demo import of {} failed: {e}", path.display()),
+        }
+    }
+    println!(
+        "数据已导入 data imported in {:.1} s; 监督模型尚未实现 (no supervision models exist yet)",
+        started.elapsed().as_secs_f64()
+    );
+    let password = web::auth::random_token()
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .chars()
+        .take(12)
+        .collect::<String>();
+    let hash = web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
+    let user = store::NewUser {
+        username: "demo".into(),
+        display_name: "演示用户".into(),
+        role: store::Role::Admin,
+        password_hash: hash,
+        unit_code: None,
+    };
+    warehouse
+        .store()
+        .create_user(&user, chrono::Utc::now().timestamp())
+        .await?;
+    println!("演示登录 demo sign-in: 用户名 user demo  密码 password {password}");
+    drop(warehouse);
+    serve(data, addr, false).await
 }
 
 async fn serve(data: &std::path::Path, addr: &str, secure_cookies: bool) -> anyhow::Result<u8> {
