@@ -317,3 +317,34 @@ fn write_disbursement(path: &Path, bytes: usize) -> usize {
     out.flush().unwrap();
     rows
 }
+
+/// Saves a screenshot of every page with data, for people to look at
+/// (under the target directory's `browser-screenshots/`); fails if a page errs.
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver (scripts/test installs them)"]
+async fn screenshots_of_every_page() {
+    let browser = start().await;
+    browser
+        .run("screenshots_of_every_page", async |b| {
+            b.sign_in().await?;
+            let county = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county").canonicalize()?;
+            for name in ["fund_program.csv", "disbursement_2026Q1.csv", "person.csv", "official_vehicle.xlsx"] {
+                b.upload(&county.join(name)).await?;
+            }
+            let bad = b.files.join("enterprise.csv");
+            std::fs::write(&bad, "统一社会信用代码,名称,成立日期\n91110000802100433B,<b>某公司</b>,2026-02-30\n123,某某,2020-01-01\n")?;
+            b.upload(&bad).await?;
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(dir.join("page-upload-result.png"), b.client.screenshot().await?)?;
+            for (path, name) in [("/", "overview"), ("/batches", "batches"), ("/quality", "quality")] {
+                b.goto(path).await?;
+                b.client.wait().for_element(Locator::Css("main h1")).await?;
+                tokio::time::sleep(Duration::from_millis(800)).await;
+                std::fs::write(dir.join(format!("page-{name}.png")), b.client.screenshot().await?)?;
+            }
+            b.goto("/login").await?;
+            Ok(())
+        })
+        .await;
+}
