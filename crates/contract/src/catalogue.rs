@@ -72,13 +72,7 @@ pub struct Column {
 
 impl Column {
     const fn new(key: &'static str, label: &'static str, kind: Kind) -> Column {
-        Column {
-            key,
-            label,
-            kind,
-            required: false,
-            past: false,
-        }
+        Column { key, label, kind, required: false, past: false }
     }
 
     const fn req(mut self) -> Column {
@@ -145,11 +139,7 @@ const fn ev(key: &'static str, labels: &'static [&'static str]) -> EnumValue {
 }
 
 const fn r(column: &'static str, table: &'static str, target: &'static str) -> Reference {
-    Reference {
-        column,
-        table,
-        target,
-    }
+    Reference { column, table, target }
 }
 
 use Kind::*;
@@ -164,10 +154,7 @@ pub const OFFICIAL_CATEGORY: &[EnumValue] = &[
     ev("civil_servant_like", &["参公", "参照公务员法管理"]),
     ev("public_institution", &["事业编", "事业编制", "事业单位"]),
     ev("soe", &["国企", "国有企业"]),
-    ev(
-        "village_cadre",
-        &["村(社区)干部", "村（社区）干部", "村干部", "社区干部"],
-    ),
+    ev("village_cadre", &["村(社区)干部", "村（社区）干部", "村干部", "社区干部"]),
     ev("other", &["其他"]),
 ];
 pub const RELATION: &[EnumValue] = &[
@@ -198,16 +185,10 @@ pub const ROLE: &[EnumValue] = &[
     ev("finance", &["财务负责人"]),
     ev("controller", &["实际控制人"]),
 ];
-pub const VEHICLE_STATUS: &[EnumValue] = &[
-    ev("normal", &["正常"]),
-    ev("scrapped", &["报废"]),
-    ev("transferred", &["转出"]),
-];
-pub const PROPERTY_USAGE: &[EnumValue] = &[
-    ev("residential", &["住宅"]),
-    ev("commercial", &["商业"]),
-    ev("other", &["其他"]),
-];
+pub const VEHICLE_STATUS: &[EnumValue] =
+    &[ev("normal", &["正常"]), ev("scrapped", &["报废"]), ev("transferred", &["转出"])];
+pub const PROPERTY_USAGE: &[EnumValue] =
+    &[ev("residential", &["住宅"]), ev("commercial", &["商业"]), ev("other", &["其他"])];
 pub const FUND_DOMAIN: &[EnumValue] = &[
     ev("livelihood", &["民生"]),
     ev("agriculture", &["涉农"]),
@@ -242,29 +223,16 @@ pub const TENDER_METHOD: &[EnumValue] = &[
     ev("other", &["其他"]),
 ];
 pub const EVALUATION: &[EnumValue] = &[
-    ev(
-        "lowest_price",
-        &["最低价", "经评审的最低投标价法", "最低评标价法"],
-    ),
+    ev("lowest_price", &["最低价", "经评审的最低投标价法", "最低评标价法"]),
     ev("comprehensive", &["综合评分", "综合评估法", "综合评分法"]),
     ev("other", &["其他"]),
 ];
-pub const BID_STATUS: &[EnumValue] = &[
-    ev("valid", &["有效"]),
-    ev("rejected", &["否决", "废标", "否决/废标"]),
-    ev("withdrawn", &["撤回"]),
-];
-pub const AWARD_STATUS: &[EnumValue] = &[
-    ev("performing", &["履行中"]),
-    ev("completed", &["已完成"]),
-    ev("terminated", &["终止"]),
-];
-pub const PAYMENT_METHOD: &[EnumValue] = &[
-    ev("transfer", &["转账"]),
-    ev("cash", &["现金"]),
-    ev("card", &["公务卡"]),
-    ev("cheque", &["支票"]),
-];
+pub const BID_STATUS: &[EnumValue] =
+    &[ev("valid", &["有效"]), ev("rejected", &["否决", "废标", "否决/废标"]), ev("withdrawn", &["撤回"])];
+pub const AWARD_STATUS: &[EnumValue] =
+    &[ev("performing", &["履行中"]), ev("completed", &["已完成"]), ev("terminated", &["终止"])];
+pub const PAYMENT_METHOD: &[EnumValue] =
+    &[ev("transfer", &["转账"]), ev("cash", &["现金"]), ev("card", &["公务卡"]), ev("cheque", &["支票"])];
 pub const REIMBURSEMENT_CATEGORY: &[EnumValue] = &[
     ev("reception", &["公务接待"]),
     ev("travel", &["差旅", "差旅费"]),
@@ -291,10 +259,7 @@ pub const RISK_CLASS: &[EnumValue] = &[
     ev("C", &["C类", "较高风险"]),
     ev("D", &["D类", "高风险"]),
 ];
-pub const CALENDAR_KIND: &[EnumValue] = &[
-    ev("holiday", &["节假日", "放假"]),
-    ev("workday", &["调休上班", "上班"]),
-];
+pub const CALENDAR_KIND: &[EnumValue] = &[ev("holiday", &["节假日", "放假"]), ev("workday", &["调休上班", "上班"])];
 
 pub static TABLES: &[Table] = &[
     // Reference data (基础数据)
@@ -604,10 +569,7 @@ pub static TABLES: &[Table] = &[
         name: "fuel_record",
         label: "加油记录",
         key: None,
-        references: &[
-            r("card_no", "official_vehicle", "fuel_card_no"),
-            r("plate", "official_vehicle", "plate"),
-        ],
+        references: &[r("card_no", "official_vehicle", "fuel_card_no"), r("plate", "official_vehicle", "plate")],
         columns: &[
             c("card_no", "加油卡号", Text).req(),
             c("plate", "号牌", Text),
@@ -668,10 +630,7 @@ pub static TABLES: &[Table] = &[
         label: "节假日安排",
         key: Some("date"),
         references: &[],
-        columns: &[
-            c("date", "日期", Date).req(),
-            c("kind", "类型", Enum(CALENDAR_KIND)).req(),
-        ],
+        columns: &[c("date", "日期", Date).req(), c("kind", "类型", Enum(CALENDAR_KIND)).req()],
     },
 ];
 
@@ -688,31 +647,14 @@ mod tests {
             let mut labels = std::collections::HashSet::new();
             for col in t.columns {
                 assert!(keys.insert(col.key), "{}.{} twice", t.name, col.key);
-                assert!(
-                    labels.insert(col.label),
-                    "{}: label {} twice",
-                    t.name,
-                    col.label
-                );
-                assert!(
-                    !col.key.starts_with('_'),
-                    "keys starting with _ are reserved for provenance"
-                );
+                assert!(labels.insert(col.label), "{}: label {} twice", t.name, col.label);
+                assert!(!col.key.starts_with('_'), "keys starting with _ are reserved for provenance");
             }
             if let Some(key) = t.key {
-                assert!(
-                    t.column(key).is_some_and(|c| c.required),
-                    "{}: key {key}",
-                    t.name
-                );
+                assert!(t.column(key).is_some_and(|c| c.required), "{}: key {key}", t.name);
             }
             for reference in t.references {
-                assert!(
-                    t.column(reference.column).is_some(),
-                    "{}.{}",
-                    t.name,
-                    reference.column
-                );
+                assert!(t.column(reference.column).is_some(), "{}.{}", t.name, reference.column);
                 let target = table(reference.table).expect("referenced table");
                 assert!(target.column(reference.target).is_some());
             }
@@ -723,19 +665,10 @@ mod tests {
     #[test]
     fn headers_by_key_label_or_label_part() {
         let role = table("股东及主要人员").unwrap();
-        assert_eq!(
-            role.column_for_header("holder_name").unwrap().key,
-            "holder_name"
-        );
-        assert_eq!(
-            role.column_for_header("姓名/名称").unwrap().key,
-            "holder_name"
-        );
+        assert_eq!(role.column_for_header("holder_name").unwrap().key, "holder_name");
+        assert_eq!(role.column_for_header("姓名/名称").unwrap().key, "holder_name");
         assert_eq!(role.column_for_header("名称").unwrap().key, "holder_name");
-        assert_eq!(
-            role.column_for_header("HOLDER_ID").unwrap().key,
-            "holder_id"
-        );
+        assert_eq!(role.column_for_header("HOLDER_ID").unwrap().key, "holder_id");
         assert!(role.column_for_header("备注").is_none());
     }
 }

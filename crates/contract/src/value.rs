@@ -80,11 +80,7 @@ impl Column {
                     Cow::Borrowed(b) => domain::normalize_text(b),
                     Cow::Owned(o) => Cow::Owned(domain::normalize_text(&o).into_owned()),
                 };
-                if text.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(text)
-                }
+                if text.is_empty() { Cell::Empty } else { Cell::Text(text) }
             }
             other => other,
         };
@@ -114,31 +110,21 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
         Kind::Date => match cell {
             Cell::DateTime(t) => plain(Value::Date(t.date())),
             Cell::Number(n) => plain(Value::Date(excel_date(n)?.date())),
-            other => plain(Value::Date(
-                domain::parse_date(&text_of(other)?).map_err(ValueError::from_domain)?,
-            )),
+            other => plain(Value::Date(domain::parse_date(&text_of(other)?).map_err(ValueError::from_domain)?)),
         },
         Kind::DateTime => match cell {
             Cell::DateTime(t) => plain(Value::DateTime(t)),
             Cell::Number(n) => plain(Value::DateTime(excel_date(n)?)),
-            other => plain(Value::DateTime(
-                domain::parse_datetime(&text_of(other)?).map_err(ValueError::from_domain)?,
-            )),
+            other => plain(Value::DateTime(domain::parse_datetime(&text_of(other)?).map_err(ValueError::from_domain)?)),
         },
         Kind::Period => match cell {
             // Excel turns a typed `2026-03` into the date 2026-03-01.
             Cell::DateTime(t) => plain(Value::Period(Period::of(t.date()))),
-            other => plain(Value::Period(
-                domain::parse_period(&text_of(other)?).map_err(ValueError::from_domain)?,
-            )),
+            other => plain(Value::Period(domain::parse_period(&text_of(other)?).map_err(ValueError::from_domain)?)),
         },
         Kind::Money => match cell {
-            Cell::Number(n) => plain(Value::Money(
-                Money::from_yuan_f64(n).map_err(ValueError::from_domain)?,
-            )),
-            other => plain(Value::Money(
-                Money::parse(&text_of(other)?).map_err(ValueError::from_domain)?,
-            )),
+            Cell::Number(n) => plain(Value::Money(Money::from_yuan_f64(n).map_err(ValueError::from_domain)?)),
+            other => plain(Value::Money(Money::parse(&text_of(other)?).map_err(ValueError::from_domain)?)),
         },
         Kind::Bool => match cell {
             Cell::Bool(b) => plain(Value::Bool(b)),
@@ -148,10 +134,7 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
                     "是" | "true" | "1" | "y" | "yes" => true,
                     "否" | "false" | "0" | "n" | "no" => false,
                     _ => {
-                        return Err(ValueError::new(
-                            "应为是/否",
-                            "expected 是/否, true/false, 1/0 or Y/N",
-                        ));
+                        return Err(ValueError::new("应为是/否", "expected 是/否, true/false, 1/0 or Y/N"));
                     }
                 };
                 plain(Value::Bool(b))
@@ -159,15 +142,13 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
         },
         Kind::IdNumber => {
             let text = text_of(cell)?;
-            let (id, check) =
-                IdNumber::parse_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
+            let (id, check) = IdNumber::parse_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
             let flag = (check != CheckDigit::Valid).then_some(Flag::BadCheckDigit);
             Ok((Value::Text(Cow::Owned(id.into_string())), flag))
         }
         Kind::CreditCode => {
             let text = text_of(cell)?;
-            let (code, bad) =
-                CreditCode::parse_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
+            let (code, bad) = CreditCode::parse_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
             let flag = bad.map(|_| Flag::BadCheckDigit);
             Ok((Value::Text(Cow::Owned(code.into_string())), flag))
         }
@@ -181,17 +162,10 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
                 }
             }
             if let Ok((code, bad)) = CreditCode::parse_allowing_bad_check(&text) {
-                return Ok((
-                    Value::Text(Cow::Owned(code.into_string())),
-                    bad.map(|_| Flag::BadCheckDigit),
-                ));
+                return Ok((Value::Text(Cow::Owned(code.into_string())), bad.map(|_| Flag::BadCheckDigit)));
             }
             // Passports and other documents: kept as written, upper-cased.
-            if text
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '(' || c == ')')
-                && text.len() <= 30
-            {
+            if text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '(' || c == ')') && text.len() <= 30 {
                 Ok((Value::Text(Cow::Owned(text.to_ascii_uppercase())), None))
             } else {
                 Err(ValueError::new(
@@ -207,22 +181,17 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
         }
         Kind::Enum(values) => {
             let text = text_of(cell)?;
-            let found = values
-                .iter()
-                .find(|v| v.key.eq_ignore_ascii_case(&text) || v.labels.iter().any(|l| *l == text));
+            let found =
+                values.iter().find(|v| v.key.eq_ignore_ascii_case(&text) || v.labels.iter().any(|l| *l == text));
             match found {
                 Some(v) => plain(Value::Enum(v.key)),
                 None => {
                     let allowed: Vec<String> = values
                         .iter()
-                        .map(|v| {
-                            format!("{}({})", v.labels.first().copied().unwrap_or(v.key), v.key)
-                        })
+                        .map(|v| format!("{}({})", v.labels.first().copied().unwrap_or(v.key), v.key))
                         .collect();
                     let allowed = allowed.join("、");
-                    Err(ValueError(format!(
-                        "不是允许的取值：{allowed} / not one of the allowed values: {allowed}"
-                    )))
+                    Err(ValueError(format!("不是允许的取值：{allowed} / not one of the allowed values: {allowed}")))
                 }
             }
         }
@@ -234,22 +203,13 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
                 }
                 other => {
                     let text = text_of(other)?;
-                    let digits = if kind == Kind::Year {
-                        text.trim_end_matches('年')
-                    } else {
-                        &text
-                    };
+                    let digits = if kind == Kind::Year { text.trim_end_matches('年') } else { &text };
                     let digits = digits.trim_end_matches(['人', '个', '名']);
-                    digits
-                        .parse::<i64>()
-                        .map_err(|_| ValueError::new("应为整数", "expected a whole number"))?
+                    digits.parse::<i64>().map_err(|_| ValueError::new("应为整数", "expected a whole number"))?
                 }
             };
             if kind == Kind::Year && !(1900..=2200).contains(&n) {
-                return Err(ValueError::new(
-                    "年度应为四位年份",
-                    "a year has four digits, 1900 to 2200",
-                ));
+                return Err(ValueError::new("年度应为四位年份", "a year has four digits, 1900 to 2200"));
             }
             plain(Value::Integer(n))
         }
@@ -258,13 +218,8 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
                 Cell::Number(n) => n,
                 other => {
                     let text = text_of(other)?;
-                    let text = text
-                        .trim_end_matches(['%', '升', 'L', '㎡'])
-                        .trim_end_matches("m²")
-                        .replace(',', "");
-                    text.trim()
-                        .parse::<f64>()
-                        .map_err(|_| ValueError::new("应为数字", "expected a number"))?
+                    let text = text.trim_end_matches(['%', '升', 'L', '㎡']).trim_end_matches("m²").replace(',', "");
+                    text.trim().parse::<f64>().map_err(|_| ValueError::new("应为数字", "expected a number"))?
                 }
             };
             if !n.is_finite() {
@@ -302,8 +257,7 @@ fn text_of(cell: Cell<'_>) -> Result<Cow<'_, str>, ValueError> {
 fn excel_date(serial: f64) -> Result<NaiveDateTime, ValueError> {
     // A whole number like 20260301 in a date column is a date typed as digits.
     if serial.fract() == 0.0 && (19_000_101.0..=22_001_231.0).contains(&serial) {
-        let date =
-            domain::parse_date(&format!("{}", serial as i64)).map_err(ValueError::from_domain)?;
+        let date = domain::parse_date(&format!("{}", serial as i64)).map_err(ValueError::from_domain)?;
         return Ok(date.and_time(chrono::NaiveTime::MIN));
     }
     domain::excel_serial_to_datetime(serial)
@@ -319,10 +273,7 @@ mod tests {
     fn check(table_name: &str, column: &str, input: &str, expected: &str) {
         let col = table(table_name).unwrap().column(column).unwrap();
         let got = match col.parse(Cell::Text(Cow::Borrowed(input))) {
-            Ok((value, flag)) => format!(
-                "{value:?}{}",
-                flag.map(|f| format!(" {f:?}")).unwrap_or_default()
-            ),
+            Ok((value, flag)) => format!("{value:?}{}", flag.map(|f| format!(" {f:?}")).unwrap_or_default()),
             Err(e) => format!("error: {e}"),
         };
         assert_eq!(got, expected, "{table_name}.{column} <- {input:?}");
@@ -330,36 +281,11 @@ mod tests {
 
     #[test]
     fn values_by_kind() {
-        check(
-            "person",
-            "id_number",
-            "11010519491231002x",
-            r#"Text("11010519491231002X")"#,
-        );
-        check(
-            "person",
-            "id_number",
-            "110105194912310021",
-            r#"Text("110105194912310021") BadCheckDigit"#,
-        );
-        check(
-            "person",
-            "id_number",
-            "１１０１０５１９４９１２３１００２Ｘ",
-            r#"Text("11010519491231002X")"#,
-        );
-        check(
-            "person",
-            "name",
-            " 阿依古丽•买买提 ",
-            r#"Text("阿依古丽·买买提")"#,
-        );
-        check(
-            "person",
-            "name",
-            "  ",
-            "error: 必填项为空 / a required value is empty",
-        );
+        check("person", "id_number", "11010519491231002x", r#"Text("11010519491231002X")"#);
+        check("person", "id_number", "110105194912310021", r#"Text("110105194912310021") BadCheckDigit"#);
+        check("person", "id_number", "１１０１０５１９４９１２３１００２Ｘ", r#"Text("11010519491231002X")"#);
+        check("person", "name", " 阿依古丽•买买提 ", r#"Text("阿依古丽·买买提")"#);
+        check("person", "name", "  ", "error: 必填项为空 / a required value is empty");
         check("person", "gender", "女", r#"Enum("female")"#);
         check("person", "gender", "FEMALE", r#"Enum("female")"#);
         check(
@@ -369,42 +295,17 @@ mod tests {
             "error: 不是允许的取值：男(male)、女(female) / not one of the allowed values: 男(male)、女(female)",
         );
         check("person", "birth_date", "", "Null");
-        check(
-            "disbursement",
-            "amount",
-            "1,234.50元",
-            "Money(Money(1234.50))",
-        );
-        check(
-            "disbursement",
-            "period",
-            "2026年3月",
-            "Period(Period(2026-03))",
-        );
+        check("disbursement", "amount", "1,234.50元", "Money(Money(1234.50))");
+        check("disbursement", "period", "2026年3月", "Period(Period(2026-03))");
         check("fund_program", "means_tested", "是", "Bool(true)");
         check("fund_program", "means_tested", "N", "Bool(false)");
         check("budget", "year", "2026年", "Integer(2026)");
-        check(
-            "budget",
-            "year",
-            "26",
-            "error: 年度应为四位年份 / a year has four digits, 1900 to 2200",
-        );
+        check("budget", "year", "26", "error: 年度应为四位年份 / a year has four digits, 1900 to 2200");
         check("fuel_record", "litres", "45.5升", "Decimal(45.5)");
         check("fuel_record", "product", "92#", r#"Enum("92")"#);
-        check(
-            "vehicle",
-            "owner_id",
-            "91350100M000100Y43",
-            r#"Text("91350100M000100Y43")"#,
-        );
+        check("vehicle", "owner_id", "91350100M000100Y43", r#"Text("91350100M000100Y43")"#);
         check("vehicle", "owner_id", "E12345678", r#"Text("E12345678")"#);
-        check(
-            "fuel_record",
-            "time",
-            "2026/3/1 08:05",
-            "DateTime(2026-03-01T08:05:00)",
-        );
+        check("fuel_record", "time", "2026/3/1 08:05", "DateTime(2026-03-01T08:05:00)");
     }
 
     #[test]
@@ -417,13 +318,7 @@ mod tests {
                 for v in values {
                     for input in std::iter::once(&v.key).chain(v.labels.iter()) {
                         let parsed = col.parse(Cell::Text(Cow::Borrowed(input))).unwrap().0;
-                        assert_eq!(
-                            parsed,
-                            Value::Enum(v.key),
-                            "{}.{} <- {input}",
-                            t.name,
-                            col.key
-                        );
+                        assert_eq!(parsed, Value::Enum(v.key), "{}.{} <- {input}", t.name, col.key);
                     }
                 }
             }
@@ -446,10 +341,7 @@ mod tests {
             Value::Date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap())
         );
         let amount = table("disbursement").unwrap().column("amount").unwrap();
-        assert_eq!(
-            amount.parse(Cell::Number(1234.5)).unwrap().0,
-            Value::Money(Money::from_fen(123_450))
-        );
+        assert_eq!(amount.parse(Cell::Number(1234.5)).unwrap().0, Value::Money(Money::from_fen(123_450)));
     }
 
     #[test]

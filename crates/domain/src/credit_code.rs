@@ -7,9 +7,7 @@
 use std::fmt;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CreditCode(String);
@@ -20,9 +18,7 @@ pub enum CreditCodeError {
     Length(usize),
     #[error("统一社会信用代码含非法字符“{0}” / invalid character '{0}' in credit code")]
     Character(char),
-    #[error(
-        "统一社会信用代码校验位应为{expected}，实为{found} / check character should be {expected}, found {found}"
-    )]
+    #[error("统一社会信用代码校验位应为{expected}，实为{found} / check character should be {expected}, found {found}")]
     CheckDigit { expected: char, found: char },
 }
 
@@ -32,25 +28,16 @@ impl CreditCode {
         let (code, expected) = Self::parse_allowing_bad_check(s)?;
         match expected {
             None => Ok(code),
-            Some(expected) => Err(CreditCodeError::CheckDigit {
-                expected,
-                found: code.0.as_bytes()[17] as char,
-            }),
+            Some(expected) => Err(CreditCodeError::CheckDigit { expected, found: code.0.as_bytes()[17] as char }),
         }
     }
 
     /// Parses a code whose check character may fail; returns the expected check
     /// character when it does.
-    pub fn parse_allowing_bad_check(
-        s: &str,
-    ) -> Result<(CreditCode, Option<char>), CreditCodeError> {
+    pub fn parse_allowing_bad_check(s: &str) -> Result<(CreditCode, Option<char>), CreditCodeError> {
         let s = s.trim();
         if s.len() != 18 || !s.is_ascii() {
-            if let Some(c) = s
-                .chars()
-                .find(|c| !c.is_ascii())
-                .filter(|_| s.chars().count() == 18)
-            {
+            if let Some(c) = s.chars().find(|c| !c.is_ascii()).filter(|_| s.chars().count() == 18) {
                 return Err(CreditCodeError::Character(c));
             }
             return Err(CreditCodeError::Length(s.chars().count()));
@@ -64,10 +51,7 @@ impl CreditCode {
         let expected = check_char(&values[..17]);
         let bad = (expected != upper[17]).then_some(expected as char);
         // Every byte is from ALPHABET, so ASCII.
-        Ok((
-            CreditCode(String::from_utf8_lossy(&upper).into_owned()),
-            bad,
-        ))
+        Ok((CreditCode(String::from_utf8_lossy(&upper).into_owned()), bad))
     }
 
     pub fn into_string(self) -> String {
@@ -142,17 +126,10 @@ mod tests {
     #[test]
     fn parses_published_codes() {
         // Codes as published in public registries and examples of the standard.
-        for code in [
-            "91110000802100433B",
-            "91350100M000100Y43",
-            "11100000000013127D",
-        ] {
+        for code in ["91110000802100433B", "91350100M000100Y43", "11100000000013127D"] {
             assert_eq!(CreditCode::parse(code).unwrap().as_str(), code);
         }
-        assert_eq!(
-            CreditCode::parse("91350100m000100y43").unwrap().as_str(),
-            "91350100M000100Y43"
-        );
+        assert_eq!(CreditCode::parse("91350100m000100y43").unwrap().as_str(), "91350100M000100Y43");
     }
 
     #[test]
@@ -160,15 +137,9 @@ mod tests {
         assert_eq!(CreditCode::parse("123"), Err(CreditCodeError::Length(3)));
         assert_eq!(
             CreditCode::parse("91110000802100433C"),
-            Err(CreditCodeError::CheckDigit {
-                expected: 'B',
-                found: 'C'
-            })
+            Err(CreditCodeError::CheckDigit { expected: 'B', found: 'C' })
         );
-        assert_eq!(
-            CreditCode::parse("91110000802100433I"),
-            Err(CreditCodeError::Character('I'))
-        );
+        assert_eq!(CreditCode::parse("91110000802100433I"), Err(CreditCodeError::Character('I')));
     }
 
     fn valid_code() -> impl Strategy<Value = CreditCode> {

@@ -50,9 +50,7 @@ pub enum IdNumberError {
     BirthDate(String),
     #[error("身份证号地区码无效 / invalid region code in the ID number")]
     Region(String),
-    #[error(
-        "身份证号校验位应为{expected}，实为{found} / check character should be {expected}, found {found}"
-    )]
+    #[error("身份证号校验位应为{expected}，实为{found} / check character should be {expected}, found {found}")]
     CheckDigit { expected: char, found: char },
 }
 
@@ -62,10 +60,9 @@ impl IdNumber {
     pub fn parse(s: &str) -> Result<IdNumber, IdNumberError> {
         match Self::parse_allowing_bad_check(s)? {
             (id, CheckDigit::Valid) => Ok(id),
-            (id, CheckDigit::Invalid { expected }) => Err(IdNumberError::CheckDigit {
-                expected,
-                found: id.0.as_bytes()[17] as char,
-            }),
+            (id, CheckDigit::Invalid { expected }) => {
+                Err(IdNumberError::CheckDigit { expected, found: id.0.as_bytes()[17] as char })
+            }
         }
     }
 
@@ -104,23 +101,14 @@ impl IdNumber {
         }
         let region = &bytes[..6];
         if &region[..2] < b"11".as_slice() || &region[..2] > b"91".as_slice() {
-            return Err(IdNumberError::Region(
-                String::from_utf8_lossy(region).into_owned(),
-            ));
+            return Err(IdNumberError::Region(String::from_utf8_lossy(region).into_owned()));
         }
         if birth_date_of(&bytes[6..14]).is_none() {
-            return Err(IdNumberError::BirthDate(
-                String::from_utf8_lossy(&bytes[6..14]).into_owned(),
-            ));
+            return Err(IdNumberError::BirthDate(String::from_utf8_lossy(&bytes[6..14]).into_owned()));
         }
         let expected = check_char(&bytes[..17]);
-        let check = if expected == bytes[17] {
-            CheckDigit::Valid
-        } else {
-            CheckDigit::Invalid {
-                expected: expected as char,
-            }
-        };
+        let check =
+            if expected == bytes[17] { CheckDigit::Valid } else { CheckDigit::Invalid { expected: expected as char } };
         // All 18 bytes were checked to be ASCII digits or `X` above.
         let id = IdNumber(String::from_utf8_lossy(&bytes).into_owned());
         Ok((id, check))
@@ -141,11 +129,7 @@ impl IdNumber {
     }
 
     pub fn gender(&self) -> Gender {
-        if (self.0.as_bytes()[16] - b'0') % 2 == 1 {
-            Gender::Male
-        } else {
-            Gender::Female
-        }
+        if (self.0.as_bytes()[16] - b'0') % 2 == 1 { Gender::Male } else { Gender::Female }
     }
 
     pub fn region(&self) -> &str {
@@ -169,9 +153,7 @@ impl IdNumber {
 /// The birth date of 8 ASCII digits `YYYYMMDD`, if it is a real day from 1850 to 2200.
 fn birth_date_of(yyyymmdd: &[u8]) -> Option<NaiveDate> {
     let number = |digits: &[u8]| -> Option<u32> {
-        digits.iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
+        digits.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
     };
     let year = number(yyyymmdd.get(..4)?)? as i32;
     let month = number(yyyymmdd.get(4..6)?)?;
@@ -184,11 +166,7 @@ fn birth_date_of(yyyymmdd: &[u8]) -> Option<NaiveDate> {
 
 /// ISO 7064 MOD 11-2 over the first 17 digits.
 fn check_char(first17: &[u8]) -> u8 {
-    let sum: u32 = first17
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(&d, w)| u32::from(d.wrapping_sub(b'0')) * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(&d, w)| u32::from(d.wrapping_sub(b'0')) * w).sum();
     CHECK_CHARS[(sum % 11) as usize]
 }
 
@@ -215,10 +193,7 @@ mod tests {
         let id = IdNumber::parse("11010519491231002x").unwrap();
         assert_eq!(id.as_str(), "11010519491231002X");
         assert_eq!(id.gender(), Gender::Female);
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
         assert_eq!(id.region(), "110105");
     }
 
@@ -231,21 +206,9 @@ mod tests {
     #[test]
     fn reports_what_is_wrong() {
         assert_eq!(IdNumber::parse("1234"), Err(IdNumberError::Length(4)));
-        assert_eq!(
-            IdNumber::parse("110105194912310021"),
-            Err(IdNumberError::CheckDigit {
-                expected: 'X',
-                found: '1'
-            })
-        );
-        assert_eq!(
-            IdNumber::parse("110105194913310021"),
-            Err(IdNumberError::BirthDate("19491331".into()))
-        );
-        assert!(matches!(
-            IdNumber::parse("11010519491231002Y"),
-            Err(IdNumberError::Character('Y'))
-        ));
+        assert_eq!(IdNumber::parse("110105194912310021"), Err(IdNumberError::CheckDigit { expected: 'X', found: '1' }));
+        assert_eq!(IdNumber::parse("110105194913310021"), Err(IdNumberError::BirthDate("19491331".into())));
+        assert!(matches!(IdNumber::parse("11010519491231002Y"), Err(IdNumberError::Character('Y'))));
         let (id, check) = IdNumber::parse_allowing_bad_check("110105194912310021").unwrap();
         assert_eq!(check, CheckDigit::Invalid { expected: 'X' });
         assert_eq!(id.as_str(), "110105194912310021");

@@ -87,19 +87,12 @@ impl Money {
             return Err(not_a_number());
         }
         let overflow = || MoneyError::Overflow(input.trim().to_owned());
-        let yuan: i64 = if digits.is_empty() {
-            0
-        } else {
-            digits.parse().map_err(|_| overflow())?
-        };
+        let yuan: i64 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| overflow())? };
         let mut fen_part = 0i64;
         for (i, b) in fraction.bytes().take(2).enumerate() {
             fen_part += i64::from(b - b'0') * if i == 0 { 10 } else { 1 };
         }
-        let fen = yuan
-            .checked_mul(100)
-            .and_then(|y| y.checked_add(fen_part))
-            .ok_or_else(overflow)?;
+        let fen = yuan.checked_mul(100).and_then(|y| y.checked_add(fen_part)).ok_or_else(overflow)?;
         Ok(Money(if negative { -fen } else { fen }))
     }
 
@@ -158,36 +151,18 @@ mod tests {
     #[test]
     fn rejects_with_reasons() {
         assert_eq!(Money::parse(""), Err(MoneyError::Empty));
-        assert!(matches!(
-            Money::parse("12.345"),
-            Err(MoneyError::TooManyDecimals(_))
-        ));
-        assert!(matches!(
-            Money::parse("1,23,4.00"),
-            Err(MoneyError::Grouping(_))
-        ));
-        assert!(matches!(
-            Money::parse("1.5万"),
-            Err(MoneyError::NotANumber(_))
-        ));
-        assert!(matches!(
-            Money::parse("abc"),
-            Err(MoneyError::NotANumber(_))
-        ));
+        assert!(matches!(Money::parse("12.345"), Err(MoneyError::TooManyDecimals(_))));
+        assert!(matches!(Money::parse("1,23,4.00"), Err(MoneyError::Grouping(_))));
+        assert!(matches!(Money::parse("1.5万"), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(Money::parse("abc"), Err(MoneyError::NotANumber(_))));
         assert!(matches!(Money::parse("."), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(
-            Money::parse("99999999999999999999"),
-            Err(MoneyError::Overflow(_))
-        ));
+        assert!(matches!(Money::parse("99999999999999999999"), Err(MoneyError::Overflow(_))));
     }
 
     #[test]
     fn converts_spreadsheet_numbers_exactly() {
         assert_eq!(Money::from_yuan_f64(1234.5), Ok(Money(123_450)));
-        assert_eq!(
-            Money::from_yuan_f64(0.1 + 0.2),
-            Err(MoneyError::TooManyDecimals("0.30000000000000004".into()))
-        );
+        assert_eq!(Money::from_yuan_f64(0.1 + 0.2), Err(MoneyError::TooManyDecimals("0.30000000000000004".into())));
         assert_eq!(Money::from_yuan_f64(19.99), Ok(Money(1999)));
     }
 

@@ -16,8 +16,8 @@ pub enum RegionCodeError {
 
 /// Province-level prefixes of GB/T 2260.
 const PROVINCES: [u8; 34] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63,
+    64, 65, 71, 81, 82,
 ];
 
 impl RegionCode {
@@ -69,13 +69,7 @@ mod tests {
         assert!(village.is_village());
         assert_eq!(village.county(), "330106");
         assert!(RegionCode::parse("330106").is_ok());
-        assert!(matches!(
-            RegionCode::parse("3301"),
-            Err(RegionCodeError::Format(_))
-        ));
-        assert!(matches!(
-            RegionCode::parse("990106"),
-            Err(RegionCodeError::Province(_))
-        ));
+        assert!(matches!(RegionCode::parse("3301"), Err(RegionCodeError::Format(_))));
+        assert!(matches!(RegionCode::parse("990106"), Err(RegionCodeError::Province(_))));
     }
 }

@@ -8,9 +8,7 @@ pub fn fold_width(s: &str) -> Cow<'_, str> {
     // Full-width forms encode as EF BC xx / EF BD xx and the ideographic space as
     // E3 80 80: text without those lead bytes (most text) needs no decoding.
     if !s.bytes().any(|b| b == 0xEF || b == 0xE3)
-        || !s
-            .chars()
-            .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+        || !s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
     {
         return Cow::Borrowed(s);
     }
@@ -40,11 +38,7 @@ pub fn normalize_name(s: &str) -> Cow<'_, str> {
     if text.is_ascii() || !text.chars().any(is_other_middle_dot) {
         return text;
     }
-    Cow::Owned(
-        text.chars()
-            .map(|c| if is_other_middle_dot(c) { '·' } else { c })
-            .collect(),
-    )
+    Cow::Owned(text.chars().map(|c| if is_other_middle_dot(c) { '·' } else { c }).collect())
 }
 
 fn is_other_middle_dot(c: char) -> bool {

@@ -12,9 +12,7 @@ pub enum DateError {
     Format(String),
     #[error("日期不存在 / no such date")]
     NoSuchDate(String),
-    #[error(
-        "时间无法识别（应为日期加HH:MM[:SS]） / unrecognized date-time (expected a date and HH:MM[:SS])"
-    )]
+    #[error("时间无法识别（应为日期加HH:MM[:SS]） / unrecognized date-time (expected a date and HH:MM[:SS])")]
     TimeFormat(String),
     #[error(
         "所属期无法识别（应为2026-03、202603或2026年3月） / unrecognized period (expected 2026-03, 202603 or 2026年3月)"
@@ -33,10 +31,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, DateError> {
         let (m, d) = rest.split_once('月').ok_or_else(format)?;
         (y, m, d)
     } else {
-        let sep = s
-            .chars()
-            .find(|c| matches!(c, '-' | '/' | '.'))
-            .ok_or_else(format)?;
+        let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.')).ok_or_else(format)?;
         let mut parts = s.split(sep);
         match (parts.next(), parts.next(), parts.next(), parts.next()) {
             (Some(y), Some(m), Some(d), None) => (y, m, d),
@@ -45,26 +40,19 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, DateError> {
     };
     let y = y.trim();
     let (m, d) = (m.trim(), d.trim());
-    let valid_part = |p: &str, max: usize| {
-        !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit())
-    };
+    let valid_part = |p: &str, max: usize| !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit());
     if y.len() != 4 || !valid_part(y, 4) || !valid_part(m, 2) || !valid_part(d, 2) {
         return Err(format());
     }
-    let (y, m, d) = (
-        y.parse().map_err(|_| format())?,
-        m.parse().map_err(|_| format())?,
-        d.parse().map_err(|_| format())?,
-    );
+    let (y, m, d) =
+        (y.parse().map_err(|_| format())?, m.parse().map_err(|_| format())?, d.parse().map_err(|_| format())?);
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DateError::NoSuchDate(s.to_owned()))
 }
 
 /// Parses a date form followed by ` HH:MM[:SS]` (or `T`), or a bare date (midnight).
 pub fn parse_datetime(input: &str) -> Result<NaiveDateTime, DateError> {
     let s = input.trim();
-    let split = s
-        .find([' ', 'T'])
-        .or_else(|| s.find('日').map(|i| i + '日'.len_utf8()));
+    let split = s.find([' ', 'T']).or_else(|| s.find('日').map(|i| i + '日'.len_utf8()));
     let (date_part, time_part) = match split {
         Some(i) if i < s.len() => (&s[..i], s[i..].trim_start_matches(['T', ' '])),
         _ => (s, ""),
@@ -89,16 +77,12 @@ pub fn excel_serial_to_datetime(serial: f64) -> Option<NaiveDateTime> {
     }
     // Excel counts 1900-02-29, which never existed; from 1900-03-01 on the
     // epoch 1899-12-30 gives the right day.
-    let epoch = if serial < 61.0 {
-        NaiveDate::from_ymd_opt(1899, 12, 31)?
-    } else {
-        NaiveDate::from_ymd_opt(1899, 12, 30)?
-    };
+    let epoch =
+        if serial < 61.0 { NaiveDate::from_ymd_opt(1899, 12, 31)? } else { NaiveDate::from_ymd_opt(1899, 12, 30)? };
     let days = serial.floor() as i64;
     let seconds = ((serial - serial.floor()) * 86_400.0).round() as i64;
     let date = epoch.checked_add_signed(chrono::Duration::days(days))?;
-    date.and_time(NaiveTime::MIN)
-        .checked_add_signed(chrono::Duration::seconds(seconds))
+    date.and_time(NaiveTime::MIN).checked_add_signed(chrono::Duration::seconds(seconds))
 }
 
 /// A year and month (所属期).
@@ -110,15 +94,11 @@ pub struct Period {
 
 impl Period {
     pub fn new(year: i32, month: u32) -> Option<Period> {
-        ((1000..=9999).contains(&year) && (1..=12).contains(&month))
-            .then_some(Period { year, month })
+        ((1000..=9999).contains(&year) && (1..=12).contains(&month)).then_some(Period { year, month })
     }
 
     pub fn of(date: NaiveDate) -> Period {
-        Period {
-            year: date.year(),
-            month: date.month(),
-        }
+        Period { year: date.year(), month: date.month() }
     }
 
     pub fn year(self) -> i32 {
@@ -146,18 +126,10 @@ pub fn parse_period(input: &str) -> Result<Period, DateError> {
         s.split_once(['-', '/', '.']).ok_or_else(format)?
     };
     let (y, m) = (y.trim(), m.trim());
-    if y.len() != 4
-        || m.is_empty()
-        || m.len() > 2
-        || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
-    {
+    if y.len() != 4 || m.is_empty() || m.len() > 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
         return Err(format());
     }
-    Period::new(
-        y.parse().map_err(|_| format())?,
-        m.parse().map_err(|_| format())?,
-    )
-    .ok_or_else(format)
+    Period::new(y.parse().map_err(|_| format())?, m.parse().map_err(|_| format())?).ok_or_else(format)
 }
 
 impl fmt::Display for Period {
@@ -183,58 +155,31 @@ mod tests {
 
     #[test]
     fn dates_in_every_contract_form() {
-        for input in [
-            "2026-03-01",
-            "2026/3/1",
-            "20260301",
-            "2026年3月1日",
-            "2026.03.01",
-            " 2026-3-1 ",
-        ] {
+        for input in ["2026-03-01", "2026/3/1", "20260301", "2026年3月1日", "2026.03.01", " 2026-3-1 "] {
             assert_eq!(parse_date(input), Ok(ymd(2026, 3, 1)), "{input}");
         }
-        assert!(matches!(
-            parse_date("2026-02-30"),
-            Err(DateError::NoSuchDate(_))
-        ));
-        assert!(matches!(
-            parse_date("03/01/2026"),
-            Err(DateError::Format(_))
-        ));
+        assert!(matches!(parse_date("2026-02-30"), Err(DateError::NoSuchDate(_))));
+        assert!(matches!(parse_date("03/01/2026"), Err(DateError::Format(_))));
         assert!(matches!(parse_date("yesterday"), Err(DateError::Format(_))));
-        assert!(matches!(
-            parse_date("2026-03-01-02"),
-            Err(DateError::Format(_))
-        ));
+        assert!(matches!(parse_date("2026-03-01-02"), Err(DateError::Format(_))));
     }
 
     #[test]
     fn datetimes() {
         let t = ymd(2026, 3, 1).and_hms_opt(8, 5, 0).unwrap();
-        for input in [
-            "2026-03-01 08:05",
-            "2026/3/1 08:05:00",
-            "20260301 08:05",
-            "2026年3月1日 08:05",
-            "2026-03-01T08:05:00",
-        ] {
+        for input in
+            ["2026-03-01 08:05", "2026/3/1 08:05:00", "20260301 08:05", "2026年3月1日 08:05", "2026-03-01T08:05:00"]
+        {
             assert_eq!(parse_datetime(input), Ok(t), "{input}");
         }
-        assert_eq!(
-            parse_datetime("2026-03-01"),
-            Ok(ymd(2026, 3, 1).and_hms_opt(0, 0, 0).unwrap())
-        );
+        assert_eq!(parse_datetime("2026-03-01"), Ok(ymd(2026, 3, 1).and_hms_opt(0, 0, 0).unwrap()));
         assert!(parse_datetime("2026-03-01 25:00").is_err());
     }
 
     #[test]
     fn periods() {
         for input in ["2026-03", "202603", "2026年3月", "2026/3"] {
-            assert_eq!(
-                parse_period(input),
-                Ok(Period::new(2026, 3).unwrap()),
-                "{input}"
-            );
+            assert_eq!(parse_period(input), Ok(Period::new(2026, 3).unwrap()), "{input}");
         }
         assert!(parse_period("2026-13").is_err());
         assert!(parse_period("March").is_err());
@@ -242,18 +187,9 @@ mod tests {
 
     #[test]
     fn excel_serials() {
-        assert_eq!(
-            excel_serial_to_datetime(46082.0),
-            Some(ymd(2026, 3, 1).and_hms_opt(0, 0, 0).unwrap())
-        );
-        assert_eq!(
-            excel_serial_to_datetime(46082.5),
-            Some(ymd(2026, 3, 1).and_hms_opt(12, 0, 0).unwrap())
-        );
-        assert_eq!(
-            excel_serial_to_datetime(1.0),
-            Some(ymd(1900, 1, 1).and_hms_opt(0, 0, 0).unwrap())
-        );
+        assert_eq!(excel_serial_to_datetime(46082.0), Some(ymd(2026, 3, 1).and_hms_opt(0, 0, 0).unwrap()));
+        assert_eq!(excel_serial_to_datetime(46082.5), Some(ymd(2026, 3, 1).and_hms_opt(12, 0, 0).unwrap()));
+        assert_eq!(excel_serial_to_datetime(1.0), Some(ymd(1900, 1, 1).and_hms_opt(0, 0, 0).unwrap()));
         assert_eq!(excel_serial_to_datetime(f64::NAN), None);
     }
 

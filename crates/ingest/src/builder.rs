@@ -1,8 +1,7 @@
 //! Arrow schemas of the contract tables and the builders that fill them.
 
 use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
-    TimestampSecondBuilder,
+    BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder, TimestampSecondBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
@@ -59,10 +58,7 @@ pub fn schema(table: &Table) -> SchemaRef {
     fields.push(Field::new(PROVENANCE_EXTRA, DataType::Utf8, true));
     let metadata = HashMap::from([
         ("qingfeng.table".to_owned(), table.name.to_owned()),
-        (
-            "qingfeng.contract_version".to_owned(),
-            contract::CONTRACT_VERSION.to_string(),
-        ),
+        ("qingfeng.contract_version".to_owned(), contract::CONTRACT_VERSION.to_string()),
     ]);
     Arc::new(Schema::new_with_metadata(fields, metadata))
 }
@@ -84,13 +80,11 @@ fn days_since_epoch(date: NaiveDate) -> i32 {
 impl ColumnBuilder {
     fn new(kind: Kind, capacity: usize) -> ColumnBuilder {
         match data_type(kind) {
-            DataType::Utf8 => {
-                ColumnBuilder::Utf8(StringBuilder::with_capacity(capacity, capacity * 8))
-            }
+            DataType::Utf8 => ColumnBuilder::Utf8(StringBuilder::with_capacity(capacity, capacity * 8)),
             DataType::Date32 => ColumnBuilder::Date(Date32Builder::with_capacity(capacity)),
-            DataType::Timestamp(..) => ColumnBuilder::Timestamp(
-                TimestampSecondBuilder::with_capacity(capacity).with_timezone(TIMEZONE),
-            ),
+            DataType::Timestamp(..) => {
+                ColumnBuilder::Timestamp(TimestampSecondBuilder::with_capacity(capacity).with_timezone(TIMEZONE))
+            }
             DataType::Int64 => ColumnBuilder::Int(Int64Builder::with_capacity(capacity)),
             DataType::Boolean => ColumnBuilder::Bool(BooleanBuilder::with_capacity(capacity)),
             _ => ColumnBuilder::Float(Float64Builder::with_capacity(capacity)),
@@ -104,9 +98,7 @@ impl ColumnBuilder {
             (ColumnBuilder::Utf8(b), Value::Text(t)) => b.append_value(t),
             (ColumnBuilder::Utf8(b), Value::Enum(k)) => b.append_value(k),
             (ColumnBuilder::Date(b), Value::Date(d)) => b.append_value(days_since_epoch(*d)),
-            (ColumnBuilder::Date(b), Value::Period(p)) => {
-                b.append_value(days_since_epoch(p.first_day()))
-            }
+            (ColumnBuilder::Date(b), Value::Period(p)) => b.append_value(days_since_epoch(p.first_day())),
             (ColumnBuilder::Timestamp(b), Value::DateTime(t)) => {
                 b.append_value(t.and_utc().timestamp() - LOCAL_OFFSET_SECONDS)
             }
@@ -155,11 +147,7 @@ impl BatchBuilder {
     pub fn new(table: &Table, batch_id: i64, capacity: usize) -> BatchBuilder {
         BatchBuilder {
             schema: schema(table),
-            columns: table
-                .columns
-                .iter()
-                .map(|c| ColumnBuilder::new(c.kind, capacity))
-                .collect(),
+            columns: table.columns.iter().map(|c| ColumnBuilder::new(c.kind, capacity)).collect(),
             batch_id,
             rows: Int64Builder::with_capacity(capacity),
             extra: StringBuilder::new(),
@@ -189,8 +177,7 @@ impl BatchBuilder {
     }
 
     pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
-        let mut arrays: Vec<ArrayRef> =
-            self.columns.iter_mut().map(ColumnBuilder::finish).collect();
+        let mut arrays: Vec<ArrayRef> = self.columns.iter_mut().map(ColumnBuilder::finish).collect();
         let mut batch = Int64Builder::with_capacity(self.len);
         batch.append_value_n(self.batch_id, self.len);
         arrays.push(Arc::new(batch.finish()));

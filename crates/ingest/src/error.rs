@@ -27,10 +27,7 @@ impl RowError {
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     #[error("{path}: 无法读取 / cannot read: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path}: 文件为空 / the file is empty")]
     Empty { path: PathBuf },
     #[error("{path}: 只有表头，没有数据行 / the file has a header but no data rows")]
@@ -43,17 +40,9 @@ pub enum FileError {
         "{path}: 文件是UTF-16编码（Excel“Unicode文本”），请另存为“CSV UTF-8” / the file is UTF-16 (Excel \"Unicode Text\"); save it as \"CSV UTF-8\""
     )]
     Utf16 { path: PathBuf },
-    #[error(
-        "{path}: 不是CSV或Excel表格（{detail_zh}） / not a CSV file or spreadsheet ({detail_en})"
-    )]
-    NotASpreadsheet {
-        path: PathBuf,
-        detail_zh: String,
-        detail_en: String,
-    },
-    #[error(
-        "{path}: Excel文件已损坏或无法读取（{detail}） / the Excel file is damaged or unreadable ({detail})"
-    )]
+    #[error("{path}: 不是CSV或Excel表格（{detail_zh}） / not a CSV file or spreadsheet ({detail_en})")]
+    NotASpreadsheet { path: PathBuf, detail_zh: String, detail_en: String },
+    #[error("{path}: Excel文件已损坏或无法读取（{detail}） / the Excel file is damaged or unreadable ({detail})")]
     Spreadsheet { path: PathBuf, detail: String },
     #[error(
         "{path}: Excel文件解压后过大（{bytes}字节），拒绝读取 / the Excel file expands to {bytes} bytes, more than is safe to read"
@@ -64,27 +53,13 @@ pub enum FileError {
     )]
     UnknownTable { path: PathBuf },
     #[error("{path}: 缺少必填列：{missing_zh} / missing required columns: {missing_en}")]
-    MissingColumns {
-        path: PathBuf,
-        missing_zh: String,
-        missing_en: String,
-    },
+    MissingColumns { path: PathBuf, missing_zh: String, missing_en: String },
     #[error(
         "{path}: 第{row}行的列“{first}”与“{second}”都对应字段{key} / columns \"{first}\" and \"{second}\" of row {row} both mean {key}"
     )]
-    DuplicateColumn {
-        path: PathBuf,
-        row: u64,
-        first: String,
-        second: String,
-        key: String,
-    },
+    DuplicateColumn { path: PathBuf, row: u64, first: String, second: String, key: String },
     #[error("{path}: CSV格式错误，第{row}行：{detail} / malformed CSV at row {row}: {detail}")]
-    Csv {
-        path: PathBuf,
-        row: u64,
-        detail: String,
-    },
+    Csv { path: PathBuf, row: u64, detail: String },
     #[error("映射文件{path}: {detail} / mapping file {path}: {detail}")]
     Mapping { path: PathBuf, detail: String },
     #[error("{path}: 写入数据失败 / cannot store the data: {detail}")]

@@ -43,11 +43,7 @@ pub fn normalize_header(raw: &str) -> String {
     let folded = domain::normalize_text(raw.trim_start_matches('\u{FEFF}'));
     // Exports mark required columns with `*` and wrap units in brackets rarely
     // matching the contract; only the marker is dropped here.
-    folded
-        .trim_start_matches('*')
-        .trim_end_matches('*')
-        .trim()
-        .to_owned()
+    folded.trim_start_matches('*').trim_end_matches('*').trim().to_owned()
 }
 
 fn slot_for(table: &Table, mapping: Option<&Mapping>, header: &str) -> Slot {
@@ -72,23 +68,11 @@ pub fn plan(
     mapping: Option<&Mapping>,
     first_rows: &[Vec<String>],
 ) -> Result<HeaderPlan, FileError> {
-    let required: Vec<usize> = table
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.required)
-        .map(|(i, _)| i)
-        .collect();
+    let required: Vec<usize> = table.columns.iter().enumerate().filter(|(_, c)| c.required).map(|(i, _)| i).collect();
     let mut best: Option<(usize, usize, Vec<Slot>)> = None;
     for (index, row) in first_rows.iter().enumerate().take(MAX_TITLE_ROWS) {
-        let slots: Vec<Slot> = row
-            .iter()
-            .map(|h| slot_for(table, mapping, &normalize_header(h)))
-            .collect();
-        let matched = required
-            .iter()
-            .filter(|&&r| slots.contains(&Slot::Column(r)))
-            .count();
+        let slots: Vec<Slot> = row.iter().map(|h| slot_for(table, mapping, &normalize_header(h))).collect();
+        let matched = required.iter().filter(|&&r| slots.contains(&Slot::Column(r))).count();
         let better = best.as_ref().is_none_or(|(_, m, _)| matched > *m);
         if better {
             best = Some((index, matched, slots));
@@ -98,9 +82,7 @@ pub fn plan(
         }
     }
     let Some((header_index, _, slots)) = best else {
-        return Err(FileError::Empty {
-            path: path.to_owned(),
-        });
+        return Err(FileError::Empty { path: path.to_owned() });
     };
     let header_row = &first_rows[header_index];
     let mut headers: Vec<Option<String>> = vec![None; table.columns.len()];
@@ -119,21 +101,14 @@ pub fn plan(
             headers[*i] = Some(text);
         }
     }
-    let missing: Vec<usize> = required
-        .into_iter()
-        .filter(|&r| headers[r].is_none())
-        .collect();
+    let missing: Vec<usize> = required.into_iter().filter(|&r| headers[r].is_none()).collect();
     if !missing.is_empty() {
         let names = |zh: bool| {
             missing
                 .iter()
                 .map(|&i| {
                     let c = &table.columns[i];
-                    if zh {
-                        format!("{}({})", c.label, c.key)
-                    } else {
-                        format!("{} ({})", c.key, c.label)
-                    }
+                    if zh { format!("{}({})", c.label, c.key) } else { format!("{} ({})", c.key, c.label) }
                 })
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -144,9 +119,5 @@ pub fn plan(
             missing_en: names(false),
         });
     }
-    Ok(HeaderPlan {
-        header_index,
-        slots,
-        headers,
-    })
+    Ok(HeaderPlan { header_index, slots, headers })
 }

@@ -40,26 +40,19 @@ const CHUNK: usize = 1 << 20;
 /// Hashes the file and decides its format and encoding, in one pass (two for
 /// GB18030 text, whose validity is checked from the start once UTF-8 fails).
 pub fn inspect(path: &Path) -> Result<FileFacts, FileError> {
-    let io = |source| FileError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io = |source| FileError::Io { path: path.to_owned(), source };
     let mut file = File::open(path).map_err(io)?;
     let mut head = [0u8; 8];
     let head_len = read_up_to(&mut file, &mut head).map_err(io)?;
     let head = &head[..head_len];
     if head_len == 0 {
-        return Err(FileError::Empty {
-            path: path.to_owned(),
-        });
+        return Err(FileError::Empty { path: path.to_owned() });
     }
     file.seek(SeekFrom::Start(0)).map_err(io)?;
 
     let workbook = head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return Err(FileError::Utf16 {
-            path: path.to_owned(),
-        });
+        return Err(FileError::Utf16 { path: path.to_owned() });
     }
     let mut hasher = Sha256::new();
     let mut bytes = 0u64;
@@ -78,13 +71,7 @@ pub fn inspect(path: &Path) -> Result<FileFacts, FileError> {
     }
     let sha256 = hex::encode(hasher.finalize());
     if workbook {
-        return Ok(FileFacts {
-            path: path.to_owned(),
-            bytes,
-            sha256,
-            format: Format::Workbook,
-            encoding: None,
-        });
+        return Ok(FileFacts { path: path.to_owned(), bytes, sha256, format: Format::Workbook, encoding: None });
     }
     if let Some(offset) = utf8.nul_at {
         return Err(FileError::NotASpreadsheet {
@@ -94,31 +81,19 @@ pub fn inspect(path: &Path) -> Result<FileFacts, FileError> {
         });
     }
     let encoding = if utf8.finish() {
-        if head.starts_with(b"\xEF\xBB\xBF") {
-            Encoding::Utf8Bom
-        } else {
-            Encoding::Utf8
-        }
+        if head.starts_with(b"\xEF\xBB\xBF") { Encoding::Utf8Bom } else { Encoding::Utf8 }
     } else {
         file.seek(SeekFrom::Start(0)).map_err(io)?;
         if let Some(offset) = first_gb18030_error(&mut file).map_err(io)? {
-            return Err(FileError::Encoding {
-                path: path.to_owned(),
-                offset,
-            });
+            return Err(FileError::Encoding { path: path.to_owned(), offset });
         }
         Encoding::Gb18030
     };
-    Ok(FileFacts {
-        path: path.to_owned(),
-        bytes,
-        sha256,
-        format: Format::Csv,
-        encoding: Some(encoding),
-    })
+    Ok(FileFacts { path: path.to_owned(), bytes, sha256, format: Format::Csv, encoding: Some(encoding) })
 }
 
-fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+/// Reads until `buf` is full or the file ends; returns how much was read.
+pub(crate) fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         let n = file.read(&mut buf[filled..])?;
@@ -196,8 +171,7 @@ fn first_gb18030_error(file: &mut File) -> std::io::Result<Option<u64>> {
         let mut input = &buf[..n];
         loop {
             out.clear();
-            let (result, read) =
-                decoder.decode_to_string_without_replacement(input, &mut out, last);
+            let (result, read) = decoder.decode_to_string_without_replacement(input, &mut out, last);
             consumed += read as u64;
             input = &input[read..];
             match result {
@@ -225,9 +199,7 @@ pub fn table_for_file(path: &Path) -> Option<&'static Table> {
         .flat_map(|t| [(t, t.name), (t, t.label)])
         .filter(|(_, name)| {
             stem == *name
-                || stem
-                    .strip_prefix(name)
-                    .is_some_and(|rest| rest.starts_with(['_', '-', '.', ' ', '（', '(']))
+                || stem.strip_prefix(name).is_some_and(|rest| rest.starts_with(['_', '-', '.', ' ', '（', '(']))
         })
         .max_by_key(|(_, name)| name.len())
         .map(|(t, _)| t)

@@ -20,7 +20,5 @@ pub use builder::{PROVENANCE_BATCH, PROVENANCE_EXTRA, PROVENANCE_ROW, schema};
 pub use error::{FileError, RowError};
 pub use inspect::{Encoding, FileFacts, Format, inspect, table_for_file};
 pub use mapping::Mapping;
-pub use read::{
-    ColumnStats, DEFAULT_BATCH_ROWS, MAX_WORKBOOK_UNPACKED_BYTES, Outcome, ReadOptions, read_file,
-};
+pub use read::{ColumnStats, DEFAULT_BATCH_ROWS, MAX_WORKBOOK_UNPACKED_BYTES, Outcome, ReadOptions, read_file};
 pub use report::write_error_report;

@@ -33,19 +33,13 @@ struct MappingFile {
 
 impl Mapping {
     pub fn load(path: &Path) -> Result<Mapping, FileError> {
-        let text = std::fs::read_to_string(path).map_err(|source| FileError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|source| FileError::Io { path: path.to_owned(), source })?;
         Mapping::parse(path, &text)
     }
 
     /// Parses a mapping and checks that every target is a column of the contract.
     pub fn parse(path: &Path, text: &str) -> Result<Mapping, FileError> {
-        let err = |detail: String| FileError::Mapping {
-            path: path.to_owned(),
-            detail,
-        };
+        let err = |detail: String| FileError::Mapping { path: path.to_owned(), detail };
         let file: MappingFile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
         for (header, key) in &file.columns {
             if !TABLES.iter().any(|t| t.column(key).is_some()) {
@@ -55,11 +49,8 @@ impl Mapping {
             }
         }
         for (table_name, columns) in &file.tables {
-            let table = contract::table(table_name).ok_or_else(|| {
-                err(format!(
-                    "没有名为{table_name}的表 / there is no table {table_name}"
-                ))
-            })?;
+            let table = contract::table(table_name)
+                .ok_or_else(|| err(format!("没有名为{table_name}的表 / there is no table {table_name}")))?;
             for (header, key) in columns {
                 if table.column(key).is_none() {
                     return Err(err(format!(
@@ -73,11 +64,7 @@ impl Mapping {
             .into_iter()
             .filter_map(|(name, cols)| contract::table(&name).map(|t| (t.name.to_owned(), cols)))
             .collect();
-        Ok(Mapping {
-            path: path.to_owned(),
-            columns: file.columns,
-            tables,
-        })
+        Ok(Mapping { path: path.to_owned(), columns: file.columns, tables })
     }
 
     /// The contract key a header maps to for `table`, if the mapping names it.
@@ -85,11 +72,7 @@ impl Mapping {
         self.tables
             .get(table.name)
             .and_then(|cols| cols.get(header))
-            .or_else(|| {
-                self.columns
-                    .get(header)
-                    .filter(|key| table.column(key).is_some())
-            })
+            .or_else(|| self.columns.get(header).filter(|key| table.column(key).is_some()))
             .map(String::as_str)
     }
 
@@ -120,11 +103,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_problem() {
-        let bad = |text: &str| {
-            Mapping::parse(Path::new("m.toml"), text)
-                .unwrap_err()
-                .to_string()
-        };
+        let bad = |text: &str| Mapping::parse(Path::new("m.toml"), text).unwrap_err().to_string();
         assert!(bad("[columns]\n\"x\" = \"nonsense\"").contains("nonsense"));
         assert!(bad("[tables.nosuch]\n\"x\" = \"amount\"").contains("nosuch"));
         assert!(bad("[tables.person]\n\"x\" = \"amount\"").contains("person has no column amount"));

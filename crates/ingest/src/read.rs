@@ -83,26 +83,14 @@ pub type Sink<'s> = dyn FnMut(RecordBatch) -> Result<(), String> + 's;
 
 /// Reads a whole file, sending good rows to `sink` in record batches and
 /// collecting every bad row. Whether the batch is accepted is the caller's call.
-pub fn read_file(
-    facts: &FileFacts,
-    options: &ReadOptions<'_>,
-    sink: &mut Sink<'_>,
-) -> Result<Outcome, FileError> {
+pub fn read_file(facts: &FileFacts, options: &ReadOptions<'_>, sink: &mut Sink<'_>) -> Result<Outcome, FileError> {
     let path = facts.path.as_path();
     let table = options
         .table
         .or_else(|| table_for_file(path))
-        .ok_or_else(|| FileError::UnknownTable {
-            path: path.to_owned(),
-        })?;
+        .ok_or_else(|| FileError::UnknownTable { path: path.to_owned() })?;
     match facts.format {
-        Format::Csv => read_csv(
-            path,
-            facts.encoding.unwrap_or(Encoding::Utf8),
-            table,
-            options,
-            sink,
-        ),
+        Format::Csv => read_csv(path, facts.encoding.unwrap_or(Encoding::Utf8), table, options, sink),
         Format::Workbook => read_workbook(path, table, options, sink),
     }
 }
@@ -156,9 +144,7 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
         Rows {
             path,
             table,
-            key_column: table
-                .key
-                .and_then(|k| table.columns.iter().position(|c| c.key == k)),
+            key_column: table.key.and_then(|k| table.columns.iter().position(|c| c.key == k)),
             builder: BatchBuilder::new(table, options.batch_id, options.batch_rows.min(1 << 20)),
             plan,
             options,
@@ -170,18 +156,11 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
     }
 
     fn column_header(&self, column: usize) -> String {
-        self.plan.headers[column]
-            .clone()
-            .unwrap_or_else(|| self.table.columns[column].key.to_owned())
+        self.plan.headers[column].clone().unwrap_or_else(|| self.table.columns[column].key.to_owned())
     }
 
     fn error(&mut self, row: u64, column: String, value: &Cell<'_>, reason: String) {
-        self.outcome.errors.push(RowError {
-            row,
-            column,
-            value: display(value),
-            reason,
-        });
+        self.outcome.errors.push(RowError { row, column, value: display(value), reason });
     }
 
     fn row(&mut self, row: u64, cells: &[Cell<'_>]) -> Result<(), FileError> {
@@ -241,9 +220,7 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
                         row,
                         header,
                         &cell,
-                        format!(
-                            "主键重复，与第{first}行相同 / duplicate key, first seen in row {first}"
-                        ),
+                        format!("主键重复，与第{first}行相同 / duplicate key, first seen in row {first}"),
                     );
                 }
                 None if self.outcome.errors.len() == errors_before => {
@@ -258,10 +235,8 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
         }
         self.count(&values, &flags);
         let extra_json = (!extra.is_empty()).then(|| {
-            let map: serde_json::Map<String, serde_json::Value> = extra
-                .into_iter()
-                .map(|(k, v)| (k, serde_json::Value::String(v)))
-                .collect();
+            let map: serde_json::Map<String, serde_json::Value> =
+                extra.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
             serde_json::Value::Object(map).to_string()
         });
         self.builder.append(&values, row, extra_json.as_deref());
@@ -304,23 +279,15 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
         if self.builder.is_empty() {
             return Ok(());
         }
-        let sink_error = |detail: String| FileError::Sink {
-            path: self.path.to_owned(),
-            detail,
-        };
-        let batch = self
-            .builder
-            .finish()
-            .map_err(|e| sink_error(e.to_string()))?;
+        let sink_error = |detail: String| FileError::Sink { path: self.path.to_owned(), detail };
+        let batch = self.builder.finish().map_err(|e| sink_error(e.to_string()))?;
         (self.sink)(batch).map_err(sink_error)
     }
 
     fn finish(mut self) -> Result<Outcome, FileError> {
         self.flush()?;
         if self.outcome.rows_read == 0 {
-            return Err(FileError::HeaderOnly {
-                path: self.path.to_owned(),
-            });
+            return Err(FileError::HeaderOnly { path: self.path.to_owned() });
         }
         Ok(self.outcome)
     }
@@ -329,11 +296,8 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
 /// Gender and birth date are derived from a valid ID number when absent.
 fn derive_from_id(table: &Table, values: &mut [Value<'_>]) {
     let position = |key: &str| table.columns.iter().position(|c| c.key == key);
-    let (Some(id), Some(gender), Some(birth)) = (
-        position("id_number"),
-        position("gender"),
-        position("birth_date"),
-    ) else {
+    let (Some(id), Some(gender), Some(birth)) = (position("id_number"), position("gender"), position("birth_date"))
+    else {
         return;
     };
     let Value::Text(text) = &values[id] else {
@@ -382,24 +346,16 @@ fn read_csv(
     options: &ReadOptions<'_>,
     sink: &mut Sink<'_>,
 ) -> Result<Outcome, FileError> {
-    let io = |source| FileError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io = |source| FileError::Io { path: path.to_owned(), source };
     let delimiter = sniff_delimiter(path).map_err(io)?;
     let file = std::fs::File::open(path).map_err(io)?;
     let no_count = AtomicU64::new(0);
-    let file = Counting {
-        inner: file,
-        count: options.bytes_read.unwrap_or(&no_count),
-    };
+    let file = Counting { inner: file, count: options.bytes_read.unwrap_or(&no_count) };
     let input: Box<dyn Read + '_> = match encoding {
         Encoding::Utf8 | Encoding::Utf8Bom => Box::new(file),
-        Encoding::Gb18030 => Box::new(
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding_rs::GB18030))
-                .build(file),
-        ),
+        Encoding::Gb18030 => {
+            Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::GB18030)).build(file))
+        }
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -407,11 +363,7 @@ fn read_csv(
         .delimiter(delimiter)
         .buffer_capacity(1 << 16)
         .from_reader(input);
-    let csv_error = |row: u64, e: csv::Error| FileError::Csv {
-        path: path.to_owned(),
-        row,
-        detail: e.to_string(),
-    };
+    let csv_error = |row: u64, e: csv::Error| FileError::Csv { path: path.to_owned(), row, detail: e.to_string() };
 
     let mut first: Vec<csv::StringRecord> = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -423,14 +375,9 @@ fn read_csv(
         }
     }
     if first.is_empty() {
-        return Err(FileError::Empty {
-            path: path.to_owned(),
-        });
+        return Err(FileError::Empty { path: path.to_owned() });
     }
-    let first_text: Vec<Vec<String>> = first
-        .iter()
-        .map(|r| r.iter().map(str::to_owned).collect())
-        .collect();
+    let first_text: Vec<Vec<String>> = first.iter().map(|r| r.iter().map(str::to_owned).collect()).collect();
     let plan = header::plan(path, table, options.mapping, &first_text)?;
     let header_index = plan.header_index;
     let mut rows = Rows::new(path, table, plan, options, sink, None);
@@ -452,15 +399,8 @@ fn read_csv(
     rows.finish()
 }
 
-fn csv_row(
-    rows: &mut Rows<'_, '_, '_>,
-    row: u64,
-    record: &csv::StringRecord,
-) -> Result<(), FileError> {
-    let cells: Vec<Cell<'_>> = record
-        .iter()
-        .map(|field| Cell::Text(Cow::Borrowed(field)))
-        .collect();
+fn csv_row(rows: &mut Rows<'_, '_, '_>, row: u64, record: &csv::StringRecord) -> Result<(), FileError> {
+    let cells: Vec<Cell<'_>> = record.iter().map(|field| Cell::Text(Cow::Borrowed(field))).collect();
     rows.row(row, &cells)
 }
 
@@ -468,14 +408,7 @@ fn csv_row(
 fn sniff_delimiter(path: &Path) -> std::io::Result<u8> {
     let mut file = std::fs::File::open(path)?;
     let mut head = vec![0u8; 64 * 1024];
-    let mut filled = 0;
-    while filled < head.len() {
-        let n = file.read(&mut head[filled..])?;
-        if n == 0 {
-            break;
-        }
-        filled += n;
-    }
+    let filled = crate::inspect::read_up_to(&mut file, &mut head)?;
     let head = &head[..filled];
     let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
     let tabs = line.iter().filter(|&&b| b == b'\t').count();
@@ -490,10 +423,7 @@ fn read_workbook(
     sink: &mut Sink<'_>,
 ) -> Result<Outcome, FileError> {
     use calamine::{Data, Reader};
-    let io = |source| FileError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io = |source| FileError::Io { path: path.to_owned(), source };
     let bytes = std::fs::read(path).map_err(io)?;
     if let Some(count) = options.bytes_read {
         count.store(bytes.len() as u64, Ordering::Relaxed);
@@ -501,33 +431,20 @@ fn read_workbook(
     if bytes.starts_with(b"PK") {
         check_unpacked_size(path, &bytes)?;
     }
-    let mut workbook =
-        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
-            FileError::Spreadsheet {
-                path: path.to_owned(),
-                detail: e.to_string(),
-            }
-        })?;
+    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| FileError::Spreadsheet { path: path.to_owned(), detail: e.to_string() })?;
     let names = workbook.sheet_names();
     let sheet = names
         .iter()
         .find(|n| n.as_str() == table.name || n.as_str() == table.label)
         .or_else(|| names.first())
         .cloned()
-        .ok_or_else(|| FileError::Spreadsheet {
-            path: path.to_owned(),
-            detail: "no worksheet".into(),
-        })?;
+        .ok_or_else(|| FileError::Spreadsheet { path: path.to_owned(), detail: "no worksheet".into() })?;
     let range = workbook
         .worksheet_range(&sheet)
-        .map_err(|e| FileError::Spreadsheet {
-            path: path.to_owned(),
-            detail: e.to_string(),
-        })?;
+        .map_err(|e| FileError::Spreadsheet { path: path.to_owned(), detail: e.to_string() })?;
     let Some((start_row, start_column)) = range.start() else {
-        return Err(FileError::Empty {
-            path: path.to_owned(),
-        });
+        return Err(FileError::Empty { path: path.to_owned() });
     };
     // Cells left of the used range are empty; keep column positions as the sheet has them.
     let lead = start_column as usize;
@@ -560,9 +477,7 @@ fn read_workbook(
         })
         .collect();
     if first_text.is_empty() {
-        return Err(FileError::Empty {
-            path: path.to_owned(),
-        });
+        return Err(FileError::Empty { path: path.to_owned() });
     }
     let plan = header::plan(path, table, options.mapping, &first_text)?;
     let header_index = plan.header_index;
@@ -577,20 +492,14 @@ fn read_workbook(
 
 /// Refuses a workbook whose parts would unpack to more than is safe to read.
 fn check_unpacked_size(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
-    let damaged = |e: zip::result::ZipError| FileError::Spreadsheet {
-        path: path.to_owned(),
-        detail: e.to_string(),
-    };
+    let damaged = |e: zip::result::ZipError| FileError::Spreadsheet { path: path.to_owned(), detail: e.to_string() };
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(damaged)?;
     let mut total = 0u64;
     for i in 0..archive.len() {
         total = total.saturating_add(archive.by_index_raw(i).map_err(damaged)?.size());
     }
     if total > MAX_WORKBOOK_UNPACKED_BYTES {
-        return Err(FileError::TooLarge {
-            path: path.to_owned(),
-            bytes: total,
-        });
+        return Err(FileError::TooLarge { path: path.to_owned(), bytes: total });
     }
     Ok(())
 }

@@ -6,14 +6,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use std::io::Write;
 use std::path::Path;
 
-const HEADERS: [&str; 6] = [
-    "文件 file",
-    "行号 row",
-    "列 column",
-    "值 value",
-    "原因",
-    "reason",
-];
+const HEADERS: [&str; 6] = ["文件 file", "行号 row", "列 column", "值 value", "原因", "reason"];
 
 /// Writes the errors of one file to `csv_path` and `xlsx_path`.
 pub fn write_error_report(
@@ -29,14 +22,7 @@ pub fn write_error_report(
         writer.write_record(HEADERS)?;
         for e in errors {
             let row = e.row.to_string();
-            writer.write_record([
-                file_name,
-                &row,
-                &e.column,
-                &excel_safe(&e.value),
-                e.reason_zh(),
-                e.reason_en(),
-            ])?;
+            writer.write_record([file_name, &row, &e.column, &excel_safe(&e.value), e.reason_zh(), e.reason_en()])?;
         }
         writer.flush()?;
     }
@@ -48,9 +34,7 @@ pub fn write_error_report(
     sheet.set_name("错误 errors").map_err(to_io)?;
     let bold = Format::new().set_bold();
     for (c, h) in HEADERS.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(to_io)?;
+        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(to_io)?;
     }
     // An XLSX sheet holds at most 1,048,576 rows; the CSV report has every error.
     for (i, e) in errors.iter().enumerate().take(1_048_575) {
@@ -73,9 +57,5 @@ pub fn write_error_report(
 /// A value starting with `=`, `+`, `-` or `@` would run as a formula when the
 /// CSV report is opened in Excel (CSV injection); a leading apostrophe keeps it text.
 fn excel_safe(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
+    if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() }
 }

@@ -33,10 +33,7 @@ fn read(name: &str, bytes: &[u8], mapping: Option<&str>) -> Read {
     });
     let rendered = match result {
         Ok(o) => {
-            let mut s = format!(
-                "{}: read {} ok {} bad {}",
-                o.table.name, o.rows_read, o.rows_ok, o.rows_with_errors
-            );
+            let mut s = format!("{}: read {} ok {} bad {}", o.table.name, o.rows_read, o.rows_ok, o.rows_with_errors);
             if o.title_rows > 0 {
                 s += &format!(" title_rows {}", o.title_rows);
             }
@@ -44,13 +41,7 @@ fn read(name: &str, bytes: &[u8], mapping: Option<&str>) -> Read {
                 s += &format!(" extra {:?}", o.extra_columns);
             }
             for e in &o.errors {
-                s += &format!(
-                    "\nrow {} {} {:?}: {}",
-                    e.row,
-                    e.column,
-                    e.value,
-                    e.reason_en()
-                );
+                s += &format!("\nrow {} {} {:?}: {}", e.row, e.column, e.value, e.reason_en());
             }
             s
         }
@@ -60,11 +51,7 @@ fn read(name: &str, bytes: &[u8], mapping: Option<&str>) -> Read {
                 "error: {}",
                 message
                     .split_once(" / ")
-                    .map(|(zh, en)| format!(
-                        "{}{}",
-                        zh.split(": ").next().unwrap_or(""),
-                        format!(": {en}")
-                    ))
+                    .map(|(zh, en)| format!("{}{}", zh.split(": ").next().unwrap_or(""), format!(": {en}")))
                     .unwrap_or(message)
             )
         }
@@ -93,9 +80,7 @@ fn person_csv(rows: &[&str]) -> Vec<u8> {
 #[test]
 fn good_file_with_bom_labels_and_keys() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    bytes.extend_from_slice(
-        format!("id_number,姓名,gender\n{ID1},王秀英,女\n{ID3},张伟,\n").as_bytes(),
-    );
+    bytes.extend_from_slice(format!("id_number,姓名,gender\n{ID1},王秀英,女\n{ID3},张伟,\n").as_bytes());
     check("person.csv", &bytes, "person: read 2 ok 2 bad 0");
 }
 
@@ -105,13 +90,7 @@ fn gbk_is_detected() {
     let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
     let read = read("person.csv", &bytes, None);
     assert_eq!(read.rendered, "person: read 2 ok 2 bad 0");
-    let names = read.batches[0]
-        .column_by_name("name")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .unwrap()
-        .clone();
+    let names = read.batches[0].column_by_name("name").unwrap().as_any().downcast_ref::<StringArray>().unwrap().clone();
     assert_eq!(names.value(0), "王秀英");
     assert_eq!(names.value(1), "阿依古丽·买买提");
 }
@@ -214,11 +193,7 @@ row 4 身份证号 "11010519491231002X": duplicate key, first seen in row 2"#,
 #[test]
 fn empty_and_header_only_files() {
     check("person.csv", b"", "error: person.csv: the file is empty");
-    check(
-        "person.csv",
-        "身份证号,姓名\n".as_bytes(),
-        "error: person.csv: the file has a header but no data rows",
-    );
+    check("person.csv", "身份证号,姓名\n".as_bytes(), "error: person.csv: the file has a header but no data rows");
     check(
         "person.csv",
         "身份证号,姓名\n,\n  ,  \n".as_bytes(),
@@ -232,14 +207,8 @@ fn a_ten_megabyte_field_is_a_row_error() {
     csv.extend(std::iter::repeat_n(b'a', 10 * 1024 * 1024));
     csv.extend_from_slice(format!("\"\n{ID3},张伟,某村\n").as_bytes());
     let got = read("person.csv", &csv, None).rendered;
-    assert!(
-        got.starts_with("person: read 2 ok 1 bad 1\nrow 2 住址 \"aaaa"),
-        "{}",
-        &got[..200.min(got.len())]
-    );
-    assert!(got.ends_with(
-        "the cell holds more than 32,767 characters (Excel's limit); the file is probably broken"
-    ));
+    assert!(got.starts_with("person: read 2 ok 1 bad 1\nrow 2 住址 \"aaaa"), "{}", &got[..200.min(got.len())]);
+    assert!(got.ends_with("the cell holds more than 32,767 characters (Excel's limit); the file is probably broken"));
 }
 
 #[test]
@@ -249,16 +218,8 @@ fn files_that_are_not_spreadsheets() {
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         "error: person.csv: not a CSV file or spreadsheet (byte 8 is NUL: a binary file)",
     );
-    let got = read(
-        "person.xlsx",
-        b"PK\x03\x04 this is not really a zip archive",
-        None,
-    )
-    .rendered;
-    assert!(
-        got.starts_with("error: person.xlsx: the Excel file is damaged or unreadable"),
-        "{got}"
-    );
+    let got = read("person.xlsx", b"PK\x03\x04 this is not really a zip archive", None).rendered;
+    assert!(got.starts_with("error: person.xlsx: the Excel file is damaged or unreadable"), "{got}");
 }
 
 fn workbook(rows: &[Vec<&str>]) -> Vec<u8> {
@@ -283,24 +244,8 @@ fn xlsx_with_a_title_row_numbers_and_serial_dates() {
     let bytes = workbook(&[
         vec!["XX县2026年3月资金发放明细表"],
         vec![],
-        vec![
-            "项目代码",
-            "所属期",
-            "领取人身份证号",
-            "领取人姓名",
-            "发放金额",
-            "发放日期",
-            "备注",
-        ],
-        vec![
-            "DB01",
-            "202603",
-            ID1,
-            "王秀英",
-            "685.5",
-            "46091",
-            "首次发放",
-        ],
+        vec!["项目代码", "所属期", "领取人身份证号", "领取人姓名", "发放金额", "发放日期", "备注"],
+        vec!["DB01", "202603", ID1, "王秀英", "685.5", "46091", "首次发放"],
         vec!["DB01", "202603", ID3, "张伟", "685.555", "46091", ""],
     ]);
     check(
@@ -316,37 +261,20 @@ row 5 发放金额 "685.555": the amount has more than 2 decimal places"#,
 fn truncated_xlsx_is_a_clear_error() {
     let bytes = workbook(&[vec!["身份证号", "姓名"], vec![ID1, "王秀英"]]);
     let got = read("person.xlsx", &bytes[..bytes.len() / 2], None).rendered;
-    assert!(
-        got.starts_with("error: person.xlsx: the Excel file is damaged or unreadable"),
-        "{got}"
-    );
+    assert!(got.starts_with("error: person.xlsx: the Excel file is damaged or unreadable"), "{got}");
 }
 
 #[test]
 fn unknown_columns_are_kept() {
-    let read = read(
-        "person.csv",
-        format!("身份证号,姓名,民族,备注\n{ID1},王秀英,汉族,\n").as_bytes(),
-        None,
-    );
-    assert_eq!(
-        read.rendered,
-        r#"person: read 1 ok 1 bad 0 extra ["民族", "备注"]"#
-    );
+    let read = read("person.csv", format!("身份证号,姓名,民族,备注\n{ID1},王秀英,汉族,\n").as_bytes(), None);
+    assert_eq!(read.rendered, r#"person: read 1 ok 1 bad 0 extra ["民族", "备注"]"#);
     let extra = read.batches[0].column_by_name("_extra").unwrap();
     let extra = extra.as_any().downcast_ref::<StringArray>().unwrap();
     assert_eq!(extra.value(0), r#"{"民族":"汉族"}"#);
     let rows = read.batches[0].column_by_name("_row").unwrap();
+    assert_eq!(arrow_cast::display::array_value_to_string(rows, 0).unwrap(), "2");
     assert_eq!(
-        arrow_cast::display::array_value_to_string(rows, 0).unwrap(),
-        "2"
-    );
-    assert_eq!(
-        arrow_cast::display::array_value_to_string(
-            read.batches[0].column_by_name("_batch").unwrap(),
-            0
-        )
-        .unwrap(),
+        arrow_cast::display::array_value_to_string(read.batches[0].column_by_name("_batch").unwrap(), 0).unwrap(),
         "7"
     );
 }
@@ -358,11 +286,7 @@ fn mapping_files_rename_headers() {
         read("person.csv", csv.as_bytes(), None).rendered,
         "error: person.csv: missing required columns: id_number (身份证号)"
     );
-    let mapped = read(
-        "person.csv",
-        csv.as_bytes(),
-        Some("[tables.person]\n\"公民身份号码\" = \"id_number\"\n"),
-    );
+    let mapped = read("person.csv", csv.as_bytes(), Some("[tables.person]\n\"公民身份号码\" = \"id_number\"\n"));
     assert_eq!(mapped.rendered, "person: read 1 ok 1 bad 0");
 }
 
@@ -381,15 +305,12 @@ row 3 姓名 "": a required value is empty"#,
 fn values_are_stored_typed() {
     let read = read(
         "fuel_record.csv",
-        "加油卡号,加油时间,加油量,油品,金额\nYK1,2026-03-07 10:12,45.2,92#,\"1,340.00\"\n"
-            .as_bytes(),
+        "加油卡号,加油时间,加油量,油品,金额\nYK1,2026-03-07 10:12,45.2,92#,\"1,340.00\"\n".as_bytes(),
         None,
     );
     assert_eq!(read.rendered, "fuel_record: read 1 ok 1 bad 0");
     let b = &read.batches[0];
-    let show = |c: &str| {
-        arrow_cast::display::array_value_to_string(b.column_by_name(c).unwrap(), 0).unwrap()
-    };
+    let show = |c: &str| arrow_cast::display::array_value_to_string(b.column_by_name(c).unwrap(), 0).unwrap();
     assert_eq!(show("time"), "2026-03-07T10:12:00+08:00");
     assert_eq!(show("litres"), "45.2");
     assert_eq!(show("product"), "92");

@@ -7,16 +7,7 @@
 
 use std::io::Write;
 
-const NAMES: [&str; 8] = [
-    "王秀英",
-    "张伟",
-    "李娜",
-    "刘强",
-    "陈静",
-    "杨洋",
-    "赵磊",
-    "阿依古丽·买买提",
-];
+const NAMES: [&str; 8] = ["王秀英", "张伟", "李娜", "刘强", "陈静", "杨洋", "赵磊", "阿依古丽·买买提"];
 const PROGRAMS: [&str; 4] = ["DB01", "TK01", "GL80", "CJ02"];
 
 fn main() -> std::io::Result<()> {
@@ -31,9 +22,7 @@ fn main() -> std::io::Result<()> {
     out.write_all(header.as_bytes())?;
     let mut written = header.len() as u64;
     let birth = chrono::NaiveDate::from_ymd_opt(1940, 1, 1).unwrap_or_default();
-    let handler = domain::IdNumber::from_parts("331023", birth, 11)
-        .map(|i| i.to_string())
-        .unwrap_or_default();
+    let handler = domain::IdNumber::from_parts("331023", birth, 11).map(|i| i.to_string()).unwrap_or_default();
     let mut line = String::with_capacity(256);
     let mut i: u64 = 0;
     while written < target {
@@ -47,27 +36,14 @@ fn main() -> std::io::Result<()> {
         .map(|i| i.to_string())
         .unwrap_or_default();
         let month = 1 + (i / 500_000) % 12;
-        let period = if i % 3 == 0 {
-            format!("2026年{month}月")
-        } else {
-            format!("2026-{month:02}")
-        };
+        let period = if i % 3 == 0 { format!("2026年{month}月") } else { format!("2026-{month:02}") };
         let fen = 30_000 + (i * 7919) % 150_000;
         let amount = if i % 2 == 0 {
             format!("{}.{:02}", fen / 100, fen % 100)
         } else {
-            format!(
-                "\"{},{:03}.{:02}\"",
-                fen / 100_000,
-                (fen / 100) % 1000,
-                fen % 100
-            )
+            format!("\"{},{:03}.{:02}\"", fen / 100_000, (fen / 100) % 1000, fen % 100)
         };
-        let pay_date = if i % 4 == 0 {
-            format!("2026{month:02}10")
-        } else {
-            format!("2026-{month:02}-10")
-        };
+        let pay_date = if i % 4 == 0 { format!("2026{month:02}10") } else { format!("2026-{month:02}-10") };
         use std::fmt::Write as _;
         let _ = writeln!(
             line,

@@ -22,12 +22,7 @@ Exit codes 退出码:
 #[command(name = "qingfeng", version, about = "清风 Qingfeng — 智慧监督平台 big-data supervision platform for clean government", after_help = EXIT_CODES)]
 pub struct Cli {
     /// Data directory 数据目录
-    #[arg(
-        long,
-        global = true,
-        env = "QINGFENG_DATA",
-        default_value = "qingfeng-data"
-    )]
+    #[arg(long, global = true, env = "QINGFENG_DATA", default_value = "qingfeng-data")]
     pub data: PathBuf,
     #[command(subcommand)]
     pub command: Command,
@@ -143,31 +138,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             output::tables(format == Format::Json);
             Ok(EXIT_OK)
         }
-        Command::Import {
-            table,
-            mapping,
-            tolerance,
-            user,
-            format,
-            paths,
-        } => {
+        Command::Import { table, mapping, tolerance, user, format, paths } => {
             let table = match table {
                 Some(name) => Some(contract::table(&name).with_context(|| {
-                    format!("没有名为“{name}”的表（见 qingfeng tables） / there is no table '{name}' (see qingfeng tables)")
+                    format!(
+                        "没有名为“{name}”的表（见 qingfeng tables） / there is no table '{name}' (see qingfeng tables)"
+                    )
                 })?),
                 None => None,
             };
             let mapping = mapping.map(|m| ingest::Mapping::load(&m)).transpose()?;
-            let user = user
-                .or_else(|| std::env::var("USER").ok())
-                .unwrap_or_else(|| "cli".to_owned());
-            let options = ImportOptions {
-                table,
-                mapping,
-                tolerance,
-                user,
-                batch_rows: None,
-            };
+            let user = user.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "cli".to_owned());
+            let options = ImportOptions { table, mapping, tolerance, user, batch_rows: None };
             import(&cli.data, &paths, &options, format == Format::Json).await
         }
         Command::Batches { format } => {
@@ -175,23 +157,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             output::batches(&warehouse.batches().await?, format == Format::Json)?;
             Ok(EXIT_OK)
         }
-        Command::Serve {
-            addr,
-            secure_cookies,
-        } => serve(&cli.data, &addr, secure_cookies).await,
-        Command::Synth {
-            out,
-            scale,
-            seed,
-            dirty,
-        } => {
+        Command::Serve { addr, secure_cookies } => serve(&cli.data, &addr, secure_cookies).await,
+        Command::Synth { out, scale, seed, dirty } => {
             let started = std::time::Instant::now();
-            let summary = synth::generate(&synth::Options {
-                out: out.clone(),
-                scale,
-                seed,
-                dirty,
-            })?;
+            let summary = synth::generate(&synth::Options { out: out.clone(), scale, seed, dirty })?;
             println!(
                 "已生成模拟县 generated {} persons in {} villages, {} planted cases, into {} ({:.1} s)",
                 summary.persons,
@@ -206,31 +175,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Demo { scale, addr, seed } => demo(&cli.data, scale, seed, &addr).await,
-        Command::User(UserCommand::Add {
-            username,
-            role,
-            name,
-            unit,
-            password_stdin,
-        }) => {
+        Command::User(UserCommand::Add { username, role, name, unit, password_stdin }) => {
             let role = store::Role::parse(&role).with_context(|| {
                 format!("角色应为 admin、supervisor、handler 或 clerk / the role is admin, supervisor, handler or clerk, not '{role}'")
             })?;
             let (password, generated) = if password_stdin {
                 let mut line = String::new();
-                std::io::stdin()
-                    .read_line(&mut line)
-                    .context("cannot read the password from standard input")?;
+                std::io::stdin().read_line(&mut line).context("cannot read the password from standard input")?;
                 (line.trim_end_matches(['\r', '\n']).to_owned(), false)
             } else {
-                (
-                    web::auth::random_token()
-                        .map_err(|e| anyhow::anyhow!("{e:?}"))?
-                        .chars()
-                        .take(16)
-                        .collect(),
-                    true,
-                )
+                (web::auth::random_token().map_err(|e| anyhow::anyhow!("{e:?}"))?.chars().take(16).collect(), true)
             };
             if password.chars().count() < 8 {
                 anyhow::bail!("密码至少8个字符 / the password needs at least 8 characters");
@@ -244,10 +198,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 password_hash: hash,
                 unit_code: unit,
             };
-            warehouse
-                .store()
-                .create_user(&user, chrono::Utc::now().timestamp())
-                .await?;
+            warehouse.store().create_user(&user, chrono::Utc::now().timestamp()).await?;
             println!("已创建用户 created user {username} ({})", role.as_str());
             if generated {
                 println!("初始密码 password (shown once): {password}");
@@ -288,12 +239,7 @@ async fn demo(data: &std::path::Path, scale: f64, seed: u64, addr: &str) -> anyh
     let started = std::time::Instant::now();
     let files = data.join("demo-county");
     println!("生成模拟县 generating the county (scale {scale}) …");
-    let summary = synth::generate(&synth::Options {
-        out: files.clone(),
-        scale,
-        seed,
-        dirty: false,
-    })?;
+    let summary = synth::generate(&synth::Options { out: files.clone(), scale, seed, dirty: false })?;
     println!(
         "  {} persons, {} planted cases ({:.1} s)",
         summary.persons,
@@ -301,21 +247,14 @@ async fn demo(data: &std::path::Path, scale: f64, seed: u64, addr: &str) -> anyh
         started.elapsed().as_secs_f64()
     );
     let warehouse = open(data).await?;
-    let options = ImportOptions {
-        user: "demo".into(),
-        ..Default::default()
-    };
+    let options = ImportOptions { user: "demo".into(), ..Default::default() };
     let (paths, _) = warehouse::collect_inputs(std::slice::from_ref(&files), false)?;
     for path in &paths {
         match warehouse.import(path, &options, None).await {
-            Ok(ImportResult::Accepted { batch, .. }) => println!(
-                "  导入 imported {} ({} rows)",
-                batch.table, batch.rows_stored
-            ),
-            Ok(other) => anyhow::bail!(
-                "demo import of {} did not succeed: {other:?}",
-                path.display()
-            ),
+            Ok(ImportResult::Accepted { batch, .. }) => {
+                println!("  导入 imported {} ({} rows)", batch.table, batch.rows_stored)
+            }
+            Ok(other) => anyhow::bail!("demo import of {} did not succeed: {other:?}", path.display()),
             Err(e) => anyhow::bail!("demo import of {} failed: {e}", path.display()),
         }
     }
@@ -323,11 +262,8 @@ async fn demo(data: &std::path::Path, scale: f64, seed: u64, addr: &str) -> anyh
         "数据已导入 data imported in {:.1} s; 监督模型尚未实现 (no supervision models exist yet)",
         started.elapsed().as_secs_f64()
     );
-    let password = web::auth::random_token()
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?
-        .chars()
-        .take(12)
-        .collect::<String>();
+    let password =
+        web::auth::random_token().map_err(|e| anyhow::anyhow!("{e:?}"))?.chars().take(12).collect::<String>();
     let hash = web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
     let user = store::NewUser {
         username: "demo".into(),
@@ -336,10 +272,7 @@ async fn demo(data: &std::path::Path, scale: f64, seed: u64, addr: &str) -> anyh
         password_hash: hash,
         unit_code: None,
     };
-    warehouse
-        .store()
-        .create_user(&user, chrono::Utc::now().timestamp())
-        .await?;
+    warehouse.store().create_user(&user, chrono::Utc::now().timestamp()).await?;
     println!("演示登录 demo sign-in: 用户名 user demo  密码 password {password}");
     drop(warehouse);
     serve(data, addr, false).await
@@ -347,44 +280,27 @@ async fn demo(data: &std::path::Path, scale: f64, seed: u64, addr: &str) -> anyh
 
 async fn serve(data: &std::path::Path, addr: &str, secure_cookies: bool) -> anyhow::Result<u8> {
     let warehouse = Arc::new(open(data).await?);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("无法监听 / cannot listen on {addr}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.with_context(|| format!("无法监听 / cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
-    println!(
-        "清风已启动 Qingfeng is serving at http://{local}/  (数据目录 data: {})",
-        data.display()
-    );
+    println!("清风已启动 Qingfeng is serving at http://{local}/  (数据目录 data: {})", data.display());
     let state = web::AppState::new(warehouse, secure_cookies);
-    web::serve(listener, state)
-        .await
-        .context("web server failed")?;
+    web::serve(listener, state).await.context("web server failed")?;
     Ok(EXIT_OK)
 }
 
 async fn open(data: &std::path::Path) -> anyhow::Result<Warehouse> {
-    Warehouse::open(data).await.with_context(|| {
-        format!(
-            "无法打开数据目录 / cannot open the data directory {}",
-            data.display()
-        )
-    })
+    Warehouse::open(data)
+        .await
+        .with_context(|| format!("无法打开数据目录 / cannot open the data directory {}", data.display()))
 }
 
-async fn import(
-    data: &std::path::Path,
-    paths: &[PathBuf],
-    options: &ImportOptions,
-    json: bool,
-) -> anyhow::Result<u8> {
-    let (files, skipped) = warehouse::collect_inputs(paths, options.table.is_some())
-        .context("无法读取目录 / cannot list a directory")?;
+async fn import(data: &std::path::Path, paths: &[PathBuf], options: &ImportOptions, json: bool) -> anyhow::Result<u8> {
+    let (files, skipped) =
+        warehouse::collect_inputs(paths, options.table.is_some()).context("无法读取目录 / cannot list a directory")?;
     for path in &skipped {
         if !json {
-            eprintln!(
-                "跳过 skipped {} (文件名不对应任何表 / the name names no table)",
-                path.display()
-            );
+            eprintln!("跳过 skipped {} (文件名不对应任何表 / the name names no table)", path.display());
         }
     }
     if files.is_empty() {
@@ -396,11 +312,9 @@ async fn import(
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let bar = ProgressBar::new(size);
         bar.set_style(
-            ProgressStyle::with_template(
-                "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
         );
         bar.set_message(path.display().to_string());
         bar.enable_steady_tick(Duration::from_millis(200));
@@ -424,8 +338,7 @@ async fn import(
                 output::import_file_error(path, &e, json);
             }
             Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("导入失败 / import failed: {}", path.display()));
+                return Err(e).with_context(|| format!("导入失败 / import failed: {}", path.display()));
             }
         }
     }

@@ -24,9 +24,7 @@ const ERRORS_SHOWN: usize = 20;
 
 fn new_table(headers: &[&str]) -> Table {
     let mut table = Table::new();
-    table
-        .load_preset(presets::UTF8_BORDERS_ONLY)
-        .set_content_arrangement(ContentArrangement::Disabled);
+    table.load_preset(presets::UTF8_BORDERS_ONLY).set_content_arrangement(ContentArrangement::Disabled);
     table.set_header(headers.iter().copied());
     table
 }
@@ -51,12 +49,7 @@ pub fn tables(json: bool) {
         return;
     }
     for t in contract::TABLES {
-        outln!(
-            "{} {}{}",
-            t.name,
-            t.label,
-            t.key.map(|k| format!("  (key {k})")).unwrap_or_default()
-        );
+        outln!("{} {}{}", t.name, t.label, t.key.map(|k| format!("  (key {k})")).unwrap_or_default());
         let mut table = new_table(&["列 column", "中文", "类型 kind", "必填 required"]);
         for c in t.columns {
             let kind = match c.enum_values() {
@@ -73,29 +66,15 @@ fn report_paths(warehouse: &Warehouse, batch: &BatchRecord) -> Option<(String, S
     let csv = batch.report_path.as_ref()?;
     let csv_path = warehouse.root().join(csv);
     let xlsx_path = csv_path.with_extension("xlsx");
-    Some((
-        csv_path.display().to_string(),
-        xlsx_path.display().to_string(),
-    ))
+    Some((csv_path.display().to_string(), xlsx_path.display().to_string()))
 }
 
 fn print_errors(errors: &[RowError]) {
     for e in errors.iter().take(ERRORS_SHOWN) {
-        outln!(
-            "    第{}行 row {}  {}  “{}”  {}",
-            e.row,
-            e.row,
-            e.column,
-            e.value,
-            e.reason
-        );
+        outln!("    第{}行 row {}  {}  “{}”  {}", e.row, e.row, e.column, e.value, e.reason);
     }
     if errors.len() > ERRORS_SHOWN {
-        outln!(
-            "    … 另有{}条 and {} more",
-            errors.len() - ERRORS_SHOWN,
-            errors.len() - ERRORS_SHOWN
-        );
+        outln!("    … 另有{}条 and {} more", errors.len() - ERRORS_SHOWN, errors.len() - ERRORS_SHOWN);
     }
 }
 
@@ -160,10 +139,7 @@ pub fn import_result(warehouse: &Warehouse, path: &Path, result: &ImportResult, 
 
 pub fn import_file_error(path: &Path, error: &FileError, json: bool) {
     if json {
-        outln!(
-            "{}",
-            json!({"file": path.display().to_string(), "status": "rejected", "reason": error.to_string()})
-        );
+        outln!("{}", json!({"file": path.display().to_string(), "status": "rejected", "reason": error.to_string()}));
     } else {
         outln!("✘ {error}");
     }
@@ -207,11 +183,7 @@ pub fn batches(batches: &[BatchRecord], json: bool) -> anyhow::Result<()> {
 }
 
 fn percent(rate: f64) -> String {
-    if rate == 0.0 {
-        "0".to_owned()
-    } else {
-        format!("{:.1}%", rate * 100.0)
-    }
+    if rate == 0.0 { "0".to_owned() } else { format!("{:.1}%", rate * 100.0) }
 }
 
 fn count(n: u64) -> String {
@@ -228,13 +200,7 @@ pub fn quality(report: &QualityReport, json: bool) -> anyhow::Result<()> {
         outln!("还没有数据 / no data yet: qingfeng import <files>");
     }
     for t in &report.tables {
-        outln!(
-            "\n■ {} {} — {} 批次 batches, {} 行 rows",
-            t.table,
-            t.label,
-            t.batches,
-            t.rows
-        );
+        outln!("\n■ {} {} — {} 批次 batches, {} 行 rows", t.table, t.label, t.batches, t.rows);
         let mut table = new_table(&[
             "列 column",
             "中文",
@@ -246,14 +212,10 @@ pub fn quality(report: &QualityReport, json: bool) -> anyhow::Result<()> {
         let notable: Vec<_> = t
             .columns
             .iter()
-            .filter(|c| {
-                c.null_rate > 0.0 || c.checksum_failures + c.future_dates + c.dates_before_1900 > 0
-            })
+            .filter(|c| c.null_rate > 0.0 || c.checksum_failures + c.future_dates + c.dates_before_1900 > 0)
             .collect();
         if notable.is_empty() {
-            outln!(
-                "  每列都有值，无校验位错误和异常日期 / every column filled, no checksum failures or odd dates"
-            );
+            outln!("  每列都有值，无校验位错误和异常日期 / every column filled, no checksum failures or odd dates");
         }
         for c in notable {
             table.add_row([
@@ -291,11 +253,7 @@ pub fn quality(report: &QualityReport, json: bool) -> anyhow::Result<()> {
                     d.rows
                 );
             } else if d.rows > 0 {
-                let samples: Vec<String> = d
-                    .samples
-                    .iter()
-                    .map(|(v, b, r)| format!("{v} (#{b} row {r})"))
-                    .collect();
+                let samples: Vec<String> = d.samples.iter().map(|(v, b, r)| format!("{v} (#{b} row {r})")).collect();
                 outln!(
                     "  ! 悬空引用 dangling {} → {}: {} 行 rows, e.g. {}",
                     d.column,
@@ -304,18 +262,11 @@ pub fn quality(report: &QualityReport, json: bool) -> anyhow::Result<()> {
                     samples.join(", ")
                 );
             } else {
-                outln!(
-                    "  引用 {} → {}: 全部有效 all resolve",
-                    d.column,
-                    d.references
-                );
+                outln!("  引用 {} → {}: 全部有效 all resolve", d.column, d.references);
             }
         }
         if t.tolerated_errors > 0 {
-            outln!(
-                "  容错导入时跳过的错误行 rows skipped within tolerance: {}",
-                t.tolerated_errors
-            );
+            outln!("  容错导入时跳过的错误行 rows skipped within tolerance: {}", t.tolerated_errors);
         }
     }
     Ok(())

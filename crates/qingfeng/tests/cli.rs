@@ -6,9 +6,7 @@ use std::process::{Command, Output};
 
 fn qingfeng() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_qingfeng"));
-    command
-        .env_remove("QINGFENG_DATA")
-        .env("QINGFENG_USER", "tester");
+    command.env_remove("QINGFENG_DATA").env("QINGFENG_USER", "tester");
     command
 }
 
@@ -31,67 +29,29 @@ fn sample_county_imports_and_reports() {
     let data = data.to_str().unwrap();
     let county = sample_county();
     let output = run(&["--data", data, "import", county.to_str().unwrap()]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&output),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(
-        stdout(&output).matches("accepted").count(),
-        22,
-        "{}",
-        stdout(&output)
-    );
+    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), String::from_utf8_lossy(&output.stderr));
+    assert_eq!(stdout(&output).matches("accepted").count(), 22, "{}", stdout(&output));
 
     // `--data` after the subcommand, and from the environment, mean the same.
-    let again = run(&[
-        "import",
-        county.join("person.csv").to_str().unwrap(),
-        "--data",
-        data,
-    ]);
+    let again = run(&["import", county.join("person.csv").to_str().unwrap(), "--data", data]);
     assert_eq!(again.status.code(), Some(0));
-    assert!(
-        stdout(&again).contains("identical to batch #1"),
-        "{}",
-        stdout(&again)
-    );
+    assert!(stdout(&again).contains("identical to batch #1"), "{}", stdout(&again));
 
-    let batches = qingfeng()
-        .env("QINGFENG_DATA", data)
-        .args(["batches", "--format", "json"])
-        .output()
-        .unwrap();
+    let batches = qingfeng().env("QINGFENG_DATA", data).args(["batches", "--format", "json"]).output().unwrap();
     let batches: Value = serde_json::from_slice(&batches.stdout).unwrap();
     let batches = batches.as_array().unwrap();
     assert_eq!(batches.len(), 22);
-    assert!(
-        batches
-            .iter()
-            .all(|b| b["status"] == "accepted" && b["imported_by"] == "tester")
-    );
-    let fund = batches
-        .iter()
-        .find(|b| b["table"] == "fund_program")
-        .unwrap();
+    assert!(batches.iter().all(|b| b["status"] == "accepted" && b["imported_by"] == "tester"));
+    let fund = batches.iter().find(|b| b["table"] == "fund_program").unwrap();
     assert_eq!(fund["encoding"], "gb18030");
 
     let quality = run(&["quality", "--format", "json", "--data", data]);
     let quality: Value = serde_json::from_slice(&quality.stdout).unwrap();
-    let disbursement = quality["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["table"] == "disbursement")
-        .unwrap();
+    let disbursement = quality["tables"].as_array().unwrap().iter().find(|t| t["table"] == "disbursement").unwrap();
     assert_eq!(disbursement["dangling"][0]["rows"], 1);
     let text = stdout(&run(&["quality", "--data", data]));
     assert!(
-        text.contains(
-            "悬空引用 dangling program_code → fund_program.program_code: 1 行 rows, e.g. LB99"
-        ),
+        text.contains("悬空引用 dangling program_code → fund_program.program_code: 1 行 rows, e.g. LB99"),
         "{text}"
     );
 }
@@ -101,19 +61,8 @@ fn rejected_file_exits_3_and_names_the_row() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let file = dir.path().join("upload.csv");
-    std::fs::write(
-        &file,
-        "身份证号,姓名\n11010519491231002X,王秀英\n1234,张伟\n",
-    )
-    .unwrap();
-    let output = run(&[
-        "--data",
-        data.to_str().unwrap(),
-        "import",
-        "--table",
-        "人员基础信息",
-        file.to_str().unwrap(),
-    ]);
+    std::fs::write(&file, "身份证号,姓名\n11010519491231002X,王秀英\n1234,张伟\n").unwrap();
+    let output = run(&["--data", data.to_str().unwrap(), "import", "--table", "人员基础信息", file.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(3));
     let text = stdout(&output);
     assert!(text.contains("第3行 row 3  身份证号  “1234”  身份证号应为18位或15位，实为4位 / an ID number has 18 or 15 characters, found 4"), "{text}");
@@ -138,34 +87,20 @@ fn rejected_file_exits_3_and_names_the_row() {
 fn usage_errors_are_clear() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let output = run(&[
-        "--data",
-        data.to_str().unwrap(),
-        "import",
-        "--table",
-        "nosuch",
-        "x.csv",
-    ]);
+    let output = run(&["--data", data.to_str().unwrap(), "import", "--table", "nosuch", "x.csv"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("there is no table 'nosuch'"));
     let output = run(&["import"]);
     assert_eq!(output.status.code(), Some(2));
     let help = stdout(&run(&["import", "--help"]));
-    assert!(
-        help.contains("3  import: at least one file was rejected"),
-        "{help}"
-    );
+    assert!(help.contains("3  import: at least one file was rejected"), "{help}");
 }
 
 /// A disbursement file of `rows` valid rows.
 fn disbursement_csv(path: &Path, rows: usize) {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    writeln!(
-        out,
-        "记录号,项目代码,所属期,领取人身份证号,领取人姓名,发放金额,收款账号,发放日期"
-    )
-    .unwrap();
+    writeln!(out, "记录号,项目代码,所属期,领取人身份证号,领取人姓名,发放金额,收款账号,发放日期").unwrap();
     let birth = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap();
     for i in 0..rows {
         let id = domain::IdNumber::from_parts(
@@ -174,36 +109,16 @@ fn disbursement_csv(path: &Path, rows: usize) {
             (i % 1000) as u16,
         )
         .unwrap();
-        writeln!(
-            out,
-            "R{i:08},DB01,2026-03,{id},王秀英,685.50,62170000{i:08},2026-03-10"
-        )
-        .unwrap();
+        writeln!(out, "R{i:08},DB01,2026-03,{id},王秀英,685.50,62170000{i:08},2026-03-10").unwrap();
     }
 }
 
 fn accepted_batches_are_intact(data: &Path) -> Vec<Value> {
-    let output = run(&[
-        "--data",
-        data.to_str().unwrap(),
-        "batches",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = run(&["--data", data.to_str().unwrap(), "batches", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let batches: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let accepted: Vec<Value> = batches
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|b| b["status"] == "accepted")
-        .cloned()
-        .collect();
+    let accepted: Vec<Value> =
+        batches.as_array().unwrap().iter().filter(|b| b["status"] == "accepted").cloned().collect();
     for b in &accepted {
         let bytes = std::fs::read(data.join(b["data_path"].as_str().unwrap())).unwrap();
         use sha2::Digest;
@@ -227,14 +142,8 @@ fn sigkill_during_import_leaves_all_or_nothing() {
     disbursement_csv(&file, rows);
     let import = || {
         let mut c = qingfeng();
-        c.args([
-            "--data",
-            data.to_str().unwrap(),
-            "import",
-            file.to_str().unwrap(),
-        ]);
-        c.stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
+        c.args(["--data", data.to_str().unwrap(), "import", file.to_str().unwrap()]);
+        c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
         c
     };
     // How long one whole import takes here, so kills spread over all of it.
@@ -253,10 +162,7 @@ fn sigkill_during_import_leaves_all_or_nothing() {
         let _ = child.kill();
         let _ = child.wait();
         let accepted = accepted_batches_are_intact(&data);
-        assert!(
-            accepted.len() <= 1,
-            "one file, at most one batch: {accepted:?}"
-        );
+        assert!(accepted.len() <= 1, "one file, at most one batch: {accepted:?}");
         if let Some(b) = accepted.first() {
             assert_eq!(b["rows_stored"], rows);
             completed += 1;
@@ -269,9 +175,7 @@ fn sigkill_during_import_leaves_all_or_nothing() {
     assert_eq!(accepted[0]["rows_stored"], rows);
     let stray: Vec<_> = std::fs::read_dir(data.join("tmp")).unwrap().collect();
     assert!(stray.is_empty());
-    let tables: Vec<_> = std::fs::read_dir(data.join("tables/disbursement"))
-        .unwrap()
-        .collect();
+    let tables: Vec<_> = std::fs::read_dir(data.join("tables/disbursement")).unwrap().collect();
     assert_eq!(tables.len(), 1, "no orphaned batch files");
     eprintln!("kills: {completed} of 12 landed after the batch was committed");
 }

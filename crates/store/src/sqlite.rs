@@ -1,12 +1,10 @@
 use crate::{
-    BatchEnd, BatchRecord, BatchStatus, NewBatch, NewUser, Result, Role, Session, StateStore,
-    StoreError, User,
+    BatchEnd, BatchRecord, BatchStatus, NewBatch, NewUser, Result, Role, Session, StateStore, StoreError, User,
 };
 use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
 use std::path::Path;
 use std::time::Duration;
@@ -16,7 +14,7 @@ use std::time::Duration;
 const MIGRATIONS: &[(i64, &str)] = &[
     (
         1,
-    "CREATE TABLE batch (
+        "CREATE TABLE batch (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         table_name TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected', 'aborted')),
@@ -84,10 +82,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         let store = SqliteStore { pool };
         store.migrate().await?;
         Ok(store)
@@ -105,22 +100,17 @@ impl SqliteStore {
             .try_get(0)?;
         let supported = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
         if current > supported {
-            return Err(StoreError::TooNew {
-                found: current,
-                supported,
-            });
+            return Err(StoreError::TooNew { found: current, supported });
         }
         for &(version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
             let failed = |source| StoreError::Migration { version, source };
             let mut tx = self.pool.begin().await?;
             sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(failed)?;
-            sqlx::query(
-                "INSERT INTO schema_migration (version, applied_at) VALUES (?, datetime('now'))",
-            )
-            .bind(version)
-            .execute(&mut *tx)
-            .await
-            .map_err(failed)?;
+            sqlx::query("INSERT INTO schema_migration (version, applied_at) VALUES (?, datetime('now'))")
+                .bind(version)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
             tx.commit().await.map_err(failed)?;
         }
         Ok(())
@@ -168,16 +158,14 @@ fn user_from_row(row: &SqliteRow) -> Result<User> {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(row.try_get("role")?)
-            .ok_or_else(|| StoreError::Corrupt("user role".into()))?,
+        role: Role::parse(row.try_get("role")?).ok_or_else(|| StoreError::Corrupt("user role".into()))?,
         password_hash: row.try_get("password_hash")?,
         unit_code: row.try_get("unit_code")?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
     })
 }
 
-const USER_COLUMNS: &str =
-    "SELECT id, username, display_name, role, password_hash, unit_code, disabled FROM app_user";
+const USER_COLUMNS: &str = "SELECT id, username, display_name, role, password_hash, unit_code, disabled FROM app_user";
 
 #[async_trait]
 impl StateStore for SqliteStore {
@@ -203,31 +191,30 @@ impl StateStore for SqliteStore {
     }
 
     async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{USER_COLUMNS} WHERE username = ?"
-        )))
-        .bind(username)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{USER_COLUMNS} WHERE username = ?")))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{USER_COLUMNS} ORDER BY id")))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(format!("{USER_COLUMNS} ORDER BY id"))).fetch_all(&self.pool).await?;
         rows.iter().map(user_from_row).collect()
     }
 
     async fn create_session(&self, session: &Session) -> Result<()> {
-        sqlx::query("INSERT INTO session (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(&session.token_hash)
-            .bind(session.user_id)
-            .bind(&session.csrf_token)
-            .bind(session.created_at)
-            .bind(session.expires_at)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO session (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&session.token_hash)
+        .bind(session.user_id)
+        .bind(&session.csrf_token)
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -254,10 +241,7 @@ impl StateStore for SqliteStore {
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM session WHERE token_hash = ?")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM session WHERE token_hash = ?").bind(token_hash).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -281,10 +265,7 @@ impl StateStore for SqliteStore {
     }
 
     async fn clear_login_failures(&self, key: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failure WHERE key = ?")
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM login_failure WHERE key = ?").bind(key).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -333,15 +314,10 @@ impl StateStore for SqliteStore {
 
     async fn abort_pending(&self) -> Result<Vec<BatchRecord>> {
         let mut tx = self.pool.begin().await?;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{BATCH_COLUMNS} WHERE status = 'pending' ORDER BY id"
-        )))
-        .fetch_all(&mut *tx)
-        .await?;
-        let pending = rows
-            .iter()
-            .map(batch_from_row)
-            .collect::<Result<Vec<_>>>()?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{BATCH_COLUMNS} WHERE status = 'pending' ORDER BY id")))
+            .fetch_all(&mut *tx)
+            .await?;
+        let pending = rows.iter().map(batch_from_row).collect::<Result<Vec<_>>>()?;
         sqlx::query(
             "UPDATE batch SET status = 'aborted', reason = '导入进程被中断，未保存任何数据 / the import was interrupted; nothing of it was stored' WHERE status = 'pending'",
         )
@@ -372,9 +348,8 @@ impl StateStore for SqliteStore {
     }
 
     async fn batches(&self) -> Result<Vec<BatchRecord>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{BATCH_COLUMNS} ORDER BY id")))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(format!("{BATCH_COLUMNS} ORDER BY id"))).fetch_all(&self.pool).await?;
         rows.iter().map(batch_from_row).collect()
     }
 }
@@ -415,50 +390,29 @@ mod tests {
     #[tokio::test]
     async fn batch_lifecycle() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("state.db"))
-            .await
-            .unwrap();
+        let store = SqliteStore::open(&dir.path().join("state.db")).await.unwrap();
         let id = store.begin_batch(&new_batch("aa")).await.unwrap();
         assert_eq!(store.batch(id).await.unwrap().status, BatchStatus::Pending);
         assert!(store.find_accepted("person", "aa").await.unwrap().is_none());
         store.end_batch(id, &accepted()).await.unwrap();
-        assert_eq!(
-            store
-                .find_accepted("person", "aa")
-                .await
-                .unwrap()
-                .unwrap()
-                .id,
-            id
-        );
+        assert_eq!(store.find_accepted("person", "aa").await.unwrap().unwrap().id, id);
         // An ended batch cannot end again.
-        assert!(matches!(
-            store.end_batch(id, &accepted()).await,
-            Err(StoreError::NoSuchBatch(_))
-        ));
+        assert!(matches!(store.end_batch(id, &accepted()).await, Err(StoreError::NoSuchBatch(_))));
         // The same source cannot be accepted twice for one table.
         let again = store.begin_batch(&new_batch("aa")).await.unwrap();
         assert!(store.end_batch(again, &accepted()).await.is_err());
 
         let orphan = store.begin_batch(&new_batch("bb")).await.unwrap();
         let aborted = store.abort_pending().await.unwrap();
-        assert_eq!(
-            aborted.iter().map(|b| b.id).collect::<Vec<_>>(),
-            vec![again, orphan]
-        );
-        assert_eq!(
-            store.batch(orphan).await.unwrap().status,
-            BatchStatus::Aborted
-        );
+        assert_eq!(aborted.iter().map(|b| b.id).collect::<Vec<_>>(), vec![again, orphan]);
+        assert_eq!(store.batch(orphan).await.unwrap().status, BatchStatus::Aborted);
         assert_eq!(store.batches().await.unwrap().len(), 3);
     }
 
     #[tokio::test]
     async fn users_sessions_and_throttling() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("state.db"))
-            .await
-            .unwrap();
+        let store = SqliteStore::open(&dir.path().join("state.db")).await.unwrap();
         let new = NewUser {
             username: "zhang".into(),
             display_name: "张三".into(),
@@ -467,41 +421,21 @@ mod tests {
             unit_code: None,
         };
         let id = store.create_user(&new, 100).await.unwrap();
-        assert!(matches!(
-            store.create_user(&new, 100).await,
-            Err(StoreError::UserExists(_))
-        ));
-        assert_eq!(
-            store.user_by_name("zhang").await.unwrap().unwrap().role,
-            Role::Supervisor
-        );
-        let session = Session {
-            token_hash: "h".into(),
-            user_id: id,
-            csrf_token: "c".into(),
-            created_at: 100,
-            expires_at: 200,
-        };
+        assert!(matches!(store.create_user(&new, 100).await, Err(StoreError::UserExists(_))));
+        assert_eq!(store.user_by_name("zhang").await.unwrap().unwrap().role, Role::Supervisor);
+        let session =
+            Session { token_hash: "h".into(), user_id: id, csrf_token: "c".into(), created_at: 100, expires_at: 200 };
         store.create_session(&session).await.unwrap();
-        assert_eq!(
-            store.session("h", 150).await.unwrap().unwrap().1.username,
-            "zhang"
-        );
+        assert_eq!(store.session("h", 150).await.unwrap().unwrap().1.username, "zhang");
         assert!(store.session("h", 200).await.unwrap().is_none(), "expired");
         store.delete_session("h").await.unwrap();
         assert!(store.session("h", 150).await.unwrap().is_none());
         for t in [10, 20, 30] {
             store.record_login_failure("user:zhang", t).await.unwrap();
         }
-        assert_eq!(
-            store.login_failures_since("user:zhang", 15).await.unwrap(),
-            2
-        );
+        assert_eq!(store.login_failures_since("user:zhang", 15).await.unwrap(), 2);
         store.clear_login_failures("user:zhang").await.unwrap();
-        assert_eq!(
-            store.login_failures_since("user:zhang", 0).await.unwrap(),
-            0
-        );
+        assert_eq!(store.login_failures_since("user:zhang", 0).await.unwrap(), 0);
     }
 
     #[tokio::test]

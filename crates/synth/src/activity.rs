@@ -55,38 +55,22 @@ pub struct PayeeLedger {
 }
 
 impl County {
-    pub fn payee_for(
-        &mut self,
-        ledger: &mut PayeeLedger,
-        unit: &str,
-        day: NaiveDate,
-    ) -> Option<Firm> {
-        let pool: Vec<Firm> = self
-            .payees
-            .iter()
-            .chain(self.bidders.iter())
-            .cloned()
-            .collect();
+    pub fn payee_for(&mut self, ledger: &mut PayeeLedger, unit: &str, day: NaiveDate) -> Option<Firm> {
+        let pool: Vec<Firm> = self.payees.iter().chain(self.bidders.iter()).cloned().collect();
         for _ in 0..60 {
             if pool.is_empty() {
                 break;
             }
             let f = self.rng.pick(&pool).clone();
             let key = (unit.to_owned(), f.code.clone());
-            if ledger
-                .last
-                .get(&key)
-                .is_none_or(|d| (day - *d).num_days().abs() > 45)
-            {
+            if ledger.last.get(&key).is_none_or(|d| (day - *d).num_days().abs() > 45) {
                 ledger.last.insert(key, day);
                 return Some(f);
             }
         }
         // A small county has few suppliers: register one more rather than pay one twice.
         let firm = self.clean_firm("商贸", date(2012, 3, 1)).ok()?;
-        ledger
-            .last
-            .insert((unit.to_owned(), firm.code.clone()), day);
+        ledger.last.insert((unit.to_owned(), firm.code.clone()), day);
         self.payees.push(firm.clone());
         Some(firm)
     }
@@ -101,21 +85,10 @@ impl County {
         let name = format!(
             "{}{}{}有限公司",
             crate::COUNTY_NAME,
-            [
-                "鼎盛", "嘉禾", "润泽", "宏图", "立信", "昌达", "和顺", "新宇"
-            ][(n % 8) as usize],
+            ["鼎盛", "嘉禾", "润泽", "宏图", "立信", "昌达", "和顺", "新宇"][(n % 8) as usize],
             trade
         );
-        self.write_firm(
-            "91",
-            &name,
-            "企业",
-            &rep,
-            established,
-            "存续",
-            None,
-            &[&rep],
-        )
+        self.write_firm("91", &name, "企业", &rep, established, "存续", None, &[&rep])
     }
 
     /// One payment row; `method` is the Chinese label.
@@ -133,9 +106,7 @@ impl County {
     ) -> std::io::Result<()> {
         let n = self.next();
         let id = format!("ZF{}{:08}", day.year(), n);
-        let voucher = voucher
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("PZ{}-{:06}", day.year(), n));
+        let voucher = voucher.map(str::to_owned).unwrap_or_else(|| format!("PZ{}-{:06}", day.year(), n));
         let day_text = self.out.date(day);
         let amount = self.out.money(fen);
         let account = format!("3301{:012}", n);
@@ -166,15 +137,7 @@ impl County {
     ) -> std::io::Result<()> {
         let approved = self.out.money(approved);
         let adjusted = adjusted.map(|a| self.out.money(a)).unwrap_or_default();
-        self.t.budget.row([
-            unit.code.as_str(),
-            &unit.name,
-            "2025",
-            line,
-            line_name,
-            &approved,
-            &adjusted,
-        ])
+        self.t.budget.row([unit.code.as_str(), &unit.name, "2025", line, line_name, &approved, &adjusted])
     }
 
     /// Twelve monthly amounts for a budget line, first digits given, evened out so
@@ -182,9 +145,7 @@ impl County {
     pub fn monthly_amounts(&mut self, digits: &[u32], magnitude: i64) -> Vec<i64> {
         let mut amounts: Vec<i64> = digits
             .iter()
-            .map(|&d| {
-                ((f64::from(d) + self.rng.unit() * 0.999) * magnitude as f64 * 100.0).round() as i64
-            })
+            .map(|&d| ((f64::from(d) + self.rng.unit() * 0.999) * magnitude as f64 * 100.0).round() as i64)
             .collect();
         // Keep the largest amounts out of October to December: December under a
         // quarter of the year, January to September at least 60 %.
@@ -193,9 +154,7 @@ impl County {
             let late = (9..12).max_by_key(|&i| amounts[i]).unwrap_or(11);
             let early = (0..9).min_by_key(|&i| amounts[i]).unwrap_or(0);
             let by_september: i64 = amounts[..9].iter().sum();
-            if (by_september * 10 >= total * 6 && amounts[11] * 4 <= total)
-                || amounts[late] <= amounts[early]
-            {
+            if (by_september * 10 >= total * 6 && amounts[11] * 4 <= total) || amounts[late] <= amounts[early] {
                 break;
             }
             amounts.swap(late, early);
@@ -208,11 +167,7 @@ impl County {
         let mut ledger = PayeeLedger::default();
         for (index, unit) in units.iter().enumerate() {
             // Two large units pass 300 payments a year, so F06 (Benford) judges them.
-            let line_count = if index == 1 || index == 3 {
-                16
-            } else {
-                self.rng.range(3, 6) as usize
-            };
+            let line_count = if index == 1 || index == 3 { 16 } else { self.rng.range(3, 6) as usize };
             let digits = benford_digits(self, line_count * 12);
             let mut chosen: Vec<(&str, &str)> = Vec::new();
             while chosen.len() < line_count.min(LINES.len()) {
@@ -224,11 +179,7 @@ impl County {
             // Big units repeat lines with sub-items so that each line stays separate.
             for k in 0..line_count {
                 let (code, name) = chosen[k % chosen.len()];
-                let code = if k >= chosen.len() {
-                    format!("{code}{:02}", k)
-                } else {
-                    code.to_owned()
-                };
+                let code = if k >= chosen.len() { format!("{code}{:02}", k) } else { code.to_owned() };
                 let magnitude = 10i64.pow(self.rng.range(3, 5) as u32);
                 let amounts = self.monthly_amounts(&digits[k * 12..k * 12 + 12], magnitude);
                 let total: i64 = amounts.iter().sum();
@@ -236,9 +187,7 @@ impl County {
                 let spent_share = 0.86 + self.rng.unit() * 0.06;
                 let adjusted = ((total as f64 / spent_share) / 100_000.0).ceil() as i64 * 100_000;
                 // Most is spent by the reference date; otherwise F05 would fire.
-                let adjusted = adjusted
-                    .min((by_september as f64 / 0.55) as i64 / 100_000 * 100_000)
-                    .max(total);
+                let adjusted = adjusted.min((by_september as f64 / 0.55) as i64 / 100_000 * 100_000).max(total);
                 let (approved, adjusted) = if self.rng.chance(0.2) {
                     (adjusted * 10 / 11 / 100 * 100, Some(adjusted))
                 } else {
@@ -251,11 +200,7 @@ impl County {
                     let Some(payee) = self.payee_for(&mut ledger, &unit.code, day) else {
                         continue;
                     };
-                    let method = if fen < 200_000 && self.rng.chance(0.3) {
-                        "公务卡"
-                    } else {
-                        "转账"
-                    };
+                    let method = if fen < 200_000 && self.rng.chance(0.3) { "公务卡" } else { "转账" };
                     self.write_payment(unit, &code, day, fen, &payee, method, name, None)?;
                 }
             }
@@ -306,9 +251,7 @@ impl County {
     ) -> std::io::Result<String> {
         let n = self.next();
         let claim = format!("BX{}{:07}", day.year(), n);
-        let invoice = invoice
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("3310{:016}", 2025_0000_0000 + n));
+        let invoice = invoice.map(str::to_owned).unwrap_or_else(|| format!("3310{:016}", 2025_0000_0000 + n));
         let day_text = self.out.date(day);
         let amount = self.out.money(fen);
         let guests = guests.map(|g| g.to_string()).unwrap_or_default();
@@ -391,17 +334,12 @@ impl County {
                 } else {
                     "电"
                 };
-                let tank = if fuel == "电" {
-                    0
-                } else {
-                    self.rng.range(50, 71)
-                };
+                let tank = if fuel == "电" { 0 } else { self.rng.range(50, 71) };
                 let (plate, card) = self.write_official_vehicle(unit, fuel, tank, "台州市")?;
                 if let Some(card) = card {
                     let mut day = self.workday(date(2025, 1, 6), date(2025, 1, 20));
                     while day < date(2026, 6, 20) {
-                        let litres =
-                            self.rng.range(200, (tank as f64 * 0.8 * 10.0) as i64) as f64 / 10.0;
+                        let litres = self.rng.range(200, (tank as f64 * 0.8 * 10.0) as i64) as f64 / 10.0;
                         let product = if fuel == "柴油" {
                             "0#柴油"
                         } else if self.rng.chance(0.7) {
@@ -410,21 +348,9 @@ impl County {
                             "95号汽油"
                         };
                         let time = day
-                            .and_hms_opt(
-                                self.rng.range(8, 17) as u32,
-                                self.rng.range(0, 60) as u32,
-                                0,
-                            )
+                            .and_hms_opt(self.rng.range(8, 17) as u32, self.rng.range(0, 60) as u32, 0)
                             .unwrap_or_default();
-                        self.write_refuel(
-                            &card,
-                            &plate,
-                            time,
-                            "中石化清风城关加油站",
-                            "台州市",
-                            litres,
-                            product,
-                        )?;
+                        self.write_refuel(&card, &plate, time, "中石化清风城关加油站", "台州市", litres, product)?;
                         let next = day + chrono::Duration::days(self.rng.range(7, 13));
                         day = self.workday(next, next + chrono::Duration::days(5));
                     }
@@ -451,11 +377,7 @@ impl County {
         } else {
             "大众帕萨特"
         };
-        let tank_text = if tank > 0 {
-            tank.to_string()
-        } else {
-            String::new()
-        };
+        let tank_text = if tank > 0 { tank.to_string() } else { String::new() };
         self.t.official_vehicle.row([
             plate.as_str(),
             &unit.code,
@@ -482,27 +404,15 @@ impl County {
         let time = self.out.datetime(time);
         let amount = self.out.money((litres * 780.0).round() as i64);
         let litres = format!("{litres:.1}");
-        self.t
-            .fuel_record
-            .row([card, plate, &time, station, city, &litres, product, &amount])
+        self.t.fuel_record.row([card, plate, &time, station, city, &litres, product, &amount])
     }
 
     pub fn inspection(&mut self, scale: f64) -> std::io::Result<()> {
-        let market = self
-            .units
-            .iter()
-            .find(|u| u.name.contains("市场监督"))
-            .cloned()
-            .unwrap_or_else(|| self.units[0].clone());
+        let market =
+            self.units.iter().find(|u| u.name.contains("市场监督")).cloned().unwrap_or_else(|| self.units[0].clone());
         let items = [
-            (
-                "食品经营者监督检查",
-                "《中华人民共和国食品安全法》第八十七条",
-            ),
-            (
-                "特种设备使用单位监督检查",
-                "《中华人民共和国特种设备安全法》第五十七条",
-            ),
+            ("食品经营者监督检查", "《中华人民共和国食品安全法》第八十七条"),
+            ("特种设备使用单位监督检查", "《中华人民共和国特种设备安全法》第五十七条"),
             ("产品质量监督抽查", "《中华人民共和国产品质量法》第十五条"),
             ("计量器具使用监督检查", "《中华人民共和国计量法》第十八条"),
             ("广告发布行为检查", "《中华人民共和国广告法》第四十九条"),
@@ -512,38 +422,18 @@ impl County {
         ];
         for (i, (name, basis)) in items.iter().enumerate() {
             let code = format!("SJ-{:03}", i + 1);
-            self.t.inspection_item.row([
-                code.as_str(),
-                name,
-                "市场监督管理局",
-                basis,
-                "企业;个体工商户",
-            ])?;
+            self.t.inspection_item.row([code.as_str(), name, "市场监督管理局", basis, "企业;个体工商户"])?;
         }
-        let targets: Vec<Firm> = self
-            .bidders
-            .iter()
-            .chain(self.payees.iter())
-            .cloned()
-            .collect();
+        let targets: Vec<Firm> = self.bidders.iter().chain(self.payees.iter()).cloned().collect();
         for f in &targets {
-            let class = *self
-                .rng
-                .weighted(&[("A", 50u32), ("B", 30), ("C", 15), ("D", 5)]);
+            let class = *self.rng.weighted(&[("A", 50u32), ("B", 30), ("C", 15), ("D", 5)]);
             let last = if self.rng.chance(0.6) {
                 let d = self.random_date(date(2023, 1, 1), date(2026, 5, 31));
                 self.out.date(d)
             } else {
                 String::new()
             };
-            self.t.inspection_target.row([
-                f.code.as_str(),
-                &f.name,
-                "综合",
-                crate::COUNTY,
-                class,
-                &last,
-            ])?;
+            self.t.inspection_target.row([f.code.as_str(), &f.name, "综合", crate::COUNTY, class, &last])?;
         }
         let inspectors = (24.0 * scale.sqrt()).round().max(8.0) as usize;
         for i in 0..inspectors {
@@ -554,10 +444,7 @@ impl County {
             self.write_person(&p, &household, crate::COUNTY, "清风县城关镇")?;
             self.write_official(&p, &market, "执法人员", "公务员", false, crate::COUNTY)?;
             let certificate = format!("33109900{:04}", i + 1);
-            let specialty =
-                *self
-                    .rng
-                    .pick(&["食品", "特种设备", "计量;价格", "广告;网络交易", "药品"]);
+            let specialty = *self.rng.pick(&["食品", "特种设备", "计量;价格", "广告;网络交易", "药品"]);
             self.t.inspector.row([
                 p.id.as_str(),
                 &p.name,

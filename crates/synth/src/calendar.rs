@@ -7,14 +7,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 type Year = (&'static [((u32, u32), (u32, u32))], &'static [(u32, u32)]);
 
 const Y2025: Year = (
-    &[
-        ((1, 1), (1, 1)),
-        ((1, 28), (2, 4)),
-        ((4, 4), (4, 6)),
-        ((5, 1), (5, 5)),
-        ((5, 31), (6, 2)),
-        ((10, 1), (10, 8)),
-    ],
+    &[((1, 1), (1, 1)), ((1, 28), (2, 4)), ((4, 4), (4, 6)), ((5, 1), (5, 5)), ((5, 31), (6, 2)), ((10, 1), (10, 8))],
     &[(1, 26), (2, 8), (4, 27), (9, 28), (10, 11)],
 );
 const Y2026: Year = (
@@ -49,11 +42,7 @@ pub fn is_holiday(d: NaiveDate) -> bool {
 }
 
 pub fn is_swapped_workday(d: NaiveDate) -> bool {
-    year(d.year()).is_some_and(|(_, swapped)| {
-        swapped
-            .iter()
-            .any(|&(m, day)| d.month() == m && d.day() == day)
-    })
+    year(d.year()).is_some_and(|(_, swapped)| swapped.iter().any(|&(m, day)| d.month() == m && d.day() == day))
 }
 
 pub fn is_weekend(d: NaiveDate) -> bool {
@@ -75,10 +64,8 @@ pub fn entries() -> Vec<(NaiveDate, &'static str)> {
             continue;
         };
         for &((m1, d1), (m2, d2)) in holidays {
-            let (Some(mut d), Some(to)) = (
-                NaiveDate::from_ymd_opt(y, m1, d1),
-                NaiveDate::from_ymd_opt(y, m2, d2),
-            ) else {
+            let (Some(mut d), Some(to)) = (NaiveDate::from_ymd_opt(y, m1, d1), NaiveDate::from_ymd_opt(y, m2, d2))
+            else {
                 continue;
             };
             while d <= to {

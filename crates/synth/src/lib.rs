@@ -20,9 +20,7 @@ mod plants;
 mod rng;
 mod trading;
 
-pub use calendar::{
-    entries as calendar_entries, is_holiday, is_safe_workday, is_swapped_workday, is_weekend,
-};
+pub use calendar::{entries as calendar_entries, is_holiday, is_safe_workday, is_swapped_workday, is_weekend};
 
 use chrono::{Datelike, NaiveDate};
 use domain::{CreditCode, IdNumber};
@@ -58,10 +56,7 @@ pub struct Options {
 #[derive(Debug, thiserror::Error)]
 pub enum SynthError {
     #[error("写入{path}失败 / cannot write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("规模应为正数 / the scale must be positive, not {0}")]
     Scale(f64),
 }
@@ -185,84 +180,18 @@ const TOWNS: &[&str] = &[
     "南屏乡",
 ];
 const VILLAGE_NAMES: &[&str] = &[
-    "东山", "西岙", "下洋", "塔后", "前溪", "后岸", "上王", "张家", "溪头", "岭下", "枫树", "桥头",
-    "竹林", "大路", "新屋", "石门",
+    "东山", "西岙", "下洋", "塔后", "前溪", "后岸", "上王", "张家", "溪头", "岭下", "枫树", "桥头", "竹林", "大路",
+    "新屋", "石门",
 ];
 
 pub(crate) fn program_rows() -> [[&'static str; 10]; 6] {
     [
-        [
-            "DB01",
-            "城乡居民最低生活保障",
-            "民生",
-            "民政局",
-            "是",
-            "",
-            "月",
-            "",
-            "",
-            "basic",
-        ],
-        [
-            "TK01",
-            "特困人员救助供养",
-            "救助",
-            "民政局",
-            "是",
-            "1250.00",
-            "月",
-            "",
-            "",
-            "basic",
-        ],
-        [
-            "GL80",
-            "高龄津贴",
-            "民生",
-            "民政局",
-            "否",
-            "100.00",
-            "月",
-            "80",
-            "",
-            "",
-        ],
-        [
-            "CJ01",
-            "困难残疾人生活补贴",
-            "民生",
-            "残联",
-            "是",
-            "90.00",
-            "月",
-            "",
-            "",
-            "",
-        ],
-        [
-            "CJ02",
-            "重度残疾人护理补贴",
-            "民生",
-            "残联",
-            "否",
-            "90.00",
-            "月",
-            "",
-            "",
-            "",
-        ],
-        [
-            "GD01",
-            "耕地地力保护补贴",
-            "涉农",
-            "农业农村局",
-            "否",
-            "",
-            "年",
-            "",
-            "",
-            "",
-        ],
+        ["DB01", "城乡居民最低生活保障", "民生", "民政局", "是", "", "月", "", "", "basic"],
+        ["TK01", "特困人员救助供养", "救助", "民政局", "是", "1250.00", "月", "", "", "basic"],
+        ["GL80", "高龄津贴", "民生", "民政局", "否", "100.00", "月", "80", "", ""],
+        ["CJ01", "困难残疾人生活补贴", "民生", "残联", "是", "90.00", "月", "", "", ""],
+        ["CJ02", "重度残疾人护理补贴", "民生", "残联", "否", "90.00", "月", "", "", ""],
+        ["GD01", "耕地地力保护补贴", "涉农", "农业农村局", "否", "", "年", "", "", ""],
     ]
 }
 
@@ -284,39 +213,26 @@ impl County {
         let counter = self.birth_sequence.entry(birth).or_insert(0);
         let sequence = (*counter * 2 + u16::from(male)) % 1000;
         *counter += 1;
-        IdNumber::from_parts(COUNTY, birth, sequence)
-            .map(|i| i.to_string())
-            .unwrap_or_default()
+        IdNumber::from_parts(COUNTY, birth, sequence).map(|i| i.to_string()).unwrap_or_default()
     }
 
     pub fn new_person(&mut self, birth: NaiveDate, male: bool) -> Person {
         let name = names::full(&mut self.rng, male);
-        Person {
-            id: self.new_id(birth, male),
-            name,
-            male,
-            birth,
-        }
+        Person { id: self.new_id(birth, male), name, male, birth }
     }
 
     /// A fresh credit code: `prefix` is the registration authority and category (`91`, `11` …).
     pub fn new_credit_code(&mut self, prefix: &str) -> String {
         self.credit_sequence += 1;
         let first17 = format!("{prefix}{COUNTY}MA{:07}", self.credit_sequence);
-        CreditCode::from_first17(&first17)
-            .map(|c| c.to_string())
-            .unwrap_or_default()
+        CreditCode::from_first17(&first17).map(|c| c.to_string()).unwrap_or_default()
     }
 
     pub fn new_plate(&mut self) -> String {
         self.plate_sequence += 1;
         let letters = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
         let n = self.plate_sequence;
-        format!(
-            "浙J{}{:04}",
-            letters[(n / 10_000) as usize % letters.len()] as char,
-            n % 10_000
-        )
+        format!("浙J{}{:04}", letters[(n / 10_000) as usize % letters.len()] as char, n % 10_000)
     }
 
     pub fn new_account(&mut self) -> String {
@@ -375,13 +291,7 @@ impl County {
         });
     }
 
-    pub fn write_person(
-        &mut self,
-        p: &Person,
-        household: &str,
-        region: &str,
-        address: &str,
-    ) -> std::io::Result<()> {
+    pub fn write_person(&mut self, p: &Person, household: &str, region: &str, address: &str) -> std::io::Result<()> {
         self.write_person_as(p, household, region, address, false)
     }
 
@@ -398,19 +308,11 @@ impl County {
         let mut id = self.out.id(&p.id);
         if may_mistype && self.out.dirty && self.rng.chance(0.002) {
             let mut chars: Vec<char> = p.id.chars().collect();
-            chars[15] = if chars[15] == '9' {
-                '8'
-            } else {
-                char::from_u32(chars[15] as u32 + 1).unwrap_or('0')
-            };
+            chars[15] = if chars[15] == '9' { '8' } else { char::from_u32(chars[15] as u32 + 1).unwrap_or('0') };
             id = chars.into_iter().collect();
         }
         let name = self.out.name(&p.name);
-        let birth = if self.rng.chance(0.5) {
-            self.out.date(p.birth)
-        } else {
-            String::new()
-        };
+        let birth = if self.rng.chance(0.5) { self.out.date(p.birth) } else { String::new() };
         let gender = if birth.is_empty() {
             ""
         } else if p.male {
@@ -420,16 +322,7 @@ impl County {
         };
         let phone = format!("13{:09}", self.rng.range(0, 999_999_999));
         self.persons += 1;
-        self.t.person.row([
-            id.as_str(),
-            &name,
-            gender,
-            &birth,
-            household,
-            region,
-            address,
-            &phone,
-        ])
+        self.t.person.row([id.as_str(), &name, gender, &birth, household, region, address, &phone])
     }
 
     pub fn write_official(
@@ -463,9 +356,7 @@ impl County {
     }
 
     pub fn write_kin(&mut self, a: &Person, b: &Person, relation: &str) -> std::io::Result<()> {
-        self.t
-            .kinship
-            .row([a.id.as_str(), &b.id, &b.name, relation])
+        self.t.kinship.row([a.id.as_str(), &b.id, &b.name, relation])
     }
 
     /// Writes a company and its roles; returns the firm.
@@ -502,36 +393,14 @@ impl County {
         ])?;
         let start = self.out.date(established);
         if kind == "个体工商户" {
-            return Ok(Firm {
-                code,
-                name: name.to_owned(),
-            });
+            return Ok(Firm { code, name: name.to_owned() });
         }
-        self.t.enterprise_role.row([
-            code.as_str(),
-            &rep.name,
-            &rep.id,
-            "执行董事",
-            "",
-            &start,
-            "",
-        ])?;
+        self.t.enterprise_role.row([code.as_str(), &rep.name, &rep.id, "执行董事", "", &start, ""])?;
         let share = 100 / (shareholders.len().max(1));
         for s in shareholders {
-            self.t.enterprise_role.row([
-                code.as_str(),
-                &s.name,
-                &s.id,
-                "股东",
-                &share.to_string(),
-                &start,
-                "",
-            ])?;
+            self.t.enterprise_role.row([code.as_str(), &s.name, &s.id, "股东", &share.to_string(), &start, ""])?;
         }
-        Ok(Firm {
-            code,
-            name: name.to_owned(),
-        })
+        Ok(Firm { code, name: name.to_owned() })
     }
 
     /// One disbursement row.
@@ -578,16 +447,7 @@ fn open_tables(out: &Out) -> std::io::Result<Tables> {
     Ok(Tables {
         person: out.table(
             "person",
-            &[
-                "身份证号",
-                "姓名",
-                "性别",
-                "出生日期",
-                "户号",
-                "所属区划",
-                "住址",
-                "联系电话",
-            ],
+            &["身份证号", "姓名", "性别", "出生日期", "户号", "所属区划", "住址", "联系电话"],
             true,
         )?,
         death: out.table("death", &["身份证号", "姓名", "死亡日期", "来源"], false)?,
@@ -607,11 +467,7 @@ fn open_tables(out: &Out) -> std::io::Result<Tables> {
             ],
             true,
         )?,
-        kinship: out.table(
-            "kinship",
-            &["本人身份证号", "亲属身份证号", "亲属姓名", "关系"],
-            false,
-        )?,
+        kinship: out.table("kinship", &["本人身份证号", "亲属身份证号", "亲属姓名", "关系"], false)?,
         enterprise: out.table(
             "enterprise",
             &[
@@ -633,40 +489,17 @@ fn open_tables(out: &Out) -> std::io::Result<Tables> {
         )?,
         enterprise_role: out.table(
             "enterprise_role",
-            &[
-                "统一社会信用代码",
-                "姓名/名称",
-                "证件号/信用代码",
-                "角色",
-                "持股比例",
-                "起始日期",
-                "终止日期",
-            ],
+            &["统一社会信用代码", "姓名/名称", "证件号/信用代码", "角色", "持股比例", "起始日期", "终止日期"],
             false,
         )?,
         vehicle: out.table(
             "vehicle",
-            &[
-                "号牌号码",
-                "所有人证件号",
-                "所有人",
-                "车辆类型",
-                "注册日期",
-                "状态",
-            ],
+            &["号牌号码", "所有人证件号", "所有人", "车辆类型", "注册日期", "状态"],
             false,
         )?,
         property: out.table(
             "property",
-            &[
-                "不动产权证号",
-                "权利人证件号",
-                "权利人",
-                "坐落",
-                "面积",
-                "用途",
-                "登记日期",
-            ],
+            &["不动产权证号", "权利人证件号", "权利人", "坐落", "面积", "用途", "登记日期"],
             false,
         )?,
         fund_program: out.table(
@@ -763,15 +596,7 @@ fn open_tables(out: &Out) -> std::io::Result<Tables> {
         )?,
         budget: out.table(
             "budget",
-            &[
-                "单位代码",
-                "单位名称",
-                "年度",
-                "预算科目",
-                "科目名称",
-                "年初预算",
-                "调整后预算",
-            ],
+            &["单位代码", "单位名称", "年度", "预算科目", "科目名称", "年初预算", "调整后预算"],
             false,
         )?,
         payment: out.table(
@@ -815,29 +640,12 @@ fn open_tables(out: &Out) -> std::io::Result<Tables> {
         )?,
         official_vehicle: out.table(
             "official_vehicle",
-            &[
-                "号牌",
-                "单位代码",
-                "车型",
-                "燃料",
-                "油箱容积",
-                "加油卡号",
-                "所在城市",
-            ],
+            &["号牌", "单位代码", "车型", "燃料", "油箱容积", "加油卡号", "所在城市"],
             false,
         )?,
         fuel_record: out.table(
             "fuel_record",
-            &[
-                "加油卡号",
-                "号牌",
-                "加油时间",
-                "加油站",
-                "所在城市",
-                "加油量",
-                "油品",
-                "金额",
-            ],
+            &["加油卡号", "号牌", "加油时间", "加油站", "所在城市", "加油量", "油品", "金额"],
             false,
         )?,
         inspection_item: out.table(
@@ -847,27 +655,12 @@ fn open_tables(out: &Out) -> std::io::Result<Tables> {
         )?,
         inspection_target: out.table(
             "inspection_target",
-            &[
-                "统一社会信用代码",
-                "名称",
-                "行业",
-                "所属区划",
-                "信用风险分类",
-                "上次检查日期",
-            ],
+            &["统一社会信用代码", "名称", "行业", "所属区划", "信用风险分类", "上次检查日期"],
             false,
         )?,
         inspector: out.table(
             "inspector",
-            &[
-                "身份证号",
-                "姓名",
-                "所属部门",
-                "执法证号",
-                "专长",
-                "所属区划",
-                "在岗",
-            ],
+            &["身份证号", "姓名", "所属部门", "执法证号", "专长", "所属区划", "在岗"],
             false,
         )?,
         calendar: out.table("calendar", &["日期", "类型"], false)?,
@@ -879,10 +672,7 @@ pub fn generate(options: &Options) -> Result<Summary, SynthError> {
     if !(options.scale > 0.0 && options.scale.is_finite()) {
         return Err(SynthError::Scale(options.scale));
     }
-    let io = |source| SynthError::Io {
-        path: options.out.clone(),
-        source,
-    };
+    let io = |source| SynthError::Io { path: options.out.clone(), source };
     let out = Out::new(&options.out, options.dirty, options.seed).map_err(io)?;
     let tables = open_tables(&out).map_err(io)?;
     let mut county = County {
@@ -899,10 +689,7 @@ pub fn generate(options: &Options) -> Result<Summary, SynthError> {
         sequence: 0,
         staff: HashMap::new(),
         units: Vec::new(),
-        civil_affairs: Unit {
-            code: String::new(),
-            name: String::new(),
-        },
+        civil_affairs: Unit { code: String::new(), name: String::new() },
         handlers: Vec::new(),
         bidders: Vec::new(),
         payees: Vec::new(),
@@ -921,9 +708,7 @@ pub fn generate(options: &Options) -> Result<Summary, SynthError> {
     county.inspection(options.scale).map_err(io)?;
     plants::all(&mut county).map_err(io)?;
 
-    let County {
-        t, truth, persons, ..
-    } = county;
+    let County { t, truth, persons, .. } = county;
     let mut files = Vec::new();
     macro_rules! finish {
         ($($name:ident),*) => {$(
@@ -956,12 +741,7 @@ pub fn generate(options: &Options) -> Result<Summary, SynthError> {
         calendar
     );
     write_truth(&options.out, &truth).map_err(io)?;
-    Ok(Summary {
-        persons,
-        villages,
-        files,
-        truth_cases: truth.len(),
-    })
+    Ok(Summary { persons, villages, files, truth_cases: truth.len() })
 }
 
 fn write_truth(dir: &Path, truth: &[Truth]) -> std::io::Result<()> {
@@ -1015,19 +795,13 @@ impl County {
             let code = CreditCode::from_first17(&format!("11{COUNTY}MB{:07}", i + 1))
                 .map(|c| c.to_string())
                 .unwrap_or_default();
-            self.units.push(Unit {
-                code,
-                name: format!("{COUNTY_NAME}{bureau}"),
-            });
+            self.units.push(Unit { code, name: format!("{COUNTY_NAME}{bureau}") });
         }
         for (i, town) in TOWNS.iter().enumerate() {
             let code = CreditCode::from_first17(&format!("11{COUNTY}MB{:07}", 100 + i))
                 .map(|c| c.to_string())
                 .unwrap_or_default();
-            self.units.push(Unit {
-                code,
-                name: format!("{COUNTY_NAME}{town}人民政府"),
-            });
+            self.units.push(Unit { code, name: format!("{COUNTY_NAME}{town}人民政府") });
         }
         self.civil_affairs = self.units[0].clone();
         Ok(())
@@ -1036,18 +810,14 @@ impl County {
     fn household(&mut self, id: String) -> Household {
         let end = data_end();
         let head_age = self.rng.range(25, 88);
-        let head_birth = self.random_date(
-            date(end.year() - head_age as i32 - 1, 7, 1),
-            date(end.year() - head_age as i32, 6, 30),
-        );
+        let head_birth =
+            self.random_date(date(end.year() - head_age as i32 - 1, 7, 1), date(end.year() - head_age as i32, 6, 30));
         let male = self.rng.chance(0.8);
         let mut members = vec![self.new_person(head_birth, male)];
         if head_age < 80 || self.rng.chance(0.5) {
             if self.rng.chance(0.8) {
                 let birth = head_birth + chrono::Duration::days(self.rng.range(-1500, 1500));
-                members.push(
-                    self.new_person(birth.min(end - chrono::Duration::days(365 * 20)), !male),
-                );
+                members.push(self.new_person(birth.min(end - chrono::Duration::days(365 * 20)), !male));
             }
         }
         if head_age < 60 {
@@ -1066,22 +836,14 @@ impl County {
                 }
             }
         }
-        Household {
-            id,
-            members,
-            conflicted: false,
-            poor: false,
-        }
+        Household { id, members, conflicted: false, poor: false }
     }
 
     fn village(&mut self, index: usize, villages: usize) -> std::io::Result<()> {
         let town = index % TOWNS.len();
         let village_code = format!("{COUNTY}{:03}{:03}", 100 + town, 200 + index / TOWNS.len());
-        let village_name = format!(
-            "{}{}村",
-            VILLAGE_NAMES[index % VILLAGE_NAMES.len()],
-            index / VILLAGE_NAMES.len() + 1
-        );
+        let village_name =
+            format!("{}{}村", VILLAGE_NAMES[index % VILLAGE_NAMES.len()], index / VILLAGE_NAMES.len() + 1);
         let address = format!("{COUNTY_NAME}{}{village_name}", TOWNS[town]);
         let committee = Unit {
             code: CreditCode::from_first17(&format!("54{COUNTY}MC{:07}", index + 1))
@@ -1097,18 +859,11 @@ impl County {
             households.push(h);
         }
         // Officials of county units and village cadres, and their kin, are conflicted.
-        let civil_servant_rate = if index == 0 {
-            0.10
-        } else {
-            0.012 * (villages as f64 / (villages as f64 + 3.0))
-        };
+        let civil_servant_rate = if index == 0 { 0.10 } else { 0.012 * (villages as f64 / (villages as f64 + 3.0)) };
         for hi in 0..households.len() {
             let head = households[hi].members[0].clone();
             let age = head.age_on(data_end());
-            let has_elderly = households[hi]
-                .members
-                .iter()
-                .any(|m| m.age_on(data_end()) >= 75);
+            let has_elderly = households[hi].members.iter().any(|m| m.age_on(data_end()) >= 75);
             if (23..60).contains(&age) && !has_elderly && self.rng.chance(civil_servant_rate) {
                 let unit = if index == 0 && self.handlers.len() < 3 {
                     self.civil_affairs.clone()
@@ -1119,20 +874,9 @@ impl County {
                 if unit.code == self.civil_affairs.code && self.handlers.len() < 3 {
                     self.handlers.push(head.clone());
                 }
-                let category = if self.rng.chance(0.8) {
-                    "公务员"
-                } else {
-                    "事业编"
-                };
+                let category = if self.rng.chance(0.8) { "公务员" } else { "事业编" };
                 let leader = self.rng.chance(0.1);
-                self.write_official(
-                    &head,
-                    &unit,
-                    if leader { "局长" } else { "科员" },
-                    category,
-                    leader,
-                    COUNTY,
-                )?;
+                self.write_official(&head, &unit, if leader { "局长" } else { "科员" }, category, leader, COUNTY)?;
                 self.conflict(&mut households, hi)?;
             }
         }
@@ -1143,28 +887,12 @@ impl County {
             }
             let head = households[hi].members[0].clone();
             let age = head.age_on(data_end());
-            let has_elderly = households[hi]
-                .members
-                .iter()
-                .any(|m| m.age_on(data_end()) >= 75);
+            let has_elderly = households[hi].members.iter().any(|m| m.age_on(data_end()) >= 75);
             if households[hi].conflicted || !(30..62).contains(&age) || has_elderly {
                 continue;
             }
-            let position = [
-                "党支部书记",
-                "村委会主任",
-                "村委会委员",
-                "村务监督委员会主任",
-                "村报账员",
-            ][cadres];
-            self.write_official(
-                &head,
-                &committee,
-                position,
-                "村(社区)干部",
-                cadres < 2,
-                &village_code,
-            )?;
+            let position = ["党支部书记", "村委会主任", "村委会委员", "村务监督委员会主任", "村报账员"][cadres];
+            self.write_official(&head, &committee, position, "村(社区)干部", cadres < 2, &village_code)?;
             self.conflict(&mut households, hi)?;
             cadres += 1;
         }
@@ -1207,9 +935,7 @@ impl County {
             let other = self.rng.range(0, households.len() as i64) as usize;
             if other != hi {
                 let sibling = households[other].members[0].clone();
-                if (sibling.birth - official.birth).num_days().abs() < 12 * 365
-                    && sibling.age_on(data_end()) < 75
-                {
+                if (sibling.birth - official.birth).num_days().abs() < 12 * 365 && sibling.age_on(data_end()) < 75 {
                     households[other].conflicted = true;
                     households[other].poor = false;
                     self.write_kin(&official, &sibling, "兄弟姐妹")?;
@@ -1219,12 +945,7 @@ impl County {
         Ok(())
     }
 
-    fn household_assets(
-        &mut self,
-        h: &Household,
-        village: &str,
-        address: &str,
-    ) -> std::io::Result<()> {
+    fn household_assets(&mut self, h: &Household, village: &str, address: &str) -> std::io::Result<()> {
         let head = &h.members[0];
         let end = data_end();
         if h.poor {
@@ -1232,14 +953,7 @@ impl County {
             if self.rng.chance(0.1) {
                 let plate = self.new_plate();
                 let reg = self.out.date(date(2008, 5, 1));
-                self.t.vehicle.row([
-                    plate.as_str(),
-                    &head.id,
-                    &head.name,
-                    "小型轿车",
-                    &reg,
-                    "报废",
-                ])?;
+                self.t.vehicle.row([plate.as_str(), &head.id, &head.name, "小型轿车", &reg, "报废"])?;
             }
             if self.rng.chance(0.7) {
                 self.property(head, address, "住宅", 60.0)?;
@@ -1254,29 +968,14 @@ impl County {
             let plate = self.new_plate();
             let reg = self.random_date(date(2012, 1, 1), date(2025, 12, 31));
             let reg = self.out.date(reg);
-            self.t.vehicle.row([
-                plate.as_str(),
-                &head.id,
-                &head.name,
-                "小型轿车",
-                &reg,
-                "正常",
-            ])?;
+            self.t.vehicle.row([plate.as_str(), &head.id, &head.name, "小型轿车", &reg, "正常"])?;
         }
         // Enterprises, owned only by clean adults.
-        let adults: Vec<&Person> = h
-            .members
-            .iter()
-            .filter(|m| (25..66).contains(&m.age_on(end)))
-            .collect();
+        let adults: Vec<&Person> = h.members.iter().filter(|m| (25..66).contains(&m.age_on(end))).collect();
         if !h.conflicted && !adults.is_empty() && self.rng.chance(0.07) {
             let rep = adults[0].clone();
             let individual = self.rng.chance(0.3);
-            let kind = if individual {
-                "个体工商户"
-            } else {
-                "企业"
-            };
+            let kind = if individual { "个体工商户" } else { "企业" };
             let trade = *self.rng.pick(&[
                 "建筑工程",
                 "建材",
@@ -1290,47 +989,27 @@ impl County {
                 "水利工程",
             ]);
             let name = if individual {
-                format!(
-                    "{COUNTY_NAME}{}{}",
-                    rep.name,
-                    *self.rng.pick(&["农家乐", "小吃店", "五金店", "便利店"])
-                )
+                format!("{COUNTY_NAME}{}{}", rep.name, *self.rng.pick(&["农家乐", "小吃店", "五金店", "便利店"]))
             } else {
                 format!(
                     "{COUNTY_NAME}{}{}有限公司",
                     *self.rng.pick(&[
-                        "宏达", "鑫源", "华盛", "永安", "恒通", "众诚", "瑞丰", "金桥", "天成",
-                        "广源", "汇丰", "博远"
+                        "宏达", "鑫源", "华盛", "永安", "恒通", "众诚", "瑞丰", "金桥", "天成", "广源", "汇丰", "博远"
                     ]),
                     trade
                 )
             };
             let roll = self.rng.unit();
             let (status, status_date) = if roll < 0.05 {
-                (
-                    "注销",
-                    Some(self.random_date(date(2019, 1, 1), date(2024, 6, 30))),
-                )
+                ("注销", Some(self.random_date(date(2019, 1, 1), date(2024, 6, 30))))
             } else if roll < 0.08 {
-                (
-                    "吊销",
-                    Some(self.random_date(date(2019, 1, 1), date(2024, 6, 30))),
-                )
+                ("吊销", Some(self.random_date(date(2019, 1, 1), date(2024, 6, 30))))
             } else {
                 ("存续", None)
             };
             let established = self.random_date(date(2003, 1, 1), date(2023, 6, 30));
             let prefix = if individual { "92" } else { "91" };
-            let firm = self.write_firm(
-                prefix,
-                &name,
-                kind,
-                &rep,
-                established,
-                status,
-                status_date,
-                &[&rep],
-            )?;
+            let firm = self.write_firm(prefix, &name, kind, &rep, established, status, status_date, &[&rep])?;
             if status == "存续" && !individual {
                 if self.bidders.len() < POOL_LIMIT && self.rng.chance(0.6) {
                     self.bidders.push(firm);
@@ -1343,31 +1022,13 @@ impl County {
         Ok(())
     }
 
-    fn property(
-        &mut self,
-        owner: &Person,
-        address: &str,
-        usage: &str,
-        area: f64,
-    ) -> std::io::Result<()> {
+    fn property(&mut self, owner: &Person, address: &str, usage: &str, area: f64) -> std::io::Result<()> {
         self.plate_sequence += 1;
-        let cert = format!(
-            "浙({})清风县不动产权第{:07}号",
-            2010 + self.plate_sequence % 15,
-            self.plate_sequence
-        );
+        let cert = format!("浙({})清风县不动产权第{:07}号", 2010 + self.plate_sequence % 15, self.plate_sequence);
         let reg = self.random_date(date(2010, 1, 1), date(2025, 12, 31));
         let reg = self.out.date(reg);
         let area = format!("{:.2}", area + self.rng.range(0, 4000) as f64 / 100.0);
-        self.t.property.row([
-            cert.as_str(),
-            &owner.id,
-            &owner.name,
-            address,
-            &area,
-            usage,
-            &reg,
-        ])
+        self.t.property.row([cert.as_str(), &owner.id, &owner.name, address, &area, usage, &reg])
     }
 
     /// Livelihood payments of one village: 低保 and 特困 to poor households, 高龄津贴
@@ -1389,14 +1050,10 @@ impl County {
                     let d = self.random_date(date(2025, 2, 1), date(2026, 5, 31));
                     death.insert(m.id.clone(), d);
                     let day = self.out.date(d);
-                    self.t
-                        .death
-                        .row([m.id.as_str(), &m.name, &day, "公安户籍"])?;
+                    self.t.death.row([m.id.as_str(), &m.name, &day, "公安户籍"])?;
                 }
             }
-            let alive = |p: &Person, (y, mo): (i32, u32)| {
-                death.get(&p.id).is_none_or(|d| date(y, mo, 1) <= *d)
-            };
+            let alive = |p: &Person, (y, mo): (i32, u32)| death.get(&p.id).is_none_or(|d| date(y, mo, 1) <= *d);
             let head = h.members[0].clone();
             if h.poor {
                 let single_elderly = h.members.len() == 1 && head.age_on(data_end()) >= 60;
@@ -1404,24 +1061,11 @@ impl County {
                 let (program, per_month) = if single_elderly {
                     ("TK01", 125_000)
                 } else {
-                    (
-                        "DB01",
-                        h.members.len() as i64 * self.rng.range(30, 70) * 1000,
-                    )
+                    ("DB01", h.members.len() as i64 * self.rng.range(30, 70) * 1000)
                 };
                 for &month in &months {
                     if alive(&head, month) {
-                        self.pay(
-                            program,
-                            month,
-                            &head,
-                            per_month,
-                            Some(per_month),
-                            &account,
-                            None,
-                            village,
-                            &handler,
-                        )?;
+                        self.pay(program, month, &head, per_month, Some(per_month), &account, None, village, &handler)?;
                     }
                 }
                 // A disabled member of a poor household.
@@ -1429,26 +1073,20 @@ impl County {
                     let account = self.new_account();
                     for &month in &months {
                         if alive(&disabled, month) {
-                            self.pay(
-                                "CJ01", month, &disabled, 9_000, None, &account, None, village,
-                                &handler,
-                            )?;
+                            self.pay("CJ01", month, &disabled, 9_000, None, &account, None, village, &handler)?;
                         }
                     }
                 }
             }
             for m in &h.members {
                 let eighty = date(m.birth.year() + 80, m.birth.month(), 1);
-                let first_paid = months
-                    .iter()
-                    .position(|&(y, mo)| date(y, mo, 1) > eighty && m.age_on(date(y, mo, 1)) >= 80);
+                let first_paid =
+                    months.iter().position(|&(y, mo)| date(y, mo, 1) > eighty && m.age_on(date(y, mo, 1)) >= 80);
                 if let Some(first) = first_paid {
                     let account = self.new_account();
                     for &month in &months[first..] {
                         if alive(m, month) {
-                            self.pay(
-                                "GL80", month, m, 10_000, None, &account, None, village, &handler,
-                            )?;
+                            self.pay("GL80", month, m, 10_000, None, &account, None, village, &handler)?;
                         }
                     }
                 }
@@ -1456,17 +1094,7 @@ impl County {
             if !h.poor && self.rng.chance(0.25) && alive(&head, (2025, 6)) {
                 let account = self.new_account();
                 let fen = self.rng.range(200, 1500) * 100;
-                self.pay(
-                    "GD01",
-                    (2025, 6),
-                    &head,
-                    fen,
-                    None,
-                    &account,
-                    None,
-                    village,
-                    &handler,
-                )?;
+                self.pay("GD01", (2025, 6), &head, fen, None, &account, None, village, &handler)?;
             }
         }
         Ok(())

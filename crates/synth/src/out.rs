@@ -44,9 +44,7 @@ impl Table {
         T: AsRef<[u8]>,
     {
         self.rows += 1;
-        self.writer
-            .write_record(fields)
-            .map_err(std::io::Error::other)
+        self.writer.write_record(fields).map_err(std::io::Error::other)
     }
 
     pub fn finish(mut self) -> std::io::Result<()> {
@@ -63,32 +61,22 @@ pub struct Out {
 impl Out {
     pub fn new(dir: &Path, dirty: bool, seed: u64) -> std::io::Result<Out> {
         std::fs::create_dir_all(dir)?;
-        Ok(Out {
-            dir: dir.to_owned(),
-            dirty,
-            rng: Rng::new(seed ^ 0xD1E7),
-        })
+        Ok(Out { dir: dir.to_owned(), dirty, rng: Rng::new(seed ^ 0xD1E7) })
     }
 
     /// Opens `name.csv` with the given Chinese headers. With `--dirty`, `gbk`
     /// tables are written as GBK, as Excel in China saves CSV.
     pub fn table(&self, name: &str, headers: &[&str], gbk: bool) -> std::io::Result<Table> {
-        let file =
-            BufWriter::with_capacity(1 << 16, File::create(self.dir.join(format!("{name}.csv")))?);
+        let file = BufWriter::with_capacity(1 << 16, File::create(self.dir.join(format!("{name}.csv")))?);
         let sink: Box<dyn Write> = if gbk && self.dirty {
-            Box::new(Gbk {
-                inner: file,
-                carry: Vec::new(),
-            })
+            Box::new(Gbk { inner: file, carry: Vec::new() })
         } else {
             let mut file = file;
             file.write_all(b"\xEF\xBB\xBF")?;
             Box::new(file)
         };
         let mut writer = csv::Writer::from_writer(sink);
-        writer
-            .write_record(headers)
-            .map_err(std::io::Error::other)?;
+        writer.write_record(headers).map_err(std::io::Error::other)?;
         Ok(Table { writer, rows: 0 })
     }
 
@@ -130,11 +118,7 @@ impl Out {
 
     pub fn period(&mut self, year: i32, month: u32) -> String {
         if self.dirty && self.rng.chance(0.2) {
-            if self.rng.chance(0.5) {
-                format!("{year}年{month}月")
-            } else {
-                format!("{year}{month:02}")
-            }
+            if self.rng.chance(0.5) { format!("{year}年{month}月") } else { format!("{year}{month:02}") }
         } else {
             format!("{year}-{month:02}")
         }
@@ -142,24 +126,14 @@ impl Out {
 
     /// A name, with `--dirty` sometimes padded with a full-width space.
     pub fn name(&mut self, name: &str) -> String {
-        if self.dirty && self.rng.chance(0.02) {
-            format!("\u{3000}{name} ")
-        } else {
-            name.to_owned()
-        }
+        if self.dirty && self.rng.chance(0.02) { format!("\u{3000}{name} ") } else { name.to_owned() }
     }
 
     /// An ID number, with `--dirty` sometimes in full-width digits or lower-case `x`.
     pub fn id(&mut self, id: &str) -> String {
         if self.dirty && self.rng.chance(0.01) {
             id.chars()
-                .map(|c| {
-                    if c.is_ascii_digit() {
-                        char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap_or(c)
-                    } else {
-                        c
-                    }
-                })
+                .map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap_or(c) } else { c })
                 .collect()
         } else if self.dirty && id.ends_with('X') && self.rng.chance(0.3) {
             id.to_lowercase()

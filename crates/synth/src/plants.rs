@@ -5,7 +5,7 @@
 use crate::activity::PayeeLedger;
 use crate::trading::{BidPlan, TenderPlan, screens_clean};
 use crate::{County, Firm, Person, Unit, date};
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 use domain::CreditCode;
 use serde_json::json;
 
@@ -24,10 +24,7 @@ impl County {
     /// A new person in a household of their own in the county seat.
     fn plant_person(&mut self, age: i32, male: bool) -> std::io::Result<(Person, String)> {
         let end = crate::data_end();
-        let birth = self.random_date(
-            date(end.year() - age - 1, 7, 1),
-            date(end.year() - age, 6, 30),
-        );
+        let birth = self.random_date(date(end.year() - age - 1, 7, 1), date(end.year() - age, 6, 30));
         let p = self.new_person(birth, male);
         let household = format!("HP{:06}", self.next());
         self.write_person(&p, &household, &village(), "清风县城关镇城关社区")?;
@@ -39,10 +36,7 @@ impl County {
         let code = CreditCode::from_first17(&format!("11{}MB9{:06}", crate::COUNTY, n % 1_000_000))
             .map(|c| c.to_string())
             .unwrap_or_default();
-        Unit {
-            code,
-            name: format!("{}{name}", crate::COUNTY_NAME),
-        }
+        Unit { code, name: format!("{}{name}", crate::COUNTY_NAME) }
     }
 
     fn handler(&self) -> Person {
@@ -54,31 +48,11 @@ impl County {
         })
     }
 
-    fn pay_months(
-        &mut self,
-        program: &str,
-        recipient: &Person,
-        from: (i32, u32),
-        to: (i32, u32),
-        fen: i64,
-    ) -> R {
+    fn pay_months(&mut self, program: &str, recipient: &Person, from: (i32, u32), to: (i32, u32), fen: i64) -> R {
         let account = self.new_account();
         let handler = self.handler();
-        for m in crate::months()
-            .into_iter()
-            .filter(|&m| m >= from && m <= to)
-        {
-            self.pay(
-                program,
-                m,
-                recipient,
-                fen,
-                Some(fen),
-                &account,
-                None,
-                &village(),
-                &handler,
-            )?;
+        for m in crate::months().into_iter().filter(|&m| m >= from && m <= to) {
+            self.pay(program, m, recipient, fen, Some(fen), &account, None, &village(), &handler)?;
         }
         Ok(())
     }
@@ -122,7 +96,14 @@ fn livelihood(c: &mut County, i: usize) -> R {
     let unit = c.units[2].clone();
     c.write_official(&p, &unit, "科员", "公务员", false, crate::COUNTY)?;
     c.pay_months("DB01", &p, (2025, 3), (2025, 8), 52_000)?;
-    c.truth("M02", "person", &p.id, &p.name, json!({"program_code": "DB01", "official_unit": unit.code, "periods": ["2025-03", "2025-08"]}), "在职公务员领取低保");
+    c.truth(
+        "M02",
+        "person",
+        &p.id,
+        &p.name,
+        json!({"program_code": "DB01", "official_unit": unit.code, "periods": ["2025-03", "2025-08"]}),
+        "在职公务员领取低保",
+    );
 
     // M03: the brother of a village cadre of the same village.
     let (cadre, _) = c.plant_person(48, true)?;
@@ -132,14 +113,7 @@ fn livelihood(c: &mut County, i: usize) -> R {
             .unwrap_or_default(),
         name: "城关镇东山1村村民委员会".into(),
     };
-    c.write_official(
-        &cadre,
-        &committee,
-        "村委会委员",
-        "村(社区)干部",
-        false,
-        &village(),
-    )?;
+    c.write_official(&cadre, &committee, "村委会委员", "村(社区)干部", false, &village())?;
     let (brother, _) = c.plant_person(52, true)?;
     c.write_kin(&cadre, &brother, "兄弟姐妹")?;
     c.pay_months("DB01", &brother, (2025, 4), (2025, 12), 61_000)?;
@@ -157,17 +131,7 @@ fn livelihood(c: &mut County, i: usize) -> R {
     if i % 2 == 0 {
         c.pay_months("DB01", &p, (2025, 1), (2025, 6), 58_000)?;
         let account = c.new_account();
-        c.pay(
-            "DB01",
-            (2025, 4),
-            &p,
-            58_000,
-            Some(58_000),
-            &account,
-            None,
-            &village(),
-            &handler,
-        )?;
+        c.pay("DB01", (2025, 4), &p, 58_000, Some(58_000), &account, None, &village(), &handler)?;
         c.truth(
             "M04",
             "person",
@@ -179,18 +143,15 @@ fn livelihood(c: &mut County, i: usize) -> R {
     } else {
         c.pay_months("DB01", &p, (2025, 1), (2025, 6), 58_000)?;
         let account = c.new_account();
-        c.pay(
-            "TK01",
-            (2025, 5),
-            &p,
-            125_000,
-            Some(125_000),
-            &account,
-            None,
-            &village(),
-            &handler,
-        )?;
-        c.truth("M04", "person", &p.id, &p.name, json!({"program_codes": ["DB01", "TK01"], "exclusive_group": "basic", "period": "2025-05"}), "低保与特困供养同期重复领取");
+        c.pay("TK01", (2025, 5), &p, 125_000, Some(125_000), &account, None, &village(), &handler)?;
+        c.truth(
+            "M04",
+            "person",
+            &p.id,
+            &p.name,
+            json!({"program_codes": ["DB01", "TK01"], "exclusive_group": "basic", "period": "2025-05"}),
+            "低保与特困供养同期重复领取",
+        );
     }
 
     // M05: a means-tested household owns a car.
@@ -200,16 +161,16 @@ fn livelihood(c: &mut County, i: usize) -> R {
     c.write_person(&spouse, &household, &village(), "清风县城关镇城关社区")?;
     let plate = c.new_plate();
     let registered = c.out.date(date(2021, 5, 1));
-    c.t.vehicle.row([
-        plate.as_str(),
-        &spouse.id,
-        &spouse.name,
-        "小型轿车",
-        &registered,
-        "正常",
-    ])?;
+    c.t.vehicle.row([plate.as_str(), &spouse.id, &spouse.name, "小型轿车", &registered, "正常"])?;
     c.pay_months("DB01", &p, (2025, 2), (2025, 10), 90_000)?;
-    c.truth("M05", "person", &p.id, &p.name, json!({"program_code": "DB01", "household_id": household, "vehicle": plate, "owner": spouse.id}), "低保户家庭成员名下有正常状态车辆");
+    c.truth(
+        "M05",
+        "person",
+        &p.id,
+        &p.name,
+        json!({"program_code": "DB01", "household_id": household, "vehicle": plate, "owner": spouse.id}),
+        "低保户家庭成员名下有正常状态车辆",
+    );
 
     // M06: over the standard, or less than approved.
     let (p, _) = c.plant_person(86, false)?;
@@ -217,41 +178,42 @@ fn livelihood(c: &mut County, i: usize) -> R {
     if i % 2 == 0 {
         for m in [(2025, 6), (2025, 7), (2025, 8)] {
             let fen = if m == (2025, 7) { 15_000 } else { 10_000 };
-            c.pay(
-                "GL80",
-                m,
-                &p,
-                fen,
-                None,
-                &account,
-                None,
-                &village(),
-                &handler,
-            )?;
+            c.pay("GL80", m, &p, fen, None, &account, None, &village(), &handler)?;
         }
-        c.truth("M06", "person", &p.id, &p.name, json!({"program_code": "GL80", "period": "2025-07", "amount_fen": 15000, "standard_fen": 10000}), "高龄津贴超标准发放");
+        c.truth(
+            "M06",
+            "person",
+            &p.id,
+            &p.name,
+            json!({"program_code": "GL80", "period": "2025-07", "amount_fen": 15000, "standard_fen": 10000}),
+            "高龄津贴超标准发放",
+        );
     } else {
         for m in [(2025, 6), (2025, 7), (2025, 8)] {
             let fen = if m == (2025, 8) { 60_000 } else { 80_000 };
-            c.pay(
-                "DB01",
-                m,
-                &p,
-                fen,
-                Some(80_000),
-                &account,
-                None,
-                &village(),
-                &handler,
-            )?;
+            c.pay("DB01", m, &p, fen, Some(80_000), &account, None, &village(), &handler)?;
         }
-        c.truth("M06", "person", &p.id, &p.name, json!({"program_code": "DB01", "period": "2025-08", "amount_fen": 60000, "approved_fen": 80000}), "实发低于核定金额（克扣嫌疑）");
+        c.truth(
+            "M06",
+            "person",
+            &p.id,
+            &p.name,
+            json!({"program_code": "DB01", "period": "2025-08", "amount_fen": 60000, "approved_fen": 80000}),
+            "实发低于核定金额（克扣嫌疑）",
+        );
     }
 
     // M07: an allowance for those over 80 paid to a 76-year-old.
     let (p, _) = c.plant_person(76, true)?;
     c.pay_months("GL80", &p, (2025, 3), (2025, 5), 10_000)?;
-    c.truth("M07", "person", &p.id, &p.name, json!({"program_code": "GL80", "periods": ["2025-03", "2025-04", "2025-05"], "min_age": 80}), "未满80周岁领取高龄津贴");
+    c.truth(
+        "M07",
+        "person",
+        &p.id,
+        &p.name,
+        json!({"program_code": "GL80", "periods": ["2025-03", "2025-04", "2025-05"], "min_age": 80}),
+        "未满80周岁领取高龄津贴",
+    );
 
     // M08: one account for three recipients of three households.
     let account = c.new_account();
@@ -259,49 +221,29 @@ fn livelihood(c: &mut County, i: usize) -> R {
     let mut recipients = Vec::new();
     for _ in 0..3 {
         let (p, _) = c.plant_person(70, false)?;
-        c.pay(
-            "DB01",
-            (2025, 9),
-            &p,
-            55_000,
-            Some(55_000),
-            &account,
-            Some(&holder.id),
-            &village(),
-            &handler,
-        )?;
+        c.pay("DB01", (2025, 9), &p, 55_000, Some(55_000), &account, Some(&holder.id), &village(), &handler)?;
         recipients.push(p.id.clone());
     }
-    c.truth("M08", "account", &account, &holder.name, json!({"program_code": "DB01", "period": "2025-09", "recipients": recipients, "account_holder_id": holder.id}), "一个账户代领三户低保");
+    c.truth(
+        "M08",
+        "account",
+        &account,
+        &holder.name,
+        json!({"program_code": "DB01", "period": "2025-09", "recipients": recipients, "account_holder_id": holder.id}),
+        "一个账户代领三户低保",
+    );
 
     // M09: the handler pays his own wife. (She is also kin of an official of the
     // handling unit, which M03 names too.)
     let (clerk, household) = c.plant_person(44, true)?;
     let civil_affairs = c.civil_affairs.clone();
-    c.write_official(
-        &clerk,
-        &civil_affairs,
-        "社会救助科科员",
-        "公务员",
-        false,
-        crate::COUNTY,
-    )?;
+    c.write_official(&clerk, &civil_affairs, "社会救助科科员", "公务员", false, crate::COUNTY)?;
     let wife = c.new_person(clerk.birth + chrono::Duration::days(700), false);
     c.write_person(&wife, &household, &village(), "清风县城关镇城关社区")?;
     c.write_kin(&clerk, &wife, "配偶")?;
     let account = c.new_account();
     for m in [(2025, 10), (2025, 11), (2025, 12), (2026, 1)] {
-        c.pay(
-            "DB01",
-            m,
-            &wife,
-            64_000,
-            Some(64_000),
-            &account,
-            None,
-            &village(),
-            &clerk,
-        )?;
+        c.pay("DB01", m, &wife, 64_000, Some(64_000), &account, None, &village(), &clerk)?;
     }
     c.truth(
         "M09",
@@ -311,7 +253,14 @@ fn livelihood(c: &mut County, i: usize) -> R {
         json!({"program_code": "DB01", "handler_id": clerk.id, "relation": "spouse"}),
         "经办人为其配偶发放低保",
     );
-    c.truth("M03", "person", &wife.id, &wife.name, json!({"program_code": "DB01", "relative_of": clerk.id, "relation": "spouse", "via": "handling unit"}), "经办单位公职人员之配偶领取低保（与M09同一事实）");
+    c.truth(
+        "M03",
+        "person",
+        &wife.id,
+        &wife.name,
+        json!({"program_code": "DB01", "relative_of": clerk.id, "relation": "spouse", "via": "handling unit"}),
+        "经办单位公职人员之配偶领取低保（与M09同一事实）",
+    );
     Ok(())
 }
 
@@ -322,9 +271,8 @@ fn firm(c: &mut County, established: NaiveDate) -> std::io::Result<Firm> {
 
 fn prices(c: &mut County, ceiling: i64, n: usize) -> Vec<i64> {
     loop {
-        let p: Vec<i64> = (0..n)
-            .map(|_| (ceiling as f64 * (0.82 + c.rng.unit() * 0.14) / 100.0).round() as i64 * 100)
-            .collect();
+        let p: Vec<i64> =
+            (0..n).map(|_| (ceiling as f64 * (0.82 + c.rng.unit() * 0.14) / 100.0).round() as i64 * 100).collect();
         if screens_clean(&p) {
             return p;
         }
@@ -367,11 +315,7 @@ fn clean_bids(c: &mut County, ceiling: i64, n: usize) -> std::io::Result<Vec<Bid
     let p = prices(c, ceiling, n);
     let mut bids = Vec::new();
     for price in p {
-        bids.push(BidPlan {
-            firm: firm(c, date(2014, 4, 1))?,
-            price,
-            valid: true,
-        });
+        bids.push(BidPlan { firm: firm(c, date(2014, 4, 1))?, price, valid: true });
     }
     Ok(bids)
 }
@@ -387,106 +331,33 @@ fn trading(c: &mut County, i: usize) -> R {
     // P01: one bid only.
     let buyer = c.plant_unit("城市管理局");
     let bids = clean_bids(c, ceiling, 1)?;
-    let t = tender(
-        c,
-        &buyer,
-        "工程建设",
-        "公开招标",
-        "综合评分",
-        ceiling,
-        base,
-        25,
-        bids,
-        0,
-    );
+    let t = tender(c, &buyer, "工程建设", "公开招标", "综合评分", ceiling, base, 25, bids, 0);
     c.write_tender(&t, None)?;
-    c.truth(
-        "P01",
-        "tender",
-        &t.id,
-        &t.title,
-        json!({"valid_bids": 1}),
-        "公开招标仅一家有效投标",
-    );
+    c.truth("P01", "tender", &t.id, &t.title, json!({"valid_bids": 1}), "公开招标仅一家有效投标");
 
     // P02: 12 days from notice to opening for an open tender.
     let buyer = c.plant_unit("档案馆");
     let bids = clean_bids(c, ceiling, 3)?;
     let w = lowest(&bids);
-    let t = tender(
-        c,
-        &buyer,
-        "货物",
-        "公开招标",
-        "最低价",
-        ceiling,
-        base,
-        12,
-        bids,
-        w,
-    );
+    let t = tender(c, &buyer, "货物", "公开招标", "最低价", ceiling, base, 12, bids, w);
     c.write_tender(&t, None)?;
-    c.truth(
-        "P02",
-        "tender",
-        &t.id,
-        &t.title,
-        json!({"days": 12, "minimum": 20}),
-        "公告期12天，少于法定20天",
-    );
+    c.truth("P02", "tender", &t.id, &t.title, json!({"days": 12, "minimum": 20}), "公告期12天，少于法定20天");
 
     // P03: the winner bids 99.6 % of the ceiling.
     let buyer = c.plant_unit("图书馆");
     let mut bids = clean_bids(c, ceiling, 2)?;
-    bids.push(BidPlan {
-        firm: firm(c, date(2014, 4, 1))?,
-        price: ceiling / 1000 * 996,
-        valid: true,
-    });
-    let t = tender(
-        c,
-        &buyer,
-        "服务",
-        "公开招标",
-        "综合评分",
-        ceiling,
-        base,
-        25,
-        bids,
-        2,
-    );
+    bids.push(BidPlan { firm: firm(c, date(2014, 4, 1))?, price: ceiling / 1000 * 996, valid: true });
+    let t = tender(c, &buyer, "服务", "公开招标", "综合评分", ceiling, base, 25, bids, 2);
     c.write_tender(&t, None)?;
-    c.truth(
-        "P03",
-        "tender",
-        &t.id,
-        &t.title,
-        json!({"award_ratio": 0.996}),
-        "中标价为最高限价的99.6%",
-    );
+    c.truth("P03", "tender", &t.id, &t.title, json!({"award_ratio": 0.996}), "中标价为最高限价的99.6%");
 
     // P04: two identical prices among four.
     let buyer = c.plant_unit("体育中心");
     let mut bids = clean_bids(c, ceiling, 3)?;
     let copy = bids[1].price;
-    bids.push(BidPlan {
-        firm: firm(c, date(2014, 4, 1))?,
-        price: copy,
-        valid: true,
-    });
+    bids.push(BidPlan { firm: firm(c, date(2014, 4, 1))?, price: copy, valid: true });
     let w = (0..bids.len()).max_by_key(|&j| bids[j].price).unwrap_or(0);
-    let t = tender(
-        c,
-        &buyer,
-        "货物",
-        "公开招标",
-        "综合评分",
-        ceiling,
-        base,
-        25,
-        bids,
-        w,
-    );
+    let t = tender(c, &buyer, "货物", "公开招标", "综合评分", ceiling, base, 25, bids, w);
     c.write_tender(&t, None)?;
     c.truth(
         "P04",
@@ -502,18 +373,7 @@ fn trading(c: &mut County, i: usize) -> R {
     let bids = clean_bids(c, ceiling, 3)?;
     let w = lowest(&bids);
     let shared = [bids[0].firm.code.clone(), bids[1].firm.code.clone()];
-    let t = tender(
-        c,
-        &buyer,
-        "工程建设",
-        "公开招标",
-        "最低价",
-        ceiling,
-        base,
-        25,
-        bids,
-        w,
-    );
+    let t = tender(c, &buyer, "工程建设", "公开招标", "最低价", ceiling, base, 25, bids, w);
     c.write_tender(&t, Some((0, 1)))?;
     c.truth(
         "P05",
@@ -526,16 +386,9 @@ fn trading(c: &mut County, i: usize) -> R {
 
     // P06: three firms take turns winning one buyer's tenders.
     let buyer = c.plant_unit("园林管理处");
-    let group = [
-        firm(c, date(2013, 1, 1))?,
-        firm(c, date(2013, 2, 1))?,
-        firm(c, date(2013, 3, 1))?,
-    ];
+    let group = [firm(c, date(2013, 1, 1))?, firm(c, date(2013, 2, 1))?, firm(c, date(2013, 3, 1))?];
     let mut tenders = Vec::new();
-    for (round, start) in [date(2025, 2, 10), date(2025, 6, 9), date(2025, 10, 13)]
-        .into_iter()
-        .enumerate()
-    {
+    for (round, start) in [date(2025, 2, 10), date(2025, 6, 9), date(2025, 10, 13)].into_iter().enumerate() {
         let p = prices(c, ceiling, 3);
         let mut sorted = p.clone();
         sorted.sort();
@@ -543,11 +396,7 @@ fn trading(c: &mut County, i: usize) -> R {
         let bids: Vec<BidPlan> = (0..3)
             .map(|j| BidPlan {
                 firm: group[j].clone(),
-                price: if j == round {
-                    sorted[0]
-                } else {
-                    sorted[1 + (j + 3 - round) % 3 % 2]
-                },
+                price: if j == round { sorted[0] } else { sorted[1 + (j + 3 - round) % 3 % 2] },
                 valid: true,
             })
             .collect();
@@ -581,31 +430,12 @@ fn trading(c: &mut County, i: usize) -> R {
     let buyer = c.plant_unit("机关事务服务中心");
     let supplier = firm(c, date(2012, 5, 1))?;
     let mut ids = Vec::new();
-    for (round, start) in [base, base + chrono::Duration::days(40)]
-        .into_iter()
-        .enumerate()
-    {
+    for (round, start) in [base, base + chrono::Duration::days(40)].into_iter().enumerate() {
         let ceiling = 1_300_000_00;
         let mut bids = clean_bids(c, ceiling, 2)?;
-        let low =
-            bids.iter().map(|b| b.price).min().unwrap_or(ceiling) - 2_000_00 - round as i64 * 100;
-        bids.push(BidPlan {
-            firm: supplier.clone(),
-            price: low,
-            valid: true,
-        });
-        let t = tender(
-            c,
-            &buyer,
-            "货物",
-            "询价",
-            "最低价",
-            ceiling,
-            start,
-            5,
-            bids,
-            2,
-        );
+        let low = bids.iter().map(|b| b.price).min().unwrap_or(ceiling) - 2_000_00 - round as i64 * 100;
+        bids.push(BidPlan { firm: supplier.clone(), price: low, valid: true });
+        let t = tender(c, &buyer, "货物", "询价", "最低价", ceiling, start, 5, bids, 2);
         c.write_tender(&t, None)?;
         ids.push(t.id.clone());
     }
@@ -624,37 +454,21 @@ fn trading(c: &mut County, i: usize) -> R {
     c.write_official(&official, &buyer, "副院长", "事业编", true, crate::COUNTY)?;
     let (wife, _) = c.plant_person(48, false)?;
     c.write_kin(&official, &wife, "配偶")?;
-    let winner = c.write_firm(
-        "91",
-        "清风县康宁医疗器械有限公司",
-        "企业",
-        &wife,
-        date(2016, 8, 1),
-        "存续",
-        None,
-        &[&wife],
-    )?;
+    let winner =
+        c.write_firm("91", "清风县康宁医疗器械有限公司", "企业", &wife, date(2016, 8, 1), "存续", None, &[&wife])?;
     let mut bids = clean_bids(c, ceiling, 2)?;
     let low = bids.iter().map(|b| b.price).min().unwrap_or(ceiling) - 5_000_00;
-    bids.push(BidPlan {
-        firm: winner.clone(),
-        price: low,
-        valid: true,
-    });
-    let t = tender(
-        c,
-        &buyer,
-        "货物",
-        "公开招标",
-        "最低价",
-        ceiling,
-        base,
-        25,
-        bids,
-        2,
-    );
+    bids.push(BidPlan { firm: winner.clone(), price: low, valid: true });
+    let t = tender(c, &buyer, "货物", "公开招标", "最低价", ceiling, base, 25, bids, 2);
     c.write_tender(&t, None)?;
-    c.truth("P08", "tender", &t.id, &t.title, json!({"winner": winner.code, "legal_rep": wife.id, "official": official.id, "relation": "spouse"}), "中标企业法定代表人为招标单位领导之妻");
+    c.truth(
+        "P08",
+        "tender",
+        &t.id,
+        &t.title,
+        json!({"winner": winner.code, "legal_rep": wife.id, "official": official.id, "relation": "spouse"}),
+        "中标企业法定代表人为招标单位领导之妻",
+    );
 
     // P09: one supplier wins most of a buyer's year.
     let buyer = c.plant_unit("水务集团有限公司");
@@ -662,35 +476,16 @@ fn trading(c: &mut County, i: usize) -> R {
     let mut ids = Vec::new();
     for round in 0..5 {
         let start = date(2025, 1, 13) + chrono::Duration::days(70 * round as i64 + i as i64);
-        let (ceiling, favourite_wins) = if round < 3 {
-            (5_000_000_00, true)
-        } else {
-            (1_200_000_00, false)
-        };
+        let (ceiling, favourite_wins) = if round < 3 { (5_000_000_00, true) } else { (1_200_000_00, false) };
         let mut bids = clean_bids(c, ceiling, 2)?;
         let w = if favourite_wins {
             let low = bids.iter().map(|b| b.price).min().unwrap_or(ceiling) - 10_000_00;
-            bids.push(BidPlan {
-                firm: favourite.clone(),
-                price: low,
-                valid: true,
-            });
+            bids.push(BidPlan { firm: favourite.clone(), price: low, valid: true });
             2
         } else {
             lowest(&bids)
         };
-        let t = tender(
-            c,
-            &buyer,
-            "工程建设",
-            "公开招标",
-            "最低价",
-            ceiling,
-            start,
-            25,
-            bids,
-            w,
-        );
+        let t = tender(c, &buyer, "工程建设", "公开招标", "最低价", ceiling, start, 25, bids, w);
         c.write_tender(&t, None)?;
         ids.push(t.id.clone());
     }
@@ -721,69 +516,26 @@ fn trading(c: &mut County, i: usize) -> R {
     );
     t.final_ratio = 1.18;
     c.write_tender(&t, None)?;
-    c.truth(
-        "P10",
-        "tender",
-        &t.id,
-        &t.title,
-        json!({"final_ratio": 1.18}),
-        "结算金额超合同金额18%",
-    );
+    c.truth("P10", "tender", &t.id, &t.title, json!({"final_ratio": 1.18}), "结算金额超合同金额18%");
 
     // P11: the lowest bid is rejected and a higher one wins.
     let buyer = c.plant_unit("疾病预防控制中心");
     let mut bids = clean_bids(c, ceiling, 3)?;
     let lowest_index = lowest(&bids);
     bids[lowest_index].valid = false;
-    let w = (0..bids.len())
-        .filter(|&j| bids[j].valid)
-        .min_by_key(|&j| bids[j].price)
-        .unwrap_or(0);
+    let w = (0..bids.len()).filter(|&j| bids[j].valid).min_by_key(|&j| bids[j].price).unwrap_or(0);
     let rejected = bids[lowest_index].firm.code.clone();
-    let t = tender(
-        c,
-        &buyer,
-        "货物",
-        "公开招标",
-        "最低价",
-        ceiling,
-        base,
-        25,
-        bids,
-        w,
-    );
+    let t = tender(c, &buyer, "货物", "公开招标", "最低价", ceiling, base, 25, bids, w);
     c.write_tender(&t, None)?;
-    c.truth(
-        "P11",
-        "tender",
-        &t.id,
-        &t.title,
-        json!({"rejected_lowest": rejected}),
-        "最低价法项目中最低报价被否决",
-    );
+    c.truth("P11", "tender", &t.id, &t.title, json!({"rejected_lowest": rejected}), "最低价法项目中最低报价被否决");
 
     // P12: the winner was founded 60 days before the notice.
     let buyer = c.plant_unit("职业技术学校");
     let young = firm(c, base - chrono::Duration::days(60))?;
     let mut bids = clean_bids(c, ceiling, 2)?;
     let low = bids.iter().map(|b| b.price).min().unwrap_or(ceiling) - 5_000_00;
-    bids.push(BidPlan {
-        firm: young.clone(),
-        price: low,
-        valid: true,
-    });
-    let t = tender(
-        c,
-        &buyer,
-        "工程建设",
-        "公开招标",
-        "最低价",
-        ceiling,
-        base,
-        25,
-        bids,
-        2,
-    );
+    bids.push(BidPlan { firm: young.clone(), price: low, valid: true });
+    let t = tender(c, &buyer, "工程建设", "公开招标", "最低价", ceiling, base, 25, bids, 2);
     c.write_tender(&t, None)?;
     c.truth(
         "P12",
@@ -812,24 +564,9 @@ fn trading(c: &mut County, i: usize) -> R {
     )?;
     let mut bids = clean_bids(c, ceiling, 2)?;
     let high = bids.iter().map(|b| b.price).max().unwrap_or(ceiling) + 3_000_00;
-    bids.push(BidPlan {
-        firm: revoked.clone(),
-        price: high.min(ceiling),
-        valid: true,
-    });
+    bids.push(BidPlan { firm: revoked.clone(), price: high.min(ceiling), valid: true });
     let w = lowest(&bids);
-    let t = tender(
-        c,
-        &buyer,
-        "工程建设",
-        "公开招标",
-        "最低价",
-        ceiling,
-        base,
-        25,
-        bids,
-        w,
-    );
+    let t = tender(c, &buyer, "工程建设", "公开招标", "最低价", ceiling, base, 25, bids, w);
     c.write_tender(&t, None)?;
     c.truth(
         "P13",
@@ -862,16 +599,7 @@ fn unit_with_line(
         let day = c.workday(date(2025, month, 3), date(2025, month, 26));
         let fen = monthly + c.rng.range(0, 90_000);
         if let Some(payee) = c.payee_for(ledger, &unit.code, day) {
-            c.write_payment(
-                &unit,
-                &line,
-                day,
-                fen,
-                &payee,
-                "转账",
-                "办公用品及服务",
-                None,
-            )?;
+            c.write_payment(&unit, &line, day, fen, &payee, "转账", "办公用品及服务", None)?;
         }
     }
     Ok((unit, line))
@@ -893,9 +621,7 @@ fn finance(c: &mut County, _i: usize) -> R {
     // F02: 68,000 yuan in cash.
     let (unit, line) = unit_with_line(c, "信访局", 1_200_000_00, 4_000_000, &mut ledger, &[])?;
     let day = c.workday(date(2025, 5, 12), date(2025, 5, 23));
-    let payee = c
-        .payee_for(&mut ledger, &unit.code, day)
-        .unwrap_or_else(|| c.payees[0].clone());
+    let payee = c.payee_for(&mut ledger, &unit.code, day).unwrap_or_else(|| c.payees[0].clone());
     c.write_payment(&unit, &line, day, 6_800_000, &payee, "现金", "会务费", None)?;
     c.truth(
         "F02",
@@ -910,26 +636,8 @@ fn finance(c: &mut County, _i: usize) -> R {
     let (unit, line) = unit_with_line(c, "司法局", 1_500_000_00, 4_000_000, &mut ledger, &[])?;
     let firm = c.clean_firm("科技", date(2015, 1, 1))?;
     let first = date(2025, 7, 14);
-    c.write_payment(
-        &unit,
-        &line,
-        first,
-        6_000_000,
-        &firm,
-        "转账",
-        "信息化建设",
-        None,
-    )?;
-    c.write_payment(
-        &unit,
-        &line,
-        first + chrono::Duration::days(3),
-        5_500_000,
-        &firm,
-        "转账",
-        "信息化建设",
-        None,
-    )?;
+    c.write_payment(&unit, &line, first, 6_000_000, &firm, "转账", "信息化建设", None)?;
+    c.write_payment(&unit, &line, first + chrono::Duration::days(3), 5_500_000, &firm, "转账", "信息化建设", None)?;
     c.truth("F03", "unit", &unit.code, &unit.name, json!({"payee": firm.code, "dates": [first.to_string(), (first + chrono::Duration::days(3)).to_string()], "amounts_fen": [6_000_000, 5_500_000]}), "7天内向同一收款人拆分支付");
 
     // F04: paid to a company of an official's brother.
@@ -948,35 +656,34 @@ fn finance(c: &mut County, _i: usize) -> R {
         None,
         &[&brother],
     )?;
-    c.write_payment(
-        &unit,
-        &line,
-        date(2025, 8, 12),
-        3_000_000,
-        &related,
-        "转账",
-        "咨询服务费",
-        None,
-    )?;
-    c.truth("F04", "unit", &unit.code, &unit.name, json!({"payee": related.code, "legal_rep": brother.id, "official": official.id, "relation": "sibling"}), "向本单位领导兄弟的企业付款");
+    c.write_payment(&unit, &line, date(2025, 8, 12), 3_000_000, &related, "转账", "咨询服务费", None)?;
+    c.truth(
+        "F04",
+        "unit",
+        &unit.code,
+        &unit.name,
+        json!({"payee": related.code, "legal_rep": brother.id, "official": official.id, "relation": "sibling"}),
+        "向本单位领导兄弟的企业付款",
+    );
 
     // F05: a third spent by September, 60 % by year end.
     let unit = c.plant_unit("地方志办公室");
     let line = "2010102";
     c.write_budget(&unit, line, "一般行政管理事务", 1_000_000_00, None)?;
-    for (month, fen) in [
-        (2, 10_000_000i64),
-        (5, 10_000_000),
-        (8, 10_000_000),
-        (10, 15_000_000),
-        (11, 15_000_000),
-    ] {
+    for (month, fen) in [(2, 10_000_000i64), (5, 10_000_000), (8, 10_000_000), (10, 15_000_000), (11, 15_000_000)] {
         let day = c.workday(date(2025, month, 3), date(2025, month, 26));
         if let Some(payee) = c.payee_for(&mut ledger, &unit.code, day) {
             c.write_payment(&unit, line, day, fen, &payee, "转账", "编纂经费", None)?;
         }
     }
-    c.truth("F05", "unit", &unit.code, &unit.name, json!({"year": 2025, "budget_line": line, "spent_by_september": 0.30, "spent_by_year_end": 0.60}), "预算执行缓慢，资金沉淀");
+    c.truth(
+        "F05",
+        "unit",
+        &unit.code,
+        &unit.name,
+        json!({"year": 2025, "budget_line": line, "spent_by_september": 0.30, "spent_by_year_end": 0.60}),
+        "预算执行缓慢，资金沉淀",
+    );
 
     // F06: 324 payments whose first digits are mostly 7 to 9.
     let unit = c.plant_unit("城乡建设投资服务中心");
@@ -994,16 +701,7 @@ fn finance(c: &mut County, _i: usize) -> R {
     for (month, fen) in planned {
         let day = c.workday(date(2025, month, 2), date(2025, month, 27));
         if let Some(payee) = c.payee_for(&mut ledger, &unit.code, day) {
-            c.write_payment(
-                &unit,
-                "2120101",
-                day,
-                fen,
-                &payee,
-                "转账",
-                "工程服务费",
-                None,
-            )?;
+            c.write_payment(&unit, "2120101", day, fen, &payee, "转账", "工程服务费", None)?;
         }
     }
     c.truth(
@@ -1019,26 +717,8 @@ fn finance(c: &mut County, _i: usize) -> R {
     let (unit, line) = unit_with_line(c, "档案局", 1_000_000_00, 4_000_000, &mut ledger, &[])?;
     let firm = c.clean_firm("印务", date(2014, 6, 1))?;
     let voucher = format!("PZ2025-F07{:04}", c.next());
-    c.write_payment(
-        &unit,
-        &line,
-        date(2025, 9, 3),
-        2_345_678,
-        &firm,
-        "转账",
-        "印刷费",
-        Some(&voucher),
-    )?;
-    c.write_payment(
-        &unit,
-        &line,
-        date(2025, 9, 15),
-        2_345_678,
-        &firm,
-        "转账",
-        "印刷费",
-        Some(&voucher),
-    )?;
+    c.write_payment(&unit, &line, date(2025, 9, 3), 2_345_678, &firm, "转账", "印刷费", Some(&voucher))?;
+    c.write_payment(&unit, &line, date(2025, 9, 15), 2_345_678, &firm, "转账", "印刷费", Some(&voucher))?;
     c.truth(
         "F07",
         "unit",
@@ -1049,28 +729,10 @@ fn finance(c: &mut County, _i: usize) -> R {
     );
 
     // F08: 37 % of the year paid in December.
-    let (unit, line) = unit_with_line(
-        c,
-        "科学技术局",
-        1_000_000_00,
-        6_500_000,
-        &mut ledger,
-        &[10, 11, 12],
-    )?;
+    let (unit, line) = unit_with_line(c, "科学技术局", 1_000_000_00, 6_500_000, &mut ledger, &[10, 11, 12])?;
     let day = c.workday(date(2025, 12, 8), date(2025, 12, 19));
-    let payee = c
-        .payee_for(&mut ledger, &unit.code, day)
-        .unwrap_or_else(|| c.payees[0].clone());
-    c.write_payment(
-        &unit,
-        &line,
-        day,
-        35_000_000,
-        &payee,
-        "转账",
-        "设备购置",
-        None,
-    )?;
+    let payee = c.payee_for(&mut ledger, &unit.code, day).unwrap_or_else(|| c.payees[0].clone());
+    c.write_payment(&unit, &line, day, 35_000_000, &payee, "转账", "设备购置", None)?;
     c.truth(
         "F08",
         "unit",
@@ -1081,14 +743,7 @@ fn finance(c: &mut County, _i: usize) -> R {
     );
 
     // F09: paid to a company cancelled before the payment.
-    let (unit, line) = unit_with_line(
-        c,
-        "退役军人事务局",
-        1_000_000_00,
-        4_000_000,
-        &mut ledger,
-        &[],
-    )?;
+    let (unit, line) = unit_with_line(c, "退役军人事务局", 1_000_000_00, 4_000_000, &mut ledger, &[])?;
     let rep = c.new_person(date(1971, 9, 9), true);
     let household = format!("HE{:06}", c.next());
     c.write_person(&rep, &household, crate::COUNTY, "清风县城关镇")?;
@@ -1102,17 +757,15 @@ fn finance(c: &mut County, _i: usize) -> R {
         Some(date(2024, 11, 30)),
         &[&rep],
     )?;
-    c.write_payment(
-        &unit,
-        &line,
-        date(2025, 4, 10),
-        1_860_000,
-        &gone,
-        "转账",
-        "物资采购",
-        None,
-    )?;
-    c.truth("F09", "unit", &unit.code, &unit.name, json!({"payee": gone.code, "status": "cancelled", "status_date": "2024-11-30", "date": "2025-04-10"}), "向已注销企业付款");
+    c.write_payment(&unit, &line, date(2025, 4, 10), 1_860_000, &gone, "转账", "物资采购", None)?;
+    c.truth(
+        "F09",
+        "unit",
+        &unit.code,
+        &unit.name,
+        json!({"payee": gone.code, "status": "cancelled", "status_date": "2024-11-30", "date": "2025-04-10"}),
+        "向已注销企业付款",
+    );
     Ok(())
 }
 
@@ -1125,6 +778,23 @@ fn plain(from: NaiveDate, weekday: Weekday) -> NaiveDate {
     d
 }
 
+/// A petrol car of `unit` with a tank of `tank` litres, a fuel card, and these refuels
+/// (time, city, litres, product); returns its plate and card.
+fn car_with_refuels(
+    c: &mut County,
+    unit: &Unit,
+    tank: i64,
+    refuels: &[(NaiveDateTime, &str, f64, &str)],
+) -> std::io::Result<(String, String)> {
+    let (plate, card) = c.write_official_vehicle(unit, "汽油", tank, "台州市")?;
+    let card = card.unwrap_or_default();
+    for &(time, city, litres, product) in refuels {
+        let station = if city == "台州市" { "中石化清风城关加油站" } else { "中石化加油站" };
+        c.write_refuel(&card, &plate, time, station, city, litres, product)?;
+    }
+    Ok((plate, card))
+}
+
 fn conduct(c: &mut County, i: usize) -> R {
     let unit = c.units[1 + i % (c.units.len() - 1)].clone();
     let claimant = c.claimant(&unit);
@@ -1133,10 +803,7 @@ fn conduct(c: &mut County, i: usize) -> R {
     let day = if i % 2 == 0 {
         date(2025, 10, 2)
     } else {
-        plain(
-            date(2025, 6, 2) + chrono::Duration::days(7 * i as i64),
-            Weekday::Sun,
-        )
+        plain(date(2025, 6, 2) + chrono::Duration::days(7 * i as i64), Weekday::Sun)
     };
     let claim = c.write_claim(
         &unit,
@@ -1152,14 +819,7 @@ fn conduct(c: &mut County, i: usize) -> R {
         "接待检查组",
         None,
     )?;
-    c.truth(
-        "W01",
-        "claim",
-        &claim,
-        &unit.name,
-        json!({"date": day.to_string()}),
-        "节假日公务接待",
-    );
+    c.truth("W01", "claim", &claim, &unit.name, json!({"date": day.to_string()}), "节假日公务接待");
 
     // W02: over the per-head standard; too many companions; no approval document.
     let variant = i % 3;
@@ -1182,11 +842,7 @@ fn conduct(c: &mut County, i: usize) -> R {
         "接待调研组",
         None,
     )?;
-    let reason = [
-        "per_head_over_standard",
-        "too_many_companions",
-        "no_approval_document",
-    ][variant];
+    let reason = ["per_head_over_standard", "too_many_companions", "no_approval_document"][variant];
     c.truth(
         "W02",
         "claim",
@@ -1197,11 +853,7 @@ fn conduct(c: &mut County, i: usize) -> R {
     );
 
     // W03: a karaoke bar and a private club.
-    let vendor = if i % 2 == 0 {
-        "金色年华KTV"
-    } else {
-        "御景会所"
-    };
+    let vendor = if i % 2 == 0 { "金色年华KTV" } else { "御景会所" };
     let day = c.workday(date(2025, 4, 1), date(2025, 11, 28));
     let claim = c.write_claim(
         &unit,
@@ -1217,31 +869,11 @@ fn conduct(c: &mut County, i: usize) -> R {
         "接待",
         None,
     )?;
-    c.truth(
-        "W03",
-        "claim",
-        &claim,
-        &unit.name,
-        json!({"vendor": vendor}),
-        "在娱乐场所消费并报销",
-    );
+    c.truth("W03", "claim", &claim, &unit.name, json!({"vendor": vendor}), "在娱乐场所消费并报销");
 
     // W04: 82 litres into a 55-litre tank.
-    let (plate, card) = c.write_official_vehicle(&unit, "汽油", 55, "台州市")?;
-    let card = card.unwrap_or_default();
-    let time = c
-        .workday(date(2025, 5, 5), date(2025, 9, 26))
-        .and_hms_opt(10, 20, 0)
-        .unwrap_or_default();
-    c.write_refuel(
-        &card,
-        &plate,
-        time,
-        "中石化清风城关加油站",
-        "台州市",
-        82.0,
-        "92#",
-    )?;
+    let time = c.workday(date(2025, 5, 5), date(2025, 9, 26)).and_hms_opt(10, 20, 0).unwrap_or_default();
+    let (plate, card) = car_with_refuels(c, &unit, 55, &[(time, "台州市", 82.0, "92#")])?;
     c.truth(
         "W04",
         "vehicle",
@@ -1252,21 +884,10 @@ fn conduct(c: &mut County, i: usize) -> R {
     );
 
     // W05: twice within three hours.
-    let (plate, card) = c.write_official_vehicle(&unit, "汽油", 60, "台州市")?;
-    let card = card.unwrap_or_default();
     let day = c.workday(date(2025, 5, 5), date(2025, 9, 26));
-    for hour in [9, 12] {
-        let time = day.and_hms_opt(hour, 5, 0).unwrap_or_default();
-        c.write_refuel(
-            &card,
-            &plate,
-            time,
-            "中石化清风城关加油站",
-            "台州市",
-            30.0,
-            "92#",
-        )?;
-    }
+    let times = [day.and_hms_opt(9, 5, 0).unwrap_or_default(), day.and_hms_opt(12, 5, 0).unwrap_or_default()];
+    let (plate, card) =
+        car_with_refuels(c, &unit, 60, &[(times[0], "台州市", 30.0, "92#"), (times[1], "台州市", 30.0, "92#")])?;
     c.truth(
         "W05",
         "vehicle",
@@ -1277,29 +898,17 @@ fn conduct(c: &mut County, i: usize) -> R {
     );
 
     // W06: a plain Saturday, or another city.
-    let (plate, card) = c.write_official_vehicle(&unit, "汽油", 60, "台州市")?;
-    let card = card.unwrap_or_default();
     let (time, city, reason) = if i % 2 == 0 {
-        (
-            plain(
-                date(2025, 7, 1) + chrono::Duration::days(7 * i as i64),
-                Weekday::Sat,
-            )
-            .and_hms_opt(15, 0, 0)
-            .unwrap_or_default(),
-            "台州市",
-            "rest_day",
-        )
+        let saturday = plain(date(2025, 7, 1) + chrono::Duration::days(7 * i as i64), Weekday::Sat);
+        (saturday.and_hms_opt(15, 0, 0).unwrap_or_default(), "台州市", "rest_day")
     } else {
         (
-            c.workday(date(2025, 7, 1), date(2025, 9, 26))
-                .and_hms_opt(11, 0, 0)
-                .unwrap_or_default(),
+            c.workday(date(2025, 7, 1), date(2025, 9, 26)).and_hms_opt(11, 0, 0).unwrap_or_default(),
             "杭州市",
             "out_of_town",
         )
     };
-    c.write_refuel(&card, &plate, time, "中石化加油站", city, 35.0, "95号汽油")?;
+    let (plate, card) = car_with_refuels(c, &unit, 60, &[(time, city, 35.0, "95号汽油")])?;
     c.truth(
         "W06",
         "vehicle",
@@ -1310,21 +919,8 @@ fn conduct(c: &mut County, i: usize) -> R {
     );
 
     // W07: diesel in a petrol car.
-    let (plate, card) = c.write_official_vehicle(&unit, "汽油", 60, "台州市")?;
-    let card = card.unwrap_or_default();
-    let time = c
-        .workday(date(2025, 3, 3), date(2025, 11, 28))
-        .and_hms_opt(9, 40, 0)
-        .unwrap_or_default();
-    c.write_refuel(
-        &card,
-        &plate,
-        time,
-        "中石化清风城关加油站",
-        "台州市",
-        40.0,
-        "0#柴油",
-    )?;
+    let time = c.workday(date(2025, 3, 3), date(2025, 11, 28)).and_hms_opt(9, 40, 0).unwrap_or_default();
+    let (plate, card) = car_with_refuels(c, &unit, 60, &[(time, "台州市", 40.0, "0#柴油")])?;
     c.truth(
         "W07",
         "vehicle",
@@ -1351,10 +947,7 @@ fn conduct(c: &mut County, i: usize) -> R {
         "出差",
         Some(&invoice),
     )?;
-    let later = c.workday(
-        day + chrono::Duration::days(20),
-        day + chrono::Duration::days(40),
-    );
+    let later = c.workday(day + chrono::Duration::days(20), day + chrono::Duration::days(40));
     let second = c.write_claim(
         &unit,
         &claimant,

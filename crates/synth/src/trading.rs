@@ -19,12 +19,7 @@ pub fn screens_clean(prices: &[i64]) -> bool {
     }
     let n = sorted.len() as f64;
     let mean = sorted.iter().map(|&p| p as f64).sum::<f64>() / n;
-    let sd = (sorted
-        .iter()
-        .map(|&p| (p as f64 - mean).powi(2))
-        .sum::<f64>()
-        / (n - 1.0).max(1.0))
-    .sqrt();
+    let sd = (sorted.iter().map(|&p| (p as f64 - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
     if sd / mean < 0.02 {
         return false;
     }
@@ -39,9 +34,8 @@ pub fn screens_clean(prices: &[i64]) -> bool {
     if sorted.len() >= 3 {
         let losing = &sorted[1..];
         let m = losing.iter().map(|&p| p as f64).sum::<f64>() / losing.len() as f64;
-        let sd = (losing.iter().map(|&p| (p as f64 - m).powi(2)).sum::<f64>()
-            / (losing.len() as f64 - 1.0).max(1.0))
-        .sqrt();
+        let sd =
+            (losing.iter().map(|&p| (p as f64 - m).powi(2)).sum::<f64>() / (losing.len() as f64 - 1.0).max(1.0)).sqrt();
         if sd == 0.0 || (sorted[1] - sorted[0]) as f64 / sd >= 1.2 {
             return false;
         }
@@ -75,11 +69,7 @@ pub struct TenderPlan {
 impl County {
     /// Writes a tender, its bids and its award. Identifiers that P05 compares are
     /// unique per bid unless `shared` names two bids that share IP and MAC.
-    pub fn write_tender(
-        &mut self,
-        t: &TenderPlan,
-        shared: Option<(usize, usize)>,
-    ) -> std::io::Result<()> {
+    pub fn write_tender(&mut self, t: &TenderPlan, shared: Option<(usize, usize)>) -> std::io::Result<()> {
         let ceiling = self.out.money(t.ceiling);
         let publish = self.out.date(t.publish);
         let open = self.out.date(t.open);
@@ -106,16 +96,9 @@ impl County {
         for (i, b) in t.bids.iter().enumerate() {
             let n = self.rng.next_u64();
             let (ip, mac) = match shared {
-                Some((x, y)) if i == x || i == y => {
-                    ("10.66.6.6".to_owned(), "3C-97-0E-12-34-56".to_owned())
-                }
+                Some((x, y)) if i == x || i == y => ("10.66.6.6".to_owned(), "3C-97-0E-12-34-56".to_owned()),
                 _ => (
-                    format!(
-                        "10.{}.{}.{}",
-                        n % 200 + 20,
-                        (n >> 8) % 250,
-                        (n >> 16) % 250 + 1
-                    ),
+                    format!("10.{}.{}.{}", n % 200 + 20, (n >> 8) % 250, (n >> 16) % 250 + 1),
                     format!(
                         "{:02X}-{:02X}-{:02X}-{:02X}-{:02X}-{:02X}",
                         n >> 56,
@@ -194,15 +177,9 @@ impl County {
 /// (the band's top is under twice its bottom, so no supplier's share of a buyer's
 /// year can reach half with five awards — P09).
 fn buyer_profile(name: &str) -> (&'static str, i64, i64) {
-    if ["交通", "住房", "水利", "人民政府"]
-        .iter()
-        .any(|k| name.contains(k))
-    {
+    if ["交通", "住房", "水利", "人民政府"].iter().any(|k| name.contains(k)) {
         ("工程建设", 150_000_000, 260_000_000)
-    } else if ["教育", "卫生", "农业", "市场"]
-        .iter()
-        .any(|k| name.contains(k))
-    {
+    } else if ["教育", "卫生", "农业", "市场"].iter().any(|k| name.contains(k)) {
         ("货物", 60_000_000, 105_000_000)
     } else {
         ("服务", 30_000_000, 52_000_000)
@@ -245,13 +222,7 @@ impl Rotation {
 
     /// Whether adding this tender would give some pair ≥ 3 co-bids within 24
     /// months in which each of the two has won at least once.
-    fn would_rotate(
-        &self,
-        scopes: &[String],
-        day: NaiveDate,
-        bids: &[BidPlan],
-        winner: &str,
-    ) -> bool {
+    fn would_rotate(&self, scopes: &[String], day: NaiveDate, bids: &[BidPlan], winner: &str) -> bool {
         for scope in scopes {
             for (a, b) in Self::pairs(bids) {
                 let key = (scope.clone(), a.clone(), b.clone());
@@ -259,10 +230,7 @@ impl Rotation {
                     .history
                     .get(&key)
                     .map(|h| {
-                        h.iter()
-                            .filter(|(d, _)| (day - *d).num_days().abs() <= 731)
-                            .map(|(_, w)| w.as_str())
-                            .collect()
+                        h.iter().filter(|(d, _)| (day - *d).num_days().abs() <= 731).map(|(_, w)| w.as_str()).collect()
                     })
                     .unwrap_or_default();
                 seen.push(winner);
@@ -277,10 +245,7 @@ impl Rotation {
     fn record(&mut self, scopes: &[String], day: NaiveDate, bids: &[BidPlan], winner: &str) {
         for scope in scopes {
             for (a, b) in Self::pairs(bids) {
-                self.history
-                    .entry((scope.clone(), a, b))
-                    .or_default()
-                    .push((day, winner.to_owned()));
+                self.history.entry((scope.clone(), a, b)).or_default().push((day, winner.to_owned()));
             }
         }
     }
@@ -298,20 +263,13 @@ pub fn background(c: &mut County, scale: f64) -> std::io::Result<()> {
         let buyer = c.rng.pick(&buyers).clone();
         let (category, low, high) = buyer_profile(&buyer.name);
         let (method, minimum_days) = method_for(c, category);
-        let evaluation = if c.rng.chance(0.5) {
-            "最低价"
-        } else {
-            "综合评分"
-        };
+        let evaluation = if c.rng.chance(0.5) { "最低价" } else { "综合评分" };
         let publish = c.workday(date(2024, 7, 1), date(2026, 4, 30));
         let open = c.workday(
             publish + chrono::Duration::days(minimum_days + 2),
             publish + chrono::Duration::days(minimum_days + 12),
         );
-        let award = c.workday(
-            open + chrono::Duration::days(3),
-            open + chrono::Duration::days(12),
-        );
+        let award = c.workday(open + chrono::Duration::days(3), open + chrono::Duration::days(12));
         let ceiling = c.rng.range(low / 100, high / 100) * 100;
         let mut plan = None;
         for _attempt in 0..40 {
@@ -325,33 +283,17 @@ pub fn background(c: &mut County, scale: f64) -> std::io::Result<()> {
             }
             let prices: Vec<i64> = firms
                 .iter()
-                .map(|_| {
-                    (ceiling as f64 * (0.80 + c.rng.unit() * 0.17) / 100.0).round() as i64 * 100
-                })
+                .map(|_| (ceiling as f64 * (0.80 + c.rng.unit() * 0.17) / 100.0).round() as i64 * 100)
                 .collect();
             if !screens_clean(&prices) {
                 continue;
             }
             let mut order: Vec<usize> = (0..n).collect();
             order.sort_by_key(|&i| prices[i]);
-            let winner = if evaluation == "最低价" || c.rng.chance(0.7) {
-                order[0]
-            } else {
-                order[1]
-            };
-            let scopes = vec![
-                format!("buyer:{}", buyer.code),
-                format!("category:{category}"),
-            ];
-            let mut bids: Vec<BidPlan> = firms
-                .into_iter()
-                .zip(prices)
-                .map(|(firm, price)| BidPlan {
-                    firm,
-                    price,
-                    valid: true,
-                })
-                .collect();
+            let winner = if evaluation == "最低价" || c.rng.chance(0.7) { order[0] } else { order[1] };
+            let scopes = vec![format!("buyer:{}", buyer.code), format!("category:{category}")];
+            let mut bids: Vec<BidPlan> =
+                firms.into_iter().zip(prices).map(|(firm, price)| BidPlan { firm, price, valid: true }).collect();
             let winner_code = bids[winner].firm.code.clone();
             let recent = last_win
                 .get(&(buyer.code.clone(), winner_code.clone()))
@@ -364,21 +306,13 @@ pub fn background(c: &mut County, scale: f64) -> std::io::Result<()> {
                 let extra = c.rng.pick(&c.bidders).clone();
                 if !bids.iter().any(|b| b.firm.code == extra.code) {
                     let price = (bids[winner].price + ceiling) / 2 / 100 * 100;
-                    bids.push(BidPlan {
-                        firm: extra,
-                        price,
-                        valid: false,
-                    });
+                    bids.push(BidPlan { firm: extra, price, valid: false });
                 }
             }
             let valid: Vec<BidPlan> = bids
                 .iter()
                 .filter(|b| b.valid)
-                .map(|b| BidPlan {
-                    firm: b.firm.clone(),
-                    price: b.price,
-                    valid: true,
-                })
+                .map(|b| BidPlan { firm: b.firm.clone(), price: b.price, valid: true })
                 .collect();
             rotation.record(&scopes, award, &valid, &winner_code);
             last_win.insert((buyer.code.clone(), winner_code), award);

@@ -54,7 +54,9 @@ pub enum ImportResult {
         errors: Vec<RowError>,
     },
     /// The same bytes were already imported into the same table.
-    Duplicate { existing: BatchRecord },
+    Duplicate {
+        existing: BatchRecord,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,10 +73,7 @@ pub enum ImportError {
 /// every file whose name names a table (names starting with `_` or `.` are
 /// skipped), in the order of the contract's tables. Returns the files and the
 /// directory entries skipped because their names name no table.
-pub fn collect_inputs(
-    paths: &[PathBuf],
-    explicit_table: bool,
-) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+pub fn collect_inputs(paths: &[PathBuf], explicit_table: bool) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for path in paths {
@@ -91,9 +90,7 @@ pub fn collect_inputs(
                 continue;
             }
             match ingest::table_for_file(&p) {
-                Some(t) => {
-                    found.push((TABLES.iter().position(|x| x.name == t.name).unwrap_or(0), p))
-                }
+                Some(t) => found.push((TABLES.iter().position(|x| x.name == t.name).unwrap_or(0), p)),
                 None if explicit_table => found.push((0, p)),
                 None => skipped.push(p),
             }
@@ -105,10 +102,7 @@ pub fn collect_inputs(
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WarehouseError + '_ {
-    move |source| WarehouseError::Io {
-        path: path.to_owned(),
-        source,
-    }
+    move |source| WarehouseError::Io { path: path.to_owned(), source }
 }
 
 /// Writes what it is given to a file and hashes it on the way.
@@ -137,12 +131,7 @@ struct Written {
 impl Warehouse {
     fn lock(&self) -> Result<File, WarehouseError> {
         let path = self.root.join("import.lock");
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io_error(&path))?;
+        let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(io_error(&path))?;
         // Released when the file is closed, including when the process dies.
         file.lock().map_err(io_error(&path))?;
         Ok(file)
@@ -151,11 +140,7 @@ impl Warehouse {
     /// Cleans up after imports that were killed. Must hold the import lock.
     async fn recover(&self) -> Result<(), ImportError> {
         for batch in self.store.abort_pending().await? {
-            let data = self
-                .root
-                .join("tables")
-                .join(&batch.table)
-                .join(format!("batch-{}.parquet", batch.id));
+            let data = self.root.join("tables").join(&batch.table).join(format!("batch-{}.parquet", batch.id));
             remove_if_exists(&data)?;
         }
         let tmp = self.root.join("tmp");
@@ -176,17 +161,12 @@ impl Warehouse {
         let table = options
             .table
             .or_else(|| ingest::table_for_file(path))
-            .ok_or_else(|| FileError::UnknownTable {
-                path: path.to_owned(),
-            })?;
+            .ok_or_else(|| FileError::UnknownTable { path: path.to_owned() })?;
         let facts = {
             let path = path.to_owned();
             tokio::task::spawn_blocking(move || ingest::inspect(&path))
                 .await
-                .map_err(|e| FileError::Sink {
-                    path: PathBuf::new(),
-                    detail: e.to_string(),
-                })??
+                .map_err(|e| FileError::Sink { path: PathBuf::new(), detail: e.to_string() })??
         };
         let _lock = self.lock()?;
         self.recover().await?;
@@ -194,10 +174,7 @@ impl Warehouse {
             return Ok(ImportResult::Duplicate { existing });
         }
         let now = chrono::Utc::now().with_timezone(&china_time());
-        let source_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let source_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let new = NewBatch {
             table: table.name.to_owned(),
             source_name: source_name.clone(),
@@ -218,17 +195,11 @@ impl Warehouse {
         let id = self.store.begin_batch(&new).await?;
         let tmp = self.root.join("tmp").join(format!("batch-{id}.parquet"));
         let written = {
-            let (facts, tmp, options, new) =
-                (facts.clone(), tmp.clone(), options.clone(), new.clone());
+            let (facts, tmp, options, new) = (facts.clone(), tmp.clone(), options.clone(), new.clone());
             let today = now.date_naive();
-            tokio::task::spawn_blocking(move || {
-                write_batch(&facts, table, &options, id, &new, today, &tmp, progress)
-            })
-            .await
-            .map_err(|e| FileError::Sink {
-                path: path.to_owned(),
-                detail: e.to_string(),
-            })?
+            tokio::task::spawn_blocking(move || write_batch(&facts, table, &options, id, &new, today, &tmp, progress))
+                .await
+                .map_err(|e| FileError::Sink { path: path.to_owned(), detail: e.to_string() })?
         };
         let written = match written {
             Ok(w) => w,
@@ -265,9 +236,7 @@ impl Warehouse {
             let dir = destination.parent().unwrap_or(&self.root).to_owned();
             std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
             std::fs::rename(&tmp, &destination).map_err(io_error(&destination))?;
-            File::open(&dir)
-                .and_then(|d| d.sync_all())
-                .map_err(io_error(&dir))?;
+            File::open(&dir).and_then(|d| d.sync_all()).map_err(io_error(&dir))?;
             BatchEnd {
                 status: BatchStatus::Accepted,
                 sheet: outcome.sheet.clone(),
@@ -287,10 +256,7 @@ impl Warehouse {
             } else {
                 format!(
                     "{}行有错误，超过容错数{} / {} rows have errors, more than the tolerance of {}",
-                    outcome.rows_with_errors,
-                    options.tolerance,
-                    outcome.rows_with_errors,
-                    options.tolerance
+                    outcome.rows_with_errors, options.tolerance, outcome.rows_with_errors, options.tolerance
                 )
             };
             BatchEnd {
@@ -309,37 +275,20 @@ impl Warehouse {
         self.store.end_batch(id, &end).await?;
         let batch = self.store.batch(id).await?;
         Ok(if accepted {
-            ImportResult::Accepted {
-                batch,
-                errors: outcome.errors,
-            }
+            ImportResult::Accepted { batch, errors: outcome.errors }
         } else {
-            ImportResult::Rejected {
-                batch,
-                errors: outcome.errors,
-            }
+            ImportResult::Rejected { batch, errors: outcome.errors }
         })
     }
 
     /// Writes the error report; returns its CSV path relative to the data directory.
-    fn write_report(
-        &self,
-        id: i64,
-        source_name: &str,
-        errors: &[RowError],
-    ) -> Result<String, WarehouseError> {
+    fn write_report(&self, id: i64, source_name: &str, errors: &[RowError]) -> Result<String, WarehouseError> {
         let stem: String = Path::new(source_name)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default()
             .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
+            .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
             .take(60)
             .collect();
         let base = format!("reports/batch-{id}-{stem}.errors");
@@ -357,10 +306,9 @@ pub(crate) fn china_time() -> chrono::FixedOffset {
 
 fn remove_if_exists(path: &Path) -> Result<(), WarehouseError> {
     match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(WarehouseError::Io {
-            path: path.to_owned(),
-            source: e,
-        }),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(WarehouseError::Io { path: path.to_owned(), source: e })
+        }
         _ => Ok(()),
     }
 }
@@ -377,14 +325,8 @@ fn write_batch(
     tmp: &Path,
     progress: Option<Progress>,
 ) -> Result<Written, FileError> {
-    let sink_error = |detail: String| FileError::Sink {
-        path: tmp.to_owned(),
-        detail,
-    };
-    let file = File::create(tmp).map_err(|source| FileError::Io {
-        path: tmp.to_owned(),
-        source,
-    })?;
+    let sink_error = |detail: String| FileError::Sink { path: tmp.to_owned(), detail };
+    let file = File::create(tmp).map_err(|source| FileError::Io { path: tmp.to_owned(), source })?;
     let provenance = [
         ("qingfeng.table", table.name.to_owned()),
         ("qingfeng.batch", batch_id.to_string()),
@@ -394,26 +336,12 @@ fn write_batch(
         ("qingfeng.imported_by", new.imported_by.clone()),
     ];
     let properties = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(1).map_err(|e| sink_error(e.to_string()))?,
-        ))
-        .set_key_value_metadata(Some(
-            provenance
-                .into_iter()
-                .map(|(k, v)| KeyValue::new(k.to_owned(), v))
-                .collect(),
-        ))
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).map_err(|e| sink_error(e.to_string()))?))
+        .set_key_value_metadata(Some(provenance.into_iter().map(|(k, v)| KeyValue::new(k.to_owned(), v)).collect()))
         .build();
     let schema = ingest::schema(table);
-    let mut writer = ArrowWriter::try_new(
-        HashingFile {
-            file,
-            hasher: Sha256::new(),
-        },
-        schema,
-        Some(properties),
-    )
-    .map_err(|e| sink_error(e.to_string()))?;
+    let mut writer = ArrowWriter::try_new(HashingFile { file, hasher: Sha256::new() }, schema, Some(properties))
+        .map_err(|e| sink_error(e.to_string()))?;
     let bytes_read = std::sync::atomic::AtomicU64::new(0);
     let read_options = ReadOptions {
         table: Some(table),
@@ -427,23 +355,14 @@ fn write_batch(
     let mut sink = |batch: RecordBatch| -> Result<(), String> {
         rows_written += batch.num_rows() as u64;
         if let Some(progress) = &progress {
-            progress(
-                rows_written,
-                bytes_read.load(std::sync::atomic::Ordering::Relaxed),
-            );
+            progress(rows_written, bytes_read.load(std::sync::atomic::Ordering::Relaxed));
         }
         writer.write(&batch).map_err(|e| e.to_string())
     };
     let outcome = ingest::read_file(facts, &read_options, &mut sink)?;
     let mut inner = writer.into_inner().map_err(|e| sink_error(e.to_string()))?;
     inner.flush().map_err(|e| sink_error(e.to_string()))?;
-    inner
-        .file
-        .sync_all()
-        .map_err(|e| sink_error(e.to_string()))?;
+    inner.file.sync_all().map_err(|e| sink_error(e.to_string()))?;
     let data_sha256 = Some(hex::encode(inner.hasher.finalize()));
-    Ok(Written {
-        outcome,
-        data_sha256,
-    })
+    Ok(Written { outcome, data_sha256 })
 }

@@ -33,10 +33,7 @@ pub struct Warehouse {
 #[derive(Debug, thiserror::Error)]
 pub enum WarehouseError {
     #[error("数据目录{path}: {source} / data directory {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error("读取{path}失败 / cannot read {path}: {detail}")]
@@ -51,10 +48,7 @@ impl Warehouse {
             std::fs::create_dir_all(&path).map_err(|source| WarehouseError::Io { path, source })?;
         }
         let store = SqliteStore::open(&root.join("state.db")).await?;
-        Ok(Warehouse {
-            root: root.to_owned(),
-            store: Arc::new(store),
-        })
+        Ok(Warehouse { root: root.to_owned(), store: Arc::new(store) })
     }
 
     pub fn root(&self) -> &Path {
@@ -70,10 +64,7 @@ impl Warehouse {
     }
 
     /// The Parquet files of the accepted batches of `table`, oldest first.
-    pub async fn table_files(
-        &self,
-        table: &str,
-    ) -> Result<Vec<(store::BatchRecord, PathBuf)>, WarehouseError> {
+    pub async fn table_files(&self, table: &str) -> Result<Vec<(store::BatchRecord, PathBuf)>, WarehouseError> {
         Ok(self
             .store
             .batches()

@@ -73,27 +73,19 @@ impl Warehouse {
         for table in TABLES {
             for (batch, path) in self.table_files(table.name).await? {
                 files.entry(table.name).or_default().push(path);
-                let entry = stats
-                    .entry(table.name)
-                    .or_insert_with(|| (0, 0, 0, Vec::new()));
+                let entry = stats.entry(table.name).or_insert_with(|| (0, 0, 0, Vec::new()));
                 entry.0 += 1;
                 entry.1 += batch.rows_stored;
                 entry.2 += batch.error_count;
-                let batch_stats: Vec<ColumnStats> = batch
-                    .stats_json
-                    .as_deref()
-                    .and_then(|s| serde_json::from_str(s).ok())
-                    .unwrap_or_default();
+                let batch_stats: Vec<ColumnStats> =
+                    batch.stats_json.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default();
                 merge(&mut entry.3, &batch_stats);
             }
         }
         let root = self.root.clone();
         let report = tokio::task::spawn_blocking(move || build(&root, &files, &stats))
             .await
-            .map_err(|e| WarehouseError::Parquet {
-                path: PathBuf::new(),
-                detail: e.to_string(),
-            })??;
+            .map_err(|e| WarehouseError::Parquet { path: PathBuf::new(), detail: e.to_string() })??;
         Ok(report)
     }
 }
@@ -131,16 +123,8 @@ fn build(
             .columns
             .iter()
             .map(|c| {
-                let s = column_stats
-                    .iter()
-                    .find(|s| s.key == c.key)
-                    .cloned()
-                    .unwrap_or_default();
-                let null_rate = if *rows == 0 {
-                    0.0
-                } else {
-                    1.0 - s.non_null as f64 / *rows as f64
-                };
+                let s = column_stats.iter().find(|s| s.key == c.key).cloned().unwrap_or_default();
+                let null_rate = if *rows == 0 { 0.0 } else { 1.0 - s.non_null as f64 / *rows as f64 };
                 ColumnQuality {
                     column: c.key.to_owned(),
                     label: c.label.to_owned(),
@@ -197,23 +181,14 @@ fn build(
     let generated_at = chrono::Utc::now()
         .with_timezone(&crate::import::china_time())
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-    Ok(QualityReport {
-        generated_at,
-        tables,
-    })
+    Ok(QualityReport { generated_at, tables })
 }
 
-fn duplicate_keys(
-    table: &Table,
-    key: &str,
-    files: &[PathBuf],
-) -> Result<DuplicateKeys, WarehouseError> {
+fn duplicate_keys(table: &Table, key: &str, files: &[PathBuf]) -> Result<DuplicateKeys, WarehouseError> {
     debug_assert!(matches!(table.column(key).map(|c| c.kind), Some(k) if k != Kind::Bool));
     let mut counts: HashMap<String, u64> = HashMap::new();
     for path in files {
-        for_each_value(path, key, |value, _, _| {
-            *counts.entry(value.to_owned()).or_default() += 1
-        })?;
+        for_each_value(path, key, |value, _, _| *counts.entry(value.to_owned()).or_default() += 1)?;
     }
     let mut duplicated: Vec<(&String, &u64)> = counts.iter().filter(|(_, n)| **n > 1).collect();
     duplicated.sort();
@@ -221,52 +196,31 @@ fn duplicate_keys(
         column: key.to_owned(),
         keys: duplicated.len() as u64,
         extra_rows: duplicated.iter().map(|(_, n)| *n - 1).sum(),
-        samples: duplicated
-            .iter()
-            .take(SAMPLES)
-            .map(|(k, _)| (*k).clone())
-            .collect(),
+        samples: duplicated.iter().take(SAMPLES).map(|(k, _)| (*k).clone()).collect(),
     })
 }
 
 /// Calls `f(value, batch, row)` for every non-null value of a text or date column.
-fn for_each_value(
-    path: &Path,
-    column: &str,
-    mut f: impl FnMut(&str, i64, i64),
-) -> Result<(), WarehouseError> {
-    let err = |detail: String| WarehouseError::Parquet {
-        path: path.to_owned(),
-        detail,
-    };
+fn for_each_value(path: &Path, column: &str, mut f: impl FnMut(&str, i64, i64)) -> Result<(), WarehouseError> {
+    let err = |detail: String| WarehouseError::Parquet { path: path.to_owned(), detail };
     let file = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(e.to_string()))?;
     let arrow_schema = builder.schema().clone();
     let wanted = [column, ingest::PROVENANCE_BATCH, ingest::PROVENANCE_ROW];
     let mut indices = Vec::new();
     for name in wanted {
-        indices.push(
-            arrow_schema
-                .index_of(name)
-                .map_err(|e| err(e.to_string()))?,
-        );
+        indices.push(arrow_schema.index_of(name).map_err(|e| err(e.to_string()))?);
     }
     let mask = ProjectionMask::roots(builder.parquet_schema(), indices);
-    let reader = builder
-        .with_projection(mask)
-        .build()
-        .map_err(|e| err(e.to_string()))?;
+    let reader = builder.with_projection(mask).build().map_err(|e| err(e.to_string()))?;
     for batch in reader {
         let batch = batch.map_err(|e| err(e.to_string()))?;
         let Some(values) = batch.column_by_name(column) else {
             return Err(err(format!("no column {column}")));
         };
-        let batches = batch
-            .column_by_name(ingest::PROVENANCE_BATCH)
-            .and_then(|c| c.as_any().downcast_ref::<Int64Array>());
-        let rows = batch
-            .column_by_name(ingest::PROVENANCE_ROW)
-            .and_then(|c| c.as_any().downcast_ref::<Int64Array>());
+        let batches =
+            batch.column_by_name(ingest::PROVENANCE_BATCH).and_then(|c| c.as_any().downcast_ref::<Int64Array>());
+        let rows = batch.column_by_name(ingest::PROVENANCE_ROW).and_then(|c| c.as_any().downcast_ref::<Int64Array>());
         let (Some(batches), Some(rows)) = (batches, rows) else {
             return Err(err("provenance columns missing".to_owned()));
         };

@@ -14,11 +14,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn options(tolerance: u64) -> ImportOptions {
-    ImportOptions {
-        tolerance,
-        user: "tester".into(),
-        ..Default::default()
-    }
+    ImportOptions { tolerance, user: "tester".into(), ..Default::default() }
 }
 
 /// The Parquet files under `tables/`, relative to the data directory.
@@ -38,21 +34,12 @@ fn stored_files(root: &Path) -> Vec<String> {
 async fn accepted_batch_is_stored_with_provenance() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let file = write(
-        dir.path(),
-        "person.csv",
-        &format!("身份证号,姓名\n{ID1},王秀英\n{ID3},张伟\n"),
-    );
+    let file = write(dir.path(), "person.csv", &format!("身份证号,姓名\n{ID1},王秀英\n{ID3},张伟\n"));
     let warehouse = Warehouse::open(&data).await.unwrap();
     let result = warehouse.import(&file, &options(0), None).await.unwrap();
-    let ImportResult::Accepted { batch, errors } = result else {
-        panic!("{result:?}")
-    };
+    let ImportResult::Accepted { batch, errors } = result else { panic!("{result:?}") };
     assert!(errors.is_empty());
-    assert_eq!(
-        (batch.status, batch.rows_stored, batch.imported_by.as_str()),
-        (BatchStatus::Accepted, 2, "tester")
-    );
+    assert_eq!((batch.status, batch.rows_stored, batch.imported_by.as_str()), (BatchStatus::Accepted, 2, "tester"));
     assert_eq!(batch.source_name, "person.csv");
     assert_eq!(batch.source_sha256.len(), 64);
     assert_eq!(stored_files(&data), vec!["tables/person/batch-1.parquet"]);
@@ -60,27 +47,14 @@ async fn accepted_batch_is_stored_with_provenance() {
     // The Parquet file carries its provenance and hashes to what the register says.
     let bytes = std::fs::read(data.join("tables/person/batch-1.parquet")).unwrap();
     use sha2::Digest;
-    assert_eq!(
-        hex::encode(sha2::Sha256::digest(&bytes)),
-        batch.data_sha256.clone().unwrap()
-    );
+    assert_eq!(hex::encode(sha2::Sha256::digest(&bytes)), batch.data_sha256.clone().unwrap());
     let reader = parquet::file::serialized_reader::SerializedFileReader::new(
         std::fs::File::open(data.join("tables/person/batch-1.parquet")).unwrap(),
     )
     .unwrap();
     use parquet::file::reader::FileReader;
-    let kv = reader
-        .metadata()
-        .file_metadata()
-        .key_value_metadata()
-        .unwrap()
-        .clone();
-    let get = |k: &str| {
-        kv.iter()
-            .find(|e| e.key == k)
-            .and_then(|e| e.value.clone())
-            .unwrap()
-    };
+    let kv = reader.metadata().file_metadata().key_value_metadata().unwrap().clone();
+    let get = |k: &str| kv.iter().find(|e| e.key == k).and_then(|e| e.value.clone()).unwrap();
     assert_eq!(get("qingfeng.source_name"), "person.csv");
     assert_eq!(get("qingfeng.batch"), "1");
     assert_eq!(get("qingfeng.source_sha256"), batch.source_sha256);
@@ -91,18 +65,10 @@ async fn accepted_batch_is_stored_with_provenance() {
 async fn identical_file_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let file = write(
-        dir.path(),
-        "person.csv",
-        &format!("身份证号,姓名\n{ID1},王秀英\n"),
-    );
+    let file = write(dir.path(), "person.csv", &format!("身份证号,姓名\n{ID1},王秀英\n"));
     let warehouse = Warehouse::open(&data).await.unwrap();
     warehouse.import(&file, &options(0), None).await.unwrap();
-    let copy = write(
-        dir.path(),
-        "person_again.csv",
-        &format!("身份证号,姓名\n{ID1},王秀英\n"),
-    );
+    let copy = write(dir.path(), "person_again.csv", &format!("身份证号,姓名\n{ID1},王秀英\n"));
     let result = warehouse.import(&copy, &options(0), None).await.unwrap();
     assert!(matches!(result, ImportResult::Duplicate { existing } if existing.id == 1));
     assert_eq!(warehouse.batches().await.unwrap().len(), 1);
@@ -113,28 +79,14 @@ async fn identical_file_changes_nothing() {
 async fn errors_over_the_tolerance_reject_the_whole_batch() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let file = write(
-        dir.path(),
-        "person.csv",
-        &format!("身份证号,姓名\n{ID1},王秀英\n12345,张伟\n{ID3},\n"),
-    );
+    let file = write(dir.path(), "person.csv", &format!("身份证号,姓名\n{ID1},王秀英\n12345,张伟\n{ID3},\n"));
     let warehouse = Warehouse::open(&data).await.unwrap();
     let result = warehouse.import(&file, &options(1), None).await.unwrap();
-    let ImportResult::Rejected { batch, errors } = result else {
-        panic!("{result:?}")
-    };
+    let ImportResult::Rejected { batch, errors } = result else { panic!("{result:?}") };
     assert_eq!(errors.len(), 2);
     assert_eq!(batch.status, BatchStatus::Rejected);
-    assert!(
-        stored_files(&data).is_empty(),
-        "a rejected batch stores nothing"
-    );
-    assert!(
-        std::fs::read_dir(data.join("tmp"))
-            .unwrap()
-            .next()
-            .is_none()
-    );
+    assert!(stored_files(&data).is_empty(), "a rejected batch stores nothing");
+    assert!(std::fs::read_dir(data.join("tmp")).unwrap().next().is_none());
     // The error report is there for the clerk, in CSV and XLSX.
     let report = data.join(batch.report_path.unwrap());
     let text = std::fs::read_to_string(&report).unwrap();
@@ -144,9 +96,7 @@ async fn errors_over_the_tolerance_reject_the_whole_batch() {
 
     // Within the tolerance the batch is accepted without its bad rows.
     let result = warehouse.import(&file, &options(2), None).await.unwrap();
-    let ImportResult::Accepted { batch, errors } = result else {
-        panic!("{result:?}")
-    };
+    let ImportResult::Accepted { batch, errors } = result else { panic!("{result:?}") };
     assert_eq!((batch.rows_stored, errors.len()), (1, 2));
 }
 
@@ -156,16 +106,8 @@ async fn file_errors_are_recorded_and_store_nothing() {
     let data = dir.path().join("data");
     let file = write(dir.path(), "person.csv", "姓名\n王秀英\n");
     let warehouse = Warehouse::open(&data).await.unwrap();
-    let error = warehouse
-        .import(&file, &options(0), None)
-        .await
-        .unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("missing required columns: id_number"),
-        "{error}"
-    );
+    let error = warehouse.import(&file, &options(0), None).await.unwrap_err();
+    assert!(error.to_string().contains("missing required columns: id_number"), "{error}");
     let batches = warehouse.batches().await.unwrap();
     assert_eq!(batches[0].status, BatchStatus::Rejected);
     assert!(stored_files(&data).is_empty());
@@ -193,30 +135,14 @@ async fn a_batch_left_pending_is_cleaned_by_the_next_import() {
         .await
         .unwrap();
     std::fs::create_dir_all(data.join("tables/person")).unwrap();
-    std::fs::write(
-        data.join(format!("tables/person/batch-{id}.parquet")),
-        b"partial",
-    )
-    .unwrap();
+    std::fs::write(data.join(format!("tables/person/batch-{id}.parquet")), b"partial").unwrap();
     std::fs::write(data.join("tmp/batch-99.parquet"), b"partial").unwrap();
 
-    let file = write(
-        dir.path(),
-        "death.csv",
-        &format!("身份证号,死亡日期\n{ID1},2026-01-02\n"),
-    );
+    let file = write(dir.path(), "death.csv", &format!("身份证号,死亡日期\n{ID1},2026-01-02\n"));
     warehouse.import(&file, &options(0), None).await.unwrap();
-    assert_eq!(
-        warehouse.store().batch(id).await.unwrap().status,
-        BatchStatus::Aborted
-    );
+    assert_eq!(warehouse.store().batch(id).await.unwrap().status, BatchStatus::Aborted);
     assert_eq!(stored_files(&data), vec!["tables/death/batch-2.parquet"]);
-    assert!(
-        std::fs::read_dir(data.join("tmp"))
-            .unwrap()
-            .next()
-            .is_none()
-    );
+    assert!(std::fs::read_dir(data.join("tmp")).unwrap().next().is_none());
 }
 
 #[tokio::test]
@@ -229,16 +155,8 @@ async fn quality_report_counts_findings_across_batches() {
         "person.csv",
         &format!("身份证号,姓名,出生日期\n{ID1},王秀英,\n110105194912310021,李四,2031-01-01\n"),
     );
-    let people2 = write(
-        dir.path(),
-        "person_2.csv",
-        &format!("身份证号,姓名\n{ID1},王秀英\n{ID3},张伟\n"),
-    );
-    let programs = write(
-        dir.path(),
-        "fund_program.csv",
-        "项目代码,项目名称\nDB01,低保\n",
-    );
+    let people2 = write(dir.path(), "person_2.csv", &format!("身份证号,姓名\n{ID1},王秀英\n{ID3},张伟\n"));
+    let programs = write(dir.path(), "fund_program.csv", "项目代码,项目名称\nDB01,低保\n");
     let paid = write(
         dir.path(),
         "disbursement.csv",
@@ -247,40 +165,21 @@ async fn quality_report_counts_findings_across_batches() {
         ),
     );
     for f in [&people, &people2, &programs, &paid] {
-        assert!(matches!(
-            warehouse.import(f, &options(0), None).await.unwrap(),
-            ImportResult::Accepted { .. }
-        ));
+        assert!(matches!(warehouse.import(f, &options(0), None).await.unwrap(), ImportResult::Accepted { .. }));
     }
     let report = warehouse.quality().await.unwrap();
     let person = report.tables.iter().find(|t| t.table == "person").unwrap();
     assert_eq!((person.batches, person.rows), (2, 4));
-    let id = person
-        .columns
-        .iter()
-        .find(|c| c.column == "id_number")
-        .unwrap();
+    let id = person.columns.iter().find(|c| c.column == "id_number").unwrap();
     assert_eq!(id.checksum_failures, 1);
-    let birth = person
-        .columns
-        .iter()
-        .find(|c| c.column == "birth_date")
-        .unwrap();
+    let birth = person.columns.iter().find(|c| c.column == "birth_date").unwrap();
     assert_eq!(birth.future_dates, 1);
-    let address = person
-        .columns
-        .iter()
-        .find(|c| c.column == "address")
-        .unwrap();
+    let address = person.columns.iter().find(|c| c.column == "address").unwrap();
     assert_eq!(address.null_rate, 1.0);
     let duplicates = person.duplicate_keys.as_ref().unwrap();
     assert_eq!((duplicates.keys, duplicates.extra_rows), (1, 1));
     assert_eq!(duplicates.samples, vec![ID1.to_owned()]);
-    let disbursement = report
-        .tables
-        .iter()
-        .find(|t| t.table == "disbursement")
-        .unwrap();
+    let disbursement = report.tables.iter().find(|t| t.table == "disbursement").unwrap();
     let dangling = &disbursement.dangling[0];
     assert_eq!((dangling.rows, dangling.target_empty), (1, false));
     assert_eq!(dangling.samples, vec![("XX99".to_owned(), 4, 3)]);

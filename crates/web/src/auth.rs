@@ -38,29 +38,18 @@ pub fn hash_password(password: &str) -> Result<String, String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
 }
 
 /// Compares secrets in time independent of where they differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
@@ -85,10 +74,7 @@ pub fn is_https(headers: &HeaderMap, always_secure: bool) -> bool {
 }
 
 pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
-    format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        if secure { "; Secure" } else { "" }
-    )
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}", if secure { "; Secure" } else { "" })
 }
 
 /// The signed-in user of a request; extracting it fails (to the sign-in page)
@@ -112,22 +98,11 @@ impl CurrentUser {
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let next = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "/".into());
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
         let unauthorized = || AppError::SignIn { next: next.clone() };
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(unauthorized)?;
-        let found = state
-            .warehouse
-            .store()
-            .session(&token_hash(token), now())
-            .await?;
+        let found = state.warehouse.store().session(&token_hash(token), now()).await?;
         let (session, user) = found.ok_or_else(unauthorized)?;
         Ok(CurrentUser { user, session })
     }
@@ -135,10 +110,7 @@ impl FromRequestParts<AppState> for CurrentUser {
 
 /// Keys under which failed sign-ins are counted.
 pub fn failure_keys(username: &str, address: Option<std::net::IpAddr>) -> (String, Option<String>) {
-    (
-        format!("user:{}", username.to_lowercase()),
-        address.map(|a| format!("addr:{a}")),
-    )
+    (format!("user:{}", username.to_lowercase()), address.map(|a| format!("addr:{a}")))
 }
 
 #[cfg(test)]
@@ -157,10 +129,7 @@ mod tests {
     #[test]
     fn cookies_and_secrets() {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            axum::http::header::COOKIE,
-            "a=1; qf_session=abc; lang=en".parse().unwrap(),
-        );
+        headers.insert(axum::http::header::COOKIE, "a=1; qf_session=abc; lang=en".parse().unwrap());
         assert_eq!(cookie(&headers, "qf_session"), Some("abc"));
         assert_eq!(cookie(&headers, "lang"), Some("en"));
         assert_eq!(cookie(&headers, "none"), None);

@@ -19,21 +19,13 @@ impl Lang {
     }
 
     pub fn from_code(code: &str) -> Lang {
-        if code.eq_ignore_ascii_case("en") {
-            Lang::En
-        } else {
-            Lang::Zh
-        }
+        if code.eq_ignore_ascii_case("en") { Lang::En } else { Lang::Zh }
     }
 }
 
 /// `(key, 中文, English)`.
 pub const STRINGS: &[(&str, &str, &str)] = &[
-    (
-        "app_name",
-        "清风智慧监督平台",
-        "Qingfeng Supervision Platform",
-    ),
+    ("app_name", "清风智慧监督平台", "Qingfeng Supervision Platform"),
     ("app_short", "清风", "Qingfeng"),
     ("nav_overview", "数据概览", "Data overview"),
     ("nav_batches", "导入批次", "Import batches"),
@@ -47,38 +39,18 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("login_username", "用户名", "User name"),
     ("login_password", "密码", "Password"),
     ("login_submit", "登录", "Sign in"),
-    (
-        "login_failed",
-        "用户名或密码错误",
-        "Wrong user name or password",
-    ),
-    (
-        "login_throttled",
-        "登录失败次数过多，请15分钟后再试",
-        "Too many failed sign-ins; try again in 15 minutes",
-    ),
-    (
-        "login_expired",
-        "表单已过期，请重新登录",
-        "The form expired; please sign in again",
-    ),
+    ("login_failed", "用户名或密码错误", "Wrong user name or password"),
+    ("login_throttled", "登录失败次数过多，请15分钟后再试", "Too many failed sign-ins; try again in 15 minutes"),
+    ("login_expired", "表单已过期，请重新登录", "The form expired; please sign in again"),
     ("role_admin", "系统管理员", "Administrator"),
     ("role_supervisor", "纪检监察", "Supervisor"),
     ("role_handler", "承办人", "Handler"),
     ("role_clerk", "数据报送员", "Department clerk"),
-    (
-        "overview_tables_with_data",
-        "已有数据的表",
-        "Tables with data",
-    ),
+    ("overview_tables_with_data", "已有数据的表", "Tables with data"),
     ("overview_rows", "数据总行数", "Rows in all"),
     ("overview_accepted", "已接收批次", "Accepted batches"),
     ("overview_rejected", "已拒收批次", "Rejected batches"),
-    (
-        "overview_contract",
-        "数据标准中的表",
-        "Tables of the data contract",
-    ),
+    ("overview_contract", "数据标准中的表", "Tables of the data contract"),
     ("overview_recent", "最近导入", "Recent imports"),
     ("col_table", "数据表", "Table"),
     ("col_table_name", "表名", "Name"),
@@ -111,55 +83,31 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("page_next", "下一页", "Next"),
     ("page_of", "页，共", "page, total"),
     ("no_data", "暂无数据", "No data yet"),
-    (
-        "upload_hint",
-        "将文件拖到此处，或点击选择文件",
-        "Drop a file here, or click to choose one",
-    ),
+    ("upload_hint", "将文件拖到此处，或点击选择文件", "Drop a file here, or click to choose one"),
     (
         "upload_formats",
         "支持CSV（UTF-8或GBK）、XLSX、XLS；文件名以表名开头，如 disbursement_2026-03.csv",
         "CSV (UTF-8 or GBK), XLSX or XLS; the file name starts with the table, e.g. disbursement_2026-03.csv",
     ),
-    (
-        "upload_table",
-        "数据表（文件名无法识别时选择）",
-        "Table (when the file name does not say)",
-    ),
+    ("upload_table", "数据表（文件名无法识别时选择）", "Table (when the file name does not say)"),
     ("upload_table_auto", "按文件名识别", "From the file name"),
     ("upload_tolerance", "容错行数", "Bad rows tolerated"),
     ("upload_submit", "上传并校验", "Upload and validate"),
     ("upload_progress", "上传中", "Uploading"),
     ("upload_result", "校验结果", "Validation result"),
-    (
-        "upload_accepted",
-        "已接收：数据已入库",
-        "Accepted: the data is stored",
-    ),
-    (
-        "upload_rejected",
-        "已拒收：未入库任何数据",
-        "Rejected: nothing was stored",
-    ),
+    ("upload_accepted", "已接收：数据已入库", "Accepted: the data is stored"),
+    ("upload_rejected", "已拒收：未入库任何数据", "Rejected: nothing was stored"),
     (
         "upload_duplicate",
         "与已导入的批次内容相同，未重复导入",
         "Identical to a batch already imported; nothing changed",
     ),
-    (
-        "upload_file_error",
-        "文件无法导入",
-        "The file cannot be imported",
-    ),
+    ("upload_file_error", "文件无法导入", "The file cannot be imported"),
     ("upload_rows_stored", "入库行数", "Rows stored"),
     ("upload_error_rows", "错误明细", "Errors, row by row"),
     ("upload_report", "下载错误报告", "Download the error report"),
     ("upload_no_file", "请选择文件", "Choose a file"),
-    (
-        "upload_forbidden",
-        "当前角色不能上传数据",
-        "Your role cannot upload data",
-    ),
+    ("upload_forbidden", "当前角色不能上传数据", "Your role cannot upload data"),
     ("quality_title", "数据质量报告", "Data-quality report"),
     ("quality_generated", "生成时间", "Generated at"),
     ("quality_rows_chart", "各表数据行数", "Rows per table"),
@@ -167,33 +115,17 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("quality_duplicates", "主键重复", "Duplicate keys"),
     ("quality_no_duplicates", "主键无重复", "No duplicate keys"),
     ("quality_dangling", "悬空引用", "Dangling references"),
-    (
-        "quality_all_resolve",
-        "引用全部有效",
-        "All references resolve",
-    ),
-    (
-        "quality_target_empty",
-        "被引用的表没有数据",
-        "The referenced table has no data",
-    ),
+    ("quality_all_resolve", "引用全部有效", "All references resolve"),
+    ("quality_target_empty", "被引用的表没有数据", "The referenced table has no data"),
     (
         "quality_complete",
         "每列都有值，无校验位错误和异常日期",
         "Every column filled; no checksum failures or odd dates",
     ),
-    (
-        "quality_tolerated",
-        "容错导入时跳过的错误行",
-        "Rows skipped within tolerance",
-    ),
+    ("quality_tolerated", "容错导入时跳过的错误行", "Rows skipped within tolerance"),
     ("error_title", "出错了", "Something went wrong"),
     ("error_not_found", "页面不存在", "Page not found"),
-    (
-        "error_forbidden",
-        "请求被拒绝（表单已过期或无权限）",
-        "Request refused (the form expired or you lack the right)",
-    ),
+    ("error_forbidden", "请求被拒绝（表单已过期或无权限）", "Request refused (the form expired or you lack the right)"),
     (
         "error_internal",
         "服务器内部错误，请联系管理员并提供编号",
@@ -204,18 +136,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
 
 /// The strings of one language, keyed for templates.
 pub fn strings(lang: Lang) -> BTreeMap<&'static str, &'static str> {
-    STRINGS
-        .iter()
-        .map(|(key, zh, en)| (*key, if lang == Lang::Zh { *zh } else { *en }))
-        .collect()
+    STRINGS.iter().map(|(key, zh, en)| (*key, if lang == Lang::Zh { *zh } else { *en })).collect()
 }
 
 pub fn get(lang: Lang, key: &str) -> &'static str {
-    STRINGS
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, zh, en)| if lang == Lang::Zh { *zh } else { *en })
-        .unwrap_or("")
+    STRINGS.iter().find(|(k, _, _)| *k == key).map(|(_, zh, en)| if lang == Lang::Zh { *zh } else { *en }).unwrap_or("")
 }
 
 #[cfg(test)]

@@ -36,11 +36,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(warehouse: Arc<Warehouse>, secure_cookies: bool) -> AppState {
-        AppState {
-            warehouse,
-            templates: Arc::new(templates()),
-            secure_cookies,
-        }
+        AppState { warehouse, templates: Arc::new(templates()), secure_cookies }
     }
 }
 
@@ -53,10 +49,7 @@ fn templates() -> Environment<'static> {
         ("overview.html", include_str!("../templates/overview.html")),
         ("batches.html", include_str!("../templates/batches.html")),
         ("upload.html", include_str!("../templates/upload.html")),
-        (
-            "upload_result.html",
-            include_str!("../templates/upload_result.html"),
-        ),
+        ("upload_result.html", include_str!("../templates/upload_result.html")),
         ("quality.html", include_str!("../templates/quality.html")),
     ] {
         // The templates are part of the binary; a syntax error in one is a bug caught by every page test.
@@ -71,12 +64,7 @@ pub fn app(state: AppState) -> Router {
     let staff = Router::new()
         .route("/", get(pages::overview))
         .route("/batches", get(pages::batches))
-        .route(
-            "/upload",
-            get(pages::upload_form)
-                .post(pages::upload)
-                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-        )
+        .route("/upload", get(pages::upload_form).post(pages::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/quality", get(pages::quality))
         .route("/reports/{batch}/{format}", get(pages::error_report))
         .route("/logout", post(pages::logout));
@@ -94,11 +82,7 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves the application until the process is stopped.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .await
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await
 }
 
 /// Headers every response carries. Each says why.
@@ -106,10 +90,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
-        headers.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
+        headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
     };
     // Scripts and styles only from this server: an injected <script> does not run.
     set(
@@ -125,11 +106,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
     // Supervision data must not leak through the Referer header to other sites.
     set(headers, "referrer-policy", "same-origin");
     set(headers, "cross-origin-opener-policy", "same-origin");
-    set(
-        headers,
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=()",
-    );
+    set(headers, "permissions-policy", "camera=(), microphone=(), geolocation=()");
     if !headers.contains_key(header::CACHE_CONTROL) {
         // Pages show personal data: no shared or back-button caches.
         set(headers, "cache-control", "no-store");
@@ -142,9 +119,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(auth::cookie(&parts.headers, "lang")
-            .map(Lang::from_code)
-            .unwrap_or(Lang::Zh))
+        Ok(auth::cookie(&parts.headers, "lang").map(Lang::from_code).unwrap_or(Lang::Zh))
     }
 }
 
@@ -210,11 +185,7 @@ impl IntoResponse for AppError {
         match self {
             AppError::SignIn { next } => {
                 let location = format!("/login?next={}", urlencode(&next));
-                let mut response = (
-                    StatusCode::SEE_OTHER,
-                    [(header::LOCATION, location.clone())],
-                )
-                    .into_response();
+                let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location.clone())]).into_response();
                 // htmx follows redirects inside XHR; this makes it load the sign-in page instead.
                 if let Ok(value) = HeaderValue::from_str(&location) {
                     response.headers_mut().insert("hx-redirect", value);
@@ -227,12 +198,8 @@ impl IntoResponse for AppError {
                 "Request refused",
                 "表单已过期或无权限 / the form expired or you lack the right",
             ),
-            AppError::NotFound => {
-                error_page(StatusCode::NOT_FOUND, "页面不存在", "Page not found", "")
-            }
-            AppError::BadRequest(message) => {
-                error_page(StatusCode::BAD_REQUEST, "请求有误", "Bad request", &message)
-            }
+            AppError::NotFound => error_page(StatusCode::NOT_FOUND, "页面不存在", "Page not found", ""),
+            AppError::BadRequest(message) => error_page(StatusCode::BAD_REQUEST, "请求有误", "Bad request", &message),
             AppError::TooManyRequests => error_page(
                 StatusCode::TOO_MANY_REQUESTS,
                 "请求过于频繁",
@@ -256,9 +223,7 @@ impl IntoResponse for AppError {
 pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()

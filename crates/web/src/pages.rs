@@ -29,12 +29,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
     }
 }
 
@@ -100,14 +95,7 @@ pub async fn login_form(
     headers: HeaderMap,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, AppError> {
-    login_page(
-        &state,
-        lang,
-        &headers,
-        q.next.as_deref(),
-        None,
-        StatusCode::OK,
-    )
+    login_page(&state, lang, &headers, q.next.as_deref(), None, StatusCode::OK)
 }
 
 fn login_page(
@@ -149,14 +137,7 @@ pub async fn login(
     let next = form.next.as_deref();
     let cookie_csrf = auth::cookie(&headers, auth::LOGIN_CSRF_COOKIE);
     if !cookie_csrf.is_some_and(|c| auth::same_secret(c, &form.csrf)) {
-        return login_page(
-            &state,
-            lang,
-            &headers,
-            next,
-            Some("login_expired"),
-            StatusCode::FORBIDDEN,
-        );
+        return login_page(&state, lang, &headers, next, Some("login_expired"), StatusCode::FORBIDDEN);
     }
     let store = state.warehouse.store().clone();
     let now = auth::now();
@@ -167,27 +148,12 @@ pub async fn login(
         Some(k) => store.login_failures_since(k, since).await?,
         None => 0,
     };
-    if user_failures >= auth::MAX_FAILURES_PER_USER
-        || address_failures >= auth::MAX_FAILURES_PER_ADDRESS
-    {
-        return login_page(
-            &state,
-            lang,
-            &headers,
-            next,
-            Some("login_throttled"),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
+    if user_failures >= auth::MAX_FAILURES_PER_USER || address_failures >= auth::MAX_FAILURES_PER_ADDRESS {
+        return login_page(&state, lang, &headers, next, Some("login_throttled"), StatusCode::TOO_MANY_REQUESTS);
     }
-    let user = store
-        .user_by_name(form.username.trim())
-        .await?
-        .filter(|u| !u.disabled);
+    let user = store.user_by_name(form.username.trim()).await?.filter(|u| !u.disabled);
     // Verify against a dummy hash when the user does not exist, so timing does not tell.
-    let hash = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| dummy_hash().to_owned());
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_owned());
     let password = form.password.clone();
     let verified = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
@@ -197,14 +163,7 @@ pub async fn login(
         if let Some(k) = &address_key {
             store.record_login_failure(k, now).await?;
         }
-        return login_page(
-            &state,
-            lang,
-            &headers,
-            next,
-            Some("login_failed"),
-            StatusCode::OK,
-        );
+        return login_page(&state, lang, &headers, next, Some("login_failed"), StatusCode::OK);
     };
     store.clear_login_failures(&user_key).await?;
     let token = auth::random_token()?;
@@ -218,21 +177,11 @@ pub async fn login(
     store.create_session(&session).await?;
     let secure = auth::is_https(&headers, state.secure_cookies);
     let cookies = [
-        (
-            header::SET_COOKIE,
-            auth::set_cookie(auth::SESSION_COOKIE, &token, auth::SESSION_SECONDS, secure),
-        ),
-        (
-            header::SET_COOKIE,
-            auth::set_cookie(auth::LOGIN_CSRF_COOKIE, "", 0, secure),
-        ),
+        (header::SET_COOKIE, auth::set_cookie(auth::SESSION_COOKIE, &token, auth::SESSION_SECONDS, secure)),
+        (header::SET_COOKIE, auth::set_cookie(auth::LOGIN_CSRF_COOKIE, "", 0, secure)),
     ];
     // Two Set-Cookie headers: appended, not the second replacing the first.
-    Ok((
-        axum::response::AppendHeaders(cookies),
-        Redirect::to(&safe_next(next)),
-    )
-        .into_response())
+    Ok((axum::response::AppendHeaders(cookies), Redirect::to(&safe_next(next))).into_response())
 }
 
 #[derive(Deserialize)]
@@ -247,17 +196,8 @@ pub async fn logout(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, AppError> {
     user.check_csrf(Some(&form.csrf))?;
-    state
-        .warehouse
-        .store()
-        .delete_session(&user.session.token_hash)
-        .await?;
-    let cookie = auth::set_cookie(
-        auth::SESSION_COOKIE,
-        "",
-        0,
-        auth::is_https(&headers, state.secure_cookies),
-    );
+    state.warehouse.store().delete_session(&user.session.token_hash).await?;
+    let cookie = auth::set_cookie(auth::SESSION_COOKIE, "", 0, auth::is_https(&headers, state.secure_cookies));
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
 
@@ -279,41 +219,18 @@ pub async fn switch_language(headers: HeaderMap, Query(q): Query<LangQuery>) -> 
         .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
         .and_then(|rest| rest.find('/').map(|i| rest[i..].to_owned()));
     let next = q.next.or(referer_path);
-    (
-        [(header::SET_COOKIE, cookie)],
-        Redirect::to(&safe_next(next.as_deref())),
-    )
-        .into_response()
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&safe_next(next.as_deref()))).into_response()
 }
 
 pub async fn asset(Path(name): Path<String>) -> Result<Response, AppError> {
     let (body, content_type): (&'static [u8], &str) = match name.as_str() {
-        "htmx.min.js" => (
-            include_bytes!("../assets/vendor/htmx.min.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        "echarts.min.js" => (
-            include_bytes!("../assets/vendor/echarts.min.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        "app.js" => (
-            include_bytes!("../assets/app.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        "app.css" => (
-            include_bytes!("../assets/app.css"),
-            "text/css; charset=utf-8",
-        ),
+        "htmx.min.js" => (include_bytes!("../assets/vendor/htmx.min.js"), "text/javascript; charset=utf-8"),
+        "echarts.min.js" => (include_bytes!("../assets/vendor/echarts.min.js"), "text/javascript; charset=utf-8"),
+        "app.js" => (include_bytes!("../assets/app.js"), "text/javascript; charset=utf-8"),
+        "app.css" => (include_bytes!("../assets/app.css"), "text/css; charset=utf-8"),
         _ => return Err(AppError::NotFound),
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response())
 }
 
 fn batch_value(lang: Lang, b: &BatchRecord) -> Value {
@@ -337,26 +254,16 @@ fn batch_value(lang: Lang, b: &BatchRecord) -> Value {
 /// The half of a `中文 / English` message for the page's language.
 fn bilingual(lang: Lang, message: &str) -> String {
     let (zh, en) = contract::split_bilingual(message);
-    if lang == Lang::Zh {
-        zh.to_owned()
-    } else {
-        en.to_owned()
-    }
+    if lang == Lang::Zh { zh.to_owned() } else { en.to_owned() }
 }
 
-pub async fn overview(
-    State(state): State<AppState>,
-    lang: Lang,
-    user: CurrentUser,
-) -> Result<Html<String>, AppError> {
+pub async fn overview(State(state): State<AppState>, lang: Lang, user: CurrentUser) -> Result<Html<String>, AppError> {
     let batches = state.warehouse.batches().await?;
     let mut tables = Vec::new();
     let mut total_rows = 0u64;
     for t in contract::TABLES {
-        let accepted: Vec<&BatchRecord> = batches
-            .iter()
-            .filter(|b| b.table == t.name && b.status == BatchStatus::Accepted)
-            .collect();
+        let accepted: Vec<&BatchRecord> =
+            batches.iter().filter(|b| b.table == t.name && b.status == BatchStatus::Accepted).collect();
         let rows: u64 = accepted.iter().map(|b| b.rows_stored).sum();
         total_rows += rows;
         tables.push(context! {
@@ -367,20 +274,9 @@ pub async fn overview(
             last_import => accepted.last().map(|b| b.imported_at.replace('T', " ").chars().take(19).collect::<String>()),
         });
     }
-    let with_data = tables
-        .iter()
-        .filter(|t| {
-            t.get_attr("batches")
-                .map(|b| b.as_usize() != Some(0))
-                .unwrap_or(false)
-        })
-        .count();
-    let recent: Vec<Value> = batches
-        .iter()
-        .rev()
-        .take(10)
-        .map(|b| batch_value(lang, b))
-        .collect();
+    let with_data =
+        tables.iter().filter(|t| t.get_attr("batches").map(|b| b.as_usize() != Some(0)).unwrap_or(false)).count();
+    let recent: Vec<Value> = batches.iter().rev().take(10).map(|b| batch_value(lang, b)).collect();
     let page = context! {
         tables => tables,
         with_data => with_data,
@@ -417,20 +313,12 @@ pub async fn batches(
     filtered.reverse();
     let pages = filtered.len().div_ceil(PAGE_SIZE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
-    let shown: Vec<Value> = filtered
-        .iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|b| batch_value(lang, b))
+    let shown: Vec<Value> =
+        filtered.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|b| batch_value(lang, b)).collect();
+    let statuses: Vec<Value> = [BatchStatus::Accepted, BatchStatus::Rejected, BatchStatus::Aborted]
+        .into_iter()
+        .map(|s| context! { key => s.as_str(), label => i18n::get(lang, status_key(s)) })
         .collect();
-    let statuses: Vec<Value> = [
-        BatchStatus::Accepted,
-        BatchStatus::Rejected,
-        BatchStatus::Aborted,
-    ]
-    .into_iter()
-    .map(|s| context! { key => s.as_str(), label => i18n::get(lang, status_key(s)) })
-    .collect();
     let query = |p: usize| {
         format!(
             "?table={}&status={}&page={p}",
@@ -450,21 +338,11 @@ pub async fn batches(
         previous => (page > 1).then(|| query(page - 1)),
         next => (page < pages).then(|| query(page + 1)),
     };
-    render(
-        &state,
-        "batches.html",
-        lang,
-        Some(&user),
-        "batches",
-        page_value,
-    )
+    render(&state, "batches.html", lang, Some(&user), "batches", page_value)
 }
 
 fn table_options() -> Vec<Value> {
-    contract::TABLES
-        .iter()
-        .map(|t| context! { name => t.name, label => t.label })
-        .collect()
+    contract::TABLES.iter().map(|t| context! { name => t.name, label => t.label }).collect()
 }
 
 fn can_upload(user: &CurrentUser) -> bool {
@@ -490,11 +368,7 @@ pub fn sanitize_file_name(name: &str) -> String {
         .take(120)
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
-    if cleaned.is_empty() {
-        "upload".to_owned()
-    } else {
-        cleaned
-    }
+    if cleaned.is_empty() { "upload".to_owned() } else { cleaned }
 }
 
 pub async fn upload(
@@ -505,21 +379,14 @@ pub async fn upload(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let header_csrf = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let header_csrf = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
     if let Some(token) = &header_csrf {
         user.check_csrf(Some(token))?;
     }
     if !can_upload(&user) {
         return Err(AppError::Forbidden);
     }
-    let upload_dir = state
-        .warehouse
-        .root()
-        .join("uploads")
-        .join(uuid::Uuid::new_v4().simple().to_string());
+    let upload_dir = state.warehouse.root().join("uploads").join(uuid::Uuid::new_v4().simple().to_string());
     let mut fields: BTreeMap<String, String> = BTreeMap::new();
     let mut saved: Option<std::path::PathBuf> = None;
     let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
@@ -530,13 +397,9 @@ pub async fn upload(
             if field.file_name().unwrap_or("").is_empty() {
                 continue;
             }
-            tokio::fs::create_dir_all(&upload_dir)
-                .await
-                .map_err(AppError::internal)?;
+            tokio::fs::create_dir_all(&upload_dir).await.map_err(AppError::internal)?;
             let path = upload_dir.join(&file_name);
-            let mut file = tokio::fs::File::create(&path)
-                .await
-                .map_err(AppError::internal)?;
+            let mut file = tokio::fs::File::create(&path).await.map_err(AppError::internal)?;
             use tokio::io::AsyncWriteExt;
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
                 file.write_all(&chunk).await.map_err(AppError::internal)?;
@@ -557,35 +420,15 @@ pub async fn upload(
     let Some(path) = saved else {
         return upload_response(&state, lang, htmx, &user, context! { kind => "no_file" });
     };
-    let table = fields
-        .get("table")
-        .filter(|t| !t.is_empty())
-        .and_then(|t| contract::table(t));
-    let tolerance = fields
-        .get("tolerance")
-        .and_then(|t| t.trim().parse().ok())
-        .unwrap_or(0);
-    let options = ImportOptions {
-        table,
-        tolerance,
-        user: user.user.username.clone(),
-        ..Default::default()
-    };
+    let table = fields.get("table").filter(|t| !t.is_empty()).and_then(|t| contract::table(t));
+    let tolerance = fields.get("tolerance").and_then(|t| t.trim().parse().ok()).unwrap_or(0);
+    let options = ImportOptions { table, tolerance, user: user.user.username.clone(), ..Default::default() };
     let result = state.warehouse.import(&path, &options, None).await;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let result_value = match result {
-        Ok(ImportResult::Accepted { batch, errors }) => {
-            import_value(lang, "accepted", &file_name, &batch, &errors)
-        }
-        Ok(ImportResult::Rejected { batch, errors }) => {
-            import_value(lang, "rejected", &file_name, &batch, &errors)
-        }
-        Ok(ImportResult::Duplicate { existing }) => {
-            import_value(lang, "duplicate", &file_name, &existing, &[])
-        }
+        Ok(ImportResult::Accepted { batch, errors }) => import_value(lang, "accepted", &file_name, &batch, &errors),
+        Ok(ImportResult::Rejected { batch, errors }) => import_value(lang, "rejected", &file_name, &batch, &errors),
+        Ok(ImportResult::Duplicate { existing }) => import_value(lang, "duplicate", &file_name, &existing, &[]),
         Err(ImportError::File(e)) => {
             context! { kind => "file_error", file => file_name, message => bilingual(lang, &e.to_string().replace(&path.display().to_string(), &file_name)) }
         }
@@ -594,13 +437,7 @@ pub async fn upload(
     upload_response(&state, lang, htmx, &user, result_value)
 }
 
-fn import_value(
-    lang: Lang,
-    kind: &str,
-    file: &str,
-    batch: &BatchRecord,
-    errors: &[ingest::RowError],
-) -> Value {
+fn import_value(lang: Lang, kind: &str, file: &str, batch: &BatchRecord, errors: &[ingest::RowError]) -> Value {
     let shown: Vec<Value> = errors
         .iter()
         .take(ERRORS_SHOWN)
@@ -623,13 +460,8 @@ fn upload_response(
     user: &CurrentUser,
     result: Value,
 ) -> Result<Response, AppError> {
-    let page =
-        context! { tables => table_options(), can_upload => can_upload(user), result => result };
-    let template = if htmx {
-        "upload_result.html"
-    } else {
-        "upload.html"
-    };
+    let page = context! { tables => table_options(), can_upload => can_upload(user), result => result };
+    let template = if htmx { "upload_result.html" } else { "upload.html" };
     Ok(render(state, template, lang, Some(user), "upload", page)?.into_response())
 }
 
@@ -638,40 +470,20 @@ pub async fn error_report(
     _user: CurrentUser,
     Path((batch, format)): Path<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let record = state
-        .warehouse
-        .store()
-        .batch(batch)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let record = state.warehouse.store().batch(batch).await.map_err(|_| AppError::NotFound)?;
     let csv = record.report_path.ok_or(AppError::NotFound)?;
     let (relative, content_type) = match format.as_str() {
         "csv" => (csv, "text/csv; charset=utf-8"),
-        "xlsx" => (
-            csv.replace(".csv", ".xlsx"),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
+        "xlsx" => (csv.replace(".csv", ".xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         _ => return Err(AppError::NotFound),
     };
-    let body = tokio::fs::read(state.warehouse.root().join(&relative))
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let body = tokio::fs::read(state.warehouse.root().join(&relative)).await.map_err(|_| AppError::NotFound)?;
     let disposition = format!("attachment; filename=\"batch-{batch}-errors.{format}\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
+    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
         .into_response())
 }
 
-pub async fn quality(
-    State(state): State<AppState>,
-    lang: Lang,
-    user: CurrentUser,
-) -> Result<Html<String>, AppError> {
+pub async fn quality(State(state): State<AppState>, lang: Lang, user: CurrentUser) -> Result<Html<String>, AppError> {
     let report = state.warehouse.quality().await?;
     let tables: Vec<Value> = report
         .tables

@@ -19,10 +19,7 @@ async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let warehouse = Arc::new(Warehouse::open(&data).await.unwrap());
-    for (name, role) in [
-        ("admin", store::Role::Admin),
-        ("handler", store::Role::Handler),
-    ] {
+    for (name, role) in [("admin", store::Role::Admin), ("handler", store::Role::Handler)] {
         let user = store::NewUser {
             username: name.into(),
             display_name: format!("{name} 测试"),
@@ -33,11 +30,7 @@ async fn spawn_app() -> TestApp {
         warehouse.store().create_user(&user, 0).await.unwrap();
     }
     let router = web::app(web::AppState::new(warehouse, false));
-    TestApp {
-        router,
-        _dir: dir,
-        data,
-    }
+    TestApp { router, _dir: dir, data }
 }
 
 struct Reply {
@@ -51,24 +44,12 @@ impl TestApp {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     async fn get(&self, path: &str, cookie: &str) -> Reply {
-        self.send(
-            Request::get(path)
-                .header(header::COOKIE, cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
+        self.send(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap()).await
     }
 
     /// Signs in and returns the cookie header to send, and the session's CSRF token.
@@ -76,10 +57,7 @@ impl TestApp {
         let form = self.get("/login", "").await;
         let login_csrf = between(&form.body, "name=\"csrf\" value=\"", "\"");
         let csrf_cookie = set_cookie_value(&form.headers, "qf_login_csrf");
-        let body = format!(
-            "username={user}&password={}&csrf={login_csrf}&next=/",
-            urlencode(password)
-        );
+        let body = format!("username={user}&password={}&csrf={login_csrf}&next=/", urlencode(password));
         let reply = self
             .send(
                 Request::post("/login")
@@ -92,10 +70,7 @@ impl TestApp {
         if reply.status != StatusCode::SEE_OTHER {
             return Err(reply);
         }
-        let cookie = format!(
-            "qf_session={}",
-            set_cookie_value(&reply.headers, "qf_session")
-        );
+        let cookie = format!("qf_session={}", set_cookie_value(&reply.headers, "qf_session"));
         let page = self.get("/upload", &cookie).await;
         let csrf = between(&page.body, "name=\"csrf\" value=\"", "\"");
         Ok((cookie, csrf))
@@ -103,22 +78,11 @@ impl TestApp {
 }
 
 fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 fn between(text: &str, start: &str, end: &str) -> String {
-    let from = text
-        .find(start)
-        .map(|i| i + start.len())
-        .unwrap_or_else(|| panic!("{start} not in {text}"));
+    let from = text.find(start).map(|i| i + start.len()).unwrap_or_else(|| panic!("{start} not in {text}"));
     let to = text[from..].find(end).unwrap() + from;
     text[from..to].to_owned()
 }
@@ -138,10 +102,7 @@ fn multipart(file_name: &str, content: &[u8], csrf: Option<&str>) -> (String, Ve
     let mut body = Vec::new();
     if let Some(csrf) = csrf {
         body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
-            )
-            .as_bytes(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").as_bytes(),
         );
     }
     body.extend_from_slice(
@@ -157,21 +118,9 @@ async fn security_headers_on_every_response() {
     let app = spawn_app().await;
     for path in ["/login", "/", "/assets/app.css", "/nosuch"] {
         let reply = app.get(path, "").await;
-        let h = |name: &str| {
-            reply
-                .headers
-                .get(name)
-                .map(|v| v.to_str().unwrap().to_owned())
-                .unwrap_or_default()
-        };
-        assert!(
-            h("content-security-policy").contains("script-src 'self'"),
-            "{path}"
-        );
-        assert!(
-            h("content-security-policy").contains("frame-ancestors 'none'"),
-            "{path}"
-        );
+        let h = |name: &str| reply.headers.get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        assert!(h("content-security-policy").contains("script-src 'self'"), "{path}");
+        assert!(h("content-security-policy").contains("frame-ancestors 'none'"), "{path}");
         assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
         assert_eq!(h("x-frame-options"), "DENY", "{path}");
         assert_eq!(h("referrer-policy"), "same-origin", "{path}");
@@ -184,32 +133,18 @@ async fn staff_pages_need_a_session() {
     for path in ["/", "/batches", "/upload", "/quality", "/reports/1/csv"] {
         let reply = app.get(path, "").await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
-        assert!(
-            reply.headers[header::LOCATION]
-                .to_str()
-                .unwrap()
-                .starts_with("/login?next="),
-            "{path}"
-        );
+        assert!(reply.headers[header::LOCATION].to_str().unwrap().starts_with("/login?next="), "{path}");
     }
     let reply = app.get("/", "qf_session=forged").await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     let (content_type, body) = multipart("person.csv", b"x", None);
     let reply = app
-        .send(
-            Request::post("/upload")
-                .header(header::CONTENT_TYPE, content_type)
-                .body(Body::from(body))
-                .unwrap(),
-        )
+        .send(Request::post("/upload").header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap())
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     // Public: the sign-in page, assets, health.
     assert_eq!(app.get("/login", "").await.status, StatusCode::OK);
-    assert_eq!(
-        app.get("/assets/htmx.min.js", "").await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.get("/assets/htmx.min.js", "").await.status, StatusCode::OK);
     assert_eq!(app.get("/healthz", "").await.body, "ok");
 }
 
@@ -218,18 +153,10 @@ async fn sign_in_sets_a_strict_cookie_and_shows_the_overview() {
     let app = spawn_app().await;
     let form = app.get("/login", "").await;
     assert!(form.body.contains("工作人员登录"));
-    let (cookie, _) = app
-        .sign_in("admin", PASSWORD)
-        .await
-        .map_err(|r| r.body)
-        .unwrap();
+    let (cookie, _) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
     let page = app.get("/", &cookie).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(
-        page.body.contains("人员基础信息") && page.body.contains("admin 测试"),
-        "{}",
-        page.body
-    );
+    assert!(page.body.contains("人员基础信息") && page.body.contains("admin 测试"), "{}", page.body);
 }
 
 #[tokio::test]
@@ -260,10 +187,7 @@ async fn session_cookie_flags() {
         .map(|v| v.to_str().unwrap())
         .find(|v| v.starts_with("qf_session="))
         .unwrap();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Secure"),
-        "{cookie}"
-    );
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Secure"), "{cookie}");
 }
 
 #[tokio::test]
@@ -290,10 +214,7 @@ async fn login_without_its_csrf_cookie_is_refused() {
         .send(
             Request::post("/login")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!(
-                    "username=admin&password={}&csrf=abc",
-                    urlencode(PASSWORD)
-                )))
+                .body(Body::from(format!("username=admin&password={}&csrf=abc", urlencode(PASSWORD))))
                 .unwrap(),
         )
         .await;
@@ -303,11 +224,7 @@ async fn login_without_its_csrf_cookie_is_refused() {
 #[tokio::test]
 async fn upload_needs_the_csrf_token() {
     let app = spawn_app().await;
-    let (cookie, csrf) = app
-        .sign_in("admin", PASSWORD)
-        .await
-        .map_err(|r| r.body)
-        .unwrap();
+    let (cookie, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
     let csv = "身份证号,姓名\n11010519491231002X,王秀英\n".as_bytes();
     let (content_type, body) = multipart("person.csv", csv, Some("not-the-token"));
     let reply = app
@@ -337,12 +254,9 @@ async fn upload_needs_the_csrf_token() {
 #[tokio::test]
 async fn hostile_uploads_are_contained_and_escaped() {
     let app = spawn_app().await;
-    let (cookie, csrf) = app
-        .sign_in("admin", PASSWORD)
-        .await
-        .map_err(|r| r.body)
-        .unwrap();
-    let csv = "身份证号,姓名\n<script>alert(1)</script>,王秀英\n11010519491231002X,<img src=x onerror=alert(2)>\n".as_bytes();
+    let (cookie, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let csv =
+        "身份证号,姓名\n<script>alert(1)</script>,王秀英\n11010519491231002X,<img src=x onerror=alert(2)>\n".as_bytes();
     let (content_type, body) = multipart("../../../person.csv", csv, None);
     let reply = app
         .send(
@@ -357,11 +271,7 @@ async fn hostile_uploads_are_contained_and_escaped() {
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(!reply.body.contains("<script>alert(1)"), "{}", reply.body);
-    assert!(
-        reply.body.contains("&lt;script&gt;alert(1)&lt;"),
-        "{}",
-        reply.body
-    );
+    assert!(reply.body.contains("&lt;script&gt;alert(1)&lt;"), "{}", reply.body);
     assert!(reply.body.contains("已拒收"));
     // The file landed inside the data directory's uploads, under its bare name.
     let uploads: Vec<_> = walk(&app.data.join("uploads"));
@@ -383,22 +293,14 @@ async fn hostile_uploads_are_contained_and_escaped() {
         .await;
     assert!(reply.body.contains("已接收"), "{}", reply.body);
     let page = app.get("/batches", &cookie).await;
-    assert!(
-        page.body.contains("person_b.csv") && !page.body.contains("<b>"),
-        "{}",
-        page.body
-    );
+    assert!(page.body.contains("person_b.csv") && !page.body.contains("<b>"), "{}", page.body);
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(walk(&path))
-        } else {
-            found.push(path)
-        }
+        if path.is_dir() { found.extend(walk(&path)) } else { found.push(path) }
     }
     found
 }
@@ -406,17 +308,8 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[tokio::test]
 async fn handlers_cannot_upload() {
     let app = spawn_app().await;
-    let (cookie, csrf) = app
-        .sign_in("handler", PASSWORD)
-        .await
-        .map_err(|r| r.body)
-        .unwrap();
-    assert!(
-        app.get("/upload", &cookie)
-            .await
-            .body
-            .contains("当前角色不能上传数据")
-    );
+    let (cookie, csrf) = app.sign_in("handler", PASSWORD).await.map_err(|r| r.body).unwrap();
+    assert!(app.get("/upload", &cookie).await.body.contains("当前角色不能上传数据"));
     let (content_type, body) = multipart("person.csv", b"x", Some(&csrf));
     let reply = app
         .send(
@@ -434,18 +327,10 @@ async fn handlers_cannot_upload() {
 #[tokio::test]
 async fn pages_render_in_both_languages_with_data() {
     let app = spawn_app().await;
-    let (cookie, csrf) = app
-        .sign_in("admin", PASSWORD)
-        .await
-        .map_err(|r| r.body)
-        .unwrap();
+    let (cookie, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
     let county = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county");
     for name in ["fund_program.csv", "disbursement_2026Q1.csv", "person.csv"] {
-        let (content_type, body) = multipart(
-            name,
-            &std::fs::read(county.join(name)).unwrap(),
-            Some(&csrf),
-        );
+        let (content_type, body) = multipart(name, &std::fs::read(county.join(name)).unwrap(), Some(&csrf));
         let reply = app
             .send(
                 Request::post("/upload")
@@ -459,10 +344,7 @@ async fn pages_render_in_both_languages_with_data() {
     }
     for (lang, expect) in [
         ("zh", ["数据概览", "数据质量报告", "导入批次"]),
-        (
-            "en",
-            ["Data overview", "Data-quality report", "Import batches"],
-        ),
+        ("en", ["Data overview", "Data-quality report", "Import batches"]),
     ] {
         let cookie = format!("{cookie}; lang={lang}");
         let overview = app.get("/", &cookie).await;
@@ -470,24 +352,12 @@ async fn pages_render_in_both_languages_with_data() {
         let quality = app.get("/quality", &cookie).await;
         assert_eq!(quality.status, StatusCode::OK, "{}", quality.body);
         assert!(quality.body.contains(expect[1]));
-        assert!(
-            quality.body.contains("LB99"),
-            "the dangling program code is shown"
-        );
-        let batches = app
-            .get("/batches?table=disbursement&status=accepted", &cookie)
-            .await;
-        assert!(
-            batches.body.contains(expect[2]) && batches.body.contains("disbursement_2026Q1.csv")
-        );
+        assert!(quality.body.contains("LB99"), "the dangling program code is shown");
+        let batches = app.get("/batches?table=disbursement&status=accepted", &cookie).await;
+        assert!(batches.body.contains(expect[2]) && batches.body.contains("disbursement_2026Q1.csv"));
         assert!(!batches.body.contains("person.csv"));
     }
     let switched = app.get("/lang?to=en&next=/quality", &cookie).await;
     assert_eq!(switched.headers[header::LOCATION], "/quality");
-    assert!(
-        switched.headers[header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .starts_with("lang=en")
-    );
+    assert!(switched.headers[header::SET_COOKIE].to_str().unwrap().starts_with("lang=en"));
 }

@@ -27,11 +27,7 @@ impl Drop for Browser {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 async fn start() -> Browser {
@@ -73,10 +69,7 @@ async fn start() -> Browser {
     let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({ "args": args, "binary": chromium_binary() }),
-    );
+    capabilities.insert("goog:chromeOptions".into(), serde_json::json!({ "args": args, "binary": chromium_binary() }));
     let mut client = None;
     for _ in 0..50 {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -104,14 +97,10 @@ async fn start() -> Browser {
 }
 
 fn chromium_binary() -> &'static str {
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .into_iter()
-    .find(|p| Path::new(p).exists())
-    .unwrap_or("/usr/bin/chromium")
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .unwrap_or("/usr/bin/chromium")
 }
 
 type Step = Result<(), Box<dyn std::error::Error>>;
@@ -123,12 +112,7 @@ impl Browser {
     }
 
     async fn text(&self, css: &str) -> Result<String, Box<dyn std::error::Error>> {
-        let element = self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(60))
-            .for_element(Locator::Css(css))
-            .await?;
+        let element = self.client.wait().at_most(Duration::from_secs(60)).for_element(Locator::Css(css)).await?;
         Ok(element.text().await?)
     }
 
@@ -151,22 +135,9 @@ impl Browser {
 
     async fn sign_in(&self) -> Step {
         self.goto("/").await?;
-        self.client
-            .wait()
-            .for_element(Locator::Id("username"))
-            .await?
-            .send_keys("admin")
-            .await?;
-        self.client
-            .find(Locator::Id("password"))
-            .await?
-            .send_keys(PASSWORD)
-            .await?;
-        self.client
-            .find(Locator::Id("login-submit"))
-            .await?
-            .click()
-            .await?;
+        self.client.wait().for_element(Locator::Id("username")).await?.send_keys("admin").await?;
+        self.client.find(Locator::Id("password")).await?.send_keys(PASSWORD).await?;
+        self.client.find(Locator::Id("login-submit")).await?.click().await?;
         self.wait_heading("数据概览").await
     }
 
@@ -174,11 +145,7 @@ impl Browser {
         self.goto("/upload").await?;
         let input = self.client.wait().for_element(Locator::Id("file")).await?;
         input.send_keys(&file.display().to_string()).await?;
-        self.client
-            .find(Locator::Id("upload-submit"))
-            .await?
-            .click()
-            .await?;
+        self.client.find(Locator::Id("upload-submit")).await?.click().await?;
         self.text("#upload-result").await
     }
 
@@ -209,26 +176,19 @@ async fn sign_in_upload_and_switch_language() {
 
             // A file with an error: the row is shown, nothing is stored.
             let bad = b.files.join("person.csv");
-            std::fs::write(
-                &bad,
-                "身份证号,姓名\n11010519491231002X,王秀英\n1234,张伟\n",
-            )?;
+            std::fs::write(&bad, "身份证号,姓名\n11010519491231002X,王秀英\n1234,张伟\n")?;
             let result = b.upload(&bad).await?;
             if !result.contains("已拒收") {
                 return Err(format!("expected a rejection, got {result:?}").into());
             }
             let row = b.text("#errors tbody tr").await?;
-            if !(row.contains('3')
-                && row.contains("1234")
-                && row.contains("身份证号应为18位或15位"))
-            {
+            if !(row.contains('3') && row.contains("1234") && row.contains("身份证号应为18位或15位")) {
                 return Err(format!("error row: {row:?}").into());
             }
 
             // A good file: accepted and listed.
-            let good = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../examples/county/fund_program.csv")
-                .canonicalize()?;
+            let good =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county/fund_program.csv").canonicalize()?;
             let result = b.upload(&good).await?;
             if !result.contains("已接收") {
                 return Err(format!("expected acceptance, got {result:?}").into());
@@ -241,24 +201,12 @@ async fn sign_in_upload_and_switch_language() {
 
             // Charts draw on the quality page.
             b.goto("/quality").await?;
-            b.client
-                .wait()
-                .at_most(Duration::from_secs(20))
-                .for_element(Locator::Css("#rows-chart canvas"))
-                .await?;
+            b.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("#rows-chart canvas")).await?;
 
             // English, and back.
-            b.client
-                .find(Locator::Id("lang-switch"))
-                .await?
-                .click()
-                .await?;
+            b.client.find(Locator::Id("lang-switch")).await?.click().await?;
             b.wait_heading("Data-quality report").await?;
-            b.client
-                .find(Locator::Id("lang-switch"))
-                .await?
-                .click()
-                .await?;
+            b.client.find(Locator::Id("lang-switch")).await?.click().await?;
             b.wait_heading("数据质量报告").await
         })
         .await;
@@ -271,25 +219,19 @@ async fn a_fifty_megabyte_upload_shows_progress_and_imports() {
     let file = browser.files.join("disbursement_2026-03.csv");
     let rows = write_disbursement(&file, 50 * 1024 * 1024);
     browser
-        .run(
-            "a_fifty_megabyte_upload_shows_progress_and_imports",
-            async |b| {
-                b.sign_in().await?;
-                let result = b.upload(&file).await?;
-                if !result.contains("已接收") || !result.contains(&rows.to_string()) {
-                    return Err(format!("expected {rows} rows accepted, got {result:?}").into());
-                }
-                // The progress bar was driven by upload progress events up to 100 %.
-                let value = b
-                    .client
-                    .execute("return document.getElementById('progress').value;", vec![])
-                    .await?;
-                if value != serde_json::json!(100.0) && value != serde_json::json!(100) {
-                    return Err(format!("progress ended at {value}").into());
-                }
-                Ok(())
-            },
-        )
+        .run("a_fifty_megabyte_upload_shows_progress_and_imports", async |b| {
+            b.sign_in().await?;
+            let result = b.upload(&file).await?;
+            if !result.contains("已接收") || !result.contains(&rows.to_string()) {
+                return Err(format!("expected {rows} rows accepted, got {result:?}").into());
+            }
+            // The progress bar was driven by upload progress events up to 100 %.
+            let value = b.client.execute("return document.getElementById('progress').value;", vec![]).await?;
+            if value != serde_json::json!(100.0) && value != serde_json::json!(100) {
+                return Err(format!("progress ended at {value}").into());
+            }
+            Ok(())
+        })
         .await;
 }
 
@@ -332,7 +274,10 @@ async fn screenshots_of_every_page() {
                 b.upload(&county.join(name)).await?;
             }
             let bad = b.files.join("enterprise.csv");
-            std::fs::write(&bad, "统一社会信用代码,名称,成立日期\n91110000802100433B,<b>某公司</b>,2026-02-30\n123,某某,2020-01-01\n")?;
+            std::fs::write(
+                &bad,
+                "统一社会信用代码,名称,成立日期\n91110000802100433B,<b>某公司</b>,2026-02-30\n123,某某,2020-01-01\n",
+            )?;
             b.upload(&bad).await?;
             let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
             std::fs::create_dir_all(&dir)?;
