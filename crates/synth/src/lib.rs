@@ -1091,6 +1091,17 @@ impl County {
                     }
                 }
             }
+            // The nursing allowance for the severely disabled is not means-tested.
+            for m in &h.members {
+                if m.age_on(data_end()) >= 16 && self.rng.chance(0.006) {
+                    let account = self.new_account();
+                    for &month in &months {
+                        if alive(m, month) {
+                            self.pay("CJ02", month, m, 9_000, None, &account, None, village, &handler)?;
+                        }
+                    }
+                }
+            }
             if !h.poor && self.rng.chance(0.25) && alive(&head, (2025, 6)) {
                 let account = self.new_account();
                 let fen = self.rng.range(200, 1500) * 100;
