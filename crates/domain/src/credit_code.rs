@@ -51,7 +51,7 @@ impl CreditCode {
         let expected = check_char(&values[..17]);
         let bad = (expected != upper[17]).then_some(expected as char);
         // Every byte is from ALPHABET, so ASCII.
-        Ok((CreditCode(String::from_utf8_lossy(&upper).into_owned()), bad))
+        Ok((CreditCode(std::str::from_utf8(&upper).unwrap_or_default().to_owned()), bad))
     }
 
     pub fn into_string(self) -> String {

@@ -110,7 +110,7 @@ impl IdNumber {
         let check =
             if expected == bytes[17] { CheckDigit::Valid } else { CheckDigit::Invalid { expected: expected as char } };
         // All 18 bytes were checked to be ASCII digits or `X` above.
-        let id = IdNumber(String::from_utf8_lossy(&bytes).into_owned());
+        let id = IdNumber(std::str::from_utf8(&bytes).unwrap_or_default().to_owned());
         Ok((id, check))
     }
 

@@ -6,8 +6,10 @@ use std::borrow::Cow;
 /// Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to half-width.
 pub fn fold_width(s: &str) -> Cow<'_, str> {
     // Full-width forms encode as EF BC xx / EF BD xx and the ideographic space as
-    // E3 80 80: text without those lead bytes (most text) needs no decoding.
-    if !s.bytes().any(|b| b == 0xEF || b == 0xE3)
+    // E3 80 80: ASCII text (most values), or text without those lead bytes, needs
+    // no decoding.
+    if s.is_ascii()
+        || !s.bytes().any(|b| b == 0xEF || b == 0xE3)
         || !s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
     {
         return Cow::Borrowed(s);
