@@ -51,7 +51,7 @@ fn read(name: &str, bytes: &[u8], mapping: Option<&str>) -> Read {
                 "error: {}",
                 message
                     .split_once(" / ")
-                    .map(|(zh, en)| format!("{}{}", zh.split(": ").next().unwrap_or(""), format!(": {en}")))
+                    .map(|(zh, en)| format!("{}: {en}", zh.split(": ").next().unwrap_or("")))
                     .unwrap_or(message)
             )
         }

@@ -36,14 +36,14 @@ fn main() -> std::io::Result<()> {
         .map(|i| i.to_string())
         .unwrap_or_default();
         let month = 1 + (i / 500_000) % 12;
-        let period = if i % 3 == 0 { format!("2026年{month}月") } else { format!("2026-{month:02}") };
+        let period = if i.is_multiple_of(3) { format!("2026年{month}月") } else { format!("2026-{month:02}") };
         let fen = 30_000 + (i * 7919) % 150_000;
-        let amount = if i % 2 == 0 {
+        let amount = if i.is_multiple_of(2) {
             format!("{}.{:02}", fen / 100, fen % 100)
         } else {
             format!("\"{},{:03}.{:02}\"", fen / 100_000, (fen / 100) % 1000, fen % 100)
         };
-        let pay_date = if i % 4 == 0 { format!("2026{month:02}10") } else { format!("2026-{month:02}-10") };
+        let pay_date = if i.is_multiple_of(4) { format!("2026{month:02}10") } else { format!("2026-{month:02}-10") };
         use std::fmt::Write as _;
         let _ = writeln!(
             line,

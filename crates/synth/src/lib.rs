@@ -12,6 +12,9 @@
 //! Generation goes village by village and keeps only bounded pools across
 //! villages, so memory stays flat and time grows linearly with `--scale`.
 
+// Amounts in fen are written `yuan_fen`, e.g. `3_000_000_00` for 3,000,000.00 yuan.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 mod activity;
 mod calendar;
 mod names;
@@ -360,6 +363,7 @@ impl County {
     }
 
     /// Writes a company and its roles; returns the firm.
+    #[allow(clippy::too_many_arguments)]
     pub fn write_firm(
         &mut self,
         prefix: &str,
@@ -814,11 +818,9 @@ impl County {
             self.random_date(date(end.year() - head_age as i32 - 1, 7, 1), date(end.year() - head_age as i32, 6, 30));
         let male = self.rng.chance(0.8);
         let mut members = vec![self.new_person(head_birth, male)];
-        if head_age < 80 || self.rng.chance(0.5) {
-            if self.rng.chance(0.8) {
-                let birth = head_birth + chrono::Duration::days(self.rng.range(-1500, 1500));
-                members.push(self.new_person(birth.min(end - chrono::Duration::days(365 * 20)), !male));
-            }
+        if (head_age < 80 || self.rng.chance(0.5)) && self.rng.chance(0.8) {
+            let birth = head_birth + chrono::Duration::days(self.rng.range(-1500, 1500));
+            members.push(self.new_person(birth.min(end - chrono::Duration::days(365 * 20)), !male));
         }
         if head_age < 60 {
             for _ in 0..self.rng.range(0, 3) {
@@ -902,9 +904,8 @@ impl County {
                 h.poor = true;
             }
         }
-        for hi in 0..households.len() {
-            self.household_assets(&households[hi], &village_code, &address)?;
-            let h = &households[hi];
+        for h in &households {
+            self.household_assets(h, &village_code, &address)?;
             let clean = !h.conflicted && !h.poor;
             let id = h.id.clone();
             for (i, m) in h.members.clone().iter().enumerate() {
@@ -920,7 +921,7 @@ impl County {
     fn conflict(&mut self, households: &mut [Household], hi: usize) -> std::io::Result<()> {
         households[hi].conflicted = true;
         let official = households[hi].members[0].clone();
-        for m in households[hi].members[1..].to_vec() {
+        for m in &households[hi].members[1..] {
             let relation = if (m.birth - official.birth).num_days().abs() < 3000 {
                 "配偶"
             } else if m.birth > official.birth {
@@ -928,7 +929,7 @@ impl County {
             } else {
                 "父母"
             };
-            self.write_kin(&official, &m, relation)?;
+            self.write_kin(&official, m, relation)?;
         }
         // A sibling elsewhere in the village.
         if self.rng.chance(0.3) {

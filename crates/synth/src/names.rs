@@ -97,11 +97,13 @@ const FEMALE: &[&str] = &[
 ];
 
 pub fn surname(rng: &mut Rng) -> &'static str {
-    *rng.weighted(SURNAMES)
+    let surname: &&'static str = rng.weighted(SURNAMES);
+    surname
 }
 
 pub fn given(rng: &mut Rng, male: bool) -> &'static str {
-    *rng.pick(if male { MALE } else { FEMALE })
+    let given: &&'static str = rng.pick(if male { MALE } else { FEMALE });
+    given
 }
 
 pub fn full(rng: &mut Rng, male: bool) -> String {

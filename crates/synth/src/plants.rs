@@ -72,7 +72,7 @@ pub fn all(c: &mut County) -> R {
 fn livelihood(c: &mut County, i: usize) -> R {
     let handler = c.handler();
     // M01: paid after death.
-    let (p, _) = c.plant_person(72, i % 2 == 0)?;
+    let (p, _) = c.plant_person(72, i.is_multiple_of(2))?;
     let death = date(2025, 11, 10 + i as u32 % 15);
     let day = c.out.date(death);
     c.t.death.row([p.id.as_str(), &p.name, &day, "公安户籍"])?;
@@ -128,7 +128,7 @@ fn livelihood(c: &mut County, i: usize) -> R {
 
     // M04: paid twice for one period (one program), or by two exclusive programs.
     let (p, _) = c.plant_person(66, false)?;
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         c.pay_months("DB01", &p, (2025, 1), (2025, 6), 58_000)?;
         let account = c.new_account();
         c.pay("DB01", (2025, 4), &p, 58_000, Some(58_000), &account, None, &village(), &handler)?;
@@ -175,7 +175,7 @@ fn livelihood(c: &mut County, i: usize) -> R {
     // M06: over the standard, or less than approved.
     let (p, _) = c.plant_person(86, false)?;
     let account = c.new_account();
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         for m in [(2025, 6), (2025, 7), (2025, 8)] {
             let fen = if m == (2025, 7) { 15_000 } else { 10_000 };
             c.pay("GL80", m, &p, fen, None, &account, None, &village(), &handler)?;
@@ -800,7 +800,7 @@ fn conduct(c: &mut County, i: usize) -> R {
     let claimant = c.claimant(&unit);
     let ok_day = c.workday(date(2025, 3, 3), date(2025, 12, 19));
     // W01: a reception on a holiday, or on a plain Sunday.
-    let day = if i % 2 == 0 {
+    let day = if i.is_multiple_of(2) {
         date(2025, 10, 2)
     } else {
         plain(date(2025, 6, 2) + chrono::Duration::days(7 * i as i64), Weekday::Sun)
@@ -853,7 +853,7 @@ fn conduct(c: &mut County, i: usize) -> R {
     );
 
     // W03: a karaoke bar and a private club.
-    let vendor = if i % 2 == 0 { "金色年华KTV" } else { "御景会所" };
+    let vendor = if i.is_multiple_of(2) { "金色年华KTV" } else { "御景会所" };
     let day = c.workday(date(2025, 4, 1), date(2025, 11, 28));
     let claim = c.write_claim(
         &unit,
@@ -898,7 +898,7 @@ fn conduct(c: &mut County, i: usize) -> R {
     );
 
     // W06: a plain Saturday, or another city.
-    let (time, city, reason) = if i % 2 == 0 {
+    let (time, city, reason) = if i.is_multiple_of(2) {
         let saturday = plain(date(2025, 7, 1) + chrono::Duration::days(7 * i as i64), Weekday::Sat);
         (saturday.and_hms_opt(15, 0, 0).unwrap_or_default(), "台州市", "rest_day")
     } else {
