@@ -134,6 +134,50 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("back_home", "返回首页", "Back to the overview"),
 ];
 
+/// English names of the contract's tables (the contract names them in Chinese).
+const TABLE_NAMES_EN: &[(&str, &str)] = &[
+    ("person", "Persons"),
+    ("death", "Deaths"),
+    ("official", "Officials"),
+    ("kinship", "Kinship"),
+    ("enterprise", "Enterprises"),
+    ("enterprise_role", "Shareholders and key persons"),
+    ("vehicle", "Vehicles"),
+    ("property", "Real estate"),
+    ("fund_program", "Fund programs"),
+    ("disbursement", "Fund disbursements"),
+    ("tender", "Tenders"),
+    ("bid", "Bids"),
+    ("award", "Awards and contracts"),
+    ("budget", "Budgets"),
+    ("payment", "Payments"),
+    ("reimbursement", "Reimbursements"),
+    ("official_vehicle", "Official vehicles"),
+    ("fuel_record", "Fuel records"),
+    ("inspection_item", "Inspection items"),
+    ("inspection_target", "Inspection targets"),
+    ("inspector", "Inspectors"),
+    ("calendar", "Holiday calendar"),
+];
+
+/// A table's name for people: its Chinese label, or its English name.
+pub fn table_label(lang: Lang, table: &str) -> String {
+    let chinese = contract::table(table).map(|t| t.label).unwrap_or(table);
+    match lang {
+        Lang::Zh => chinese.to_owned(),
+        Lang::En => TABLE_NAMES_EN
+            .iter()
+            .find(|(k, _)| *k == table)
+            .map(|(_, en)| (*en).to_owned())
+            .unwrap_or_else(|| table.to_owned()),
+    }
+}
+
+/// A column's name for people: its Chinese label, or (in English) none beyond its key.
+pub fn column_label(lang: Lang, label: &str) -> &str {
+    if lang == Lang::Zh { label } else { "" }
+}
+
 /// The strings of one language, keyed for templates.
 pub fn strings(lang: Lang) -> BTreeMap<&'static str, &'static str> {
     STRINGS.iter().map(|(key, zh, en)| (*key, if lang == Lang::Zh { *zh } else { *en })).collect()
@@ -146,6 +190,13 @@ pub fn get(lang: Lang, key: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_table_has_an_english_name() {
+        for t in contract::TABLES {
+            assert!(TABLE_NAMES_EN.iter().any(|(k, _)| *k == t.name), "{}", t.name);
+        }
+    }
 
     #[test]
     fn keys_are_unique_and_translated() {

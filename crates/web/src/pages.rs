@@ -237,7 +237,7 @@ fn batch_value(lang: Lang, b: &BatchRecord) -> Value {
     context! {
         id => b.id,
         table => b.table.clone(),
-        table_label => contract::table(&b.table).map(|t| t.label).unwrap_or(""),
+        table_label => i18n::table_label(lang, &b.table),
         status => b.status.as_str(),
         status_label => i18n::get(lang, status_key(b.status)),
         source_name => b.source_name.clone(),
@@ -268,7 +268,7 @@ pub async fn overview(State(state): State<AppState>, lang: Lang, user: CurrentUs
         total_rows += rows;
         tables.push(context! {
             name => t.name,
-            label => t.label,
+            label => i18n::table_label(lang, t.name),
             batches => accepted.len(),
             rows => rows,
             last_import => accepted.last().map(|b| b.imported_at.replace('T', " ").chars().take(19).collect::<String>()),
@@ -328,7 +328,7 @@ pub async fn batches(
     };
     let page_value = context! {
         batches => shown,
-        tables => table_options(),
+        tables => table_options(lang),
         statuses => statuses,
         selected_table => table.clone().unwrap_or_default(),
         selected_status => status.clone().unwrap_or_default(),
@@ -341,8 +341,8 @@ pub async fn batches(
     render(&state, "batches.html", lang, Some(&user), "batches", page_value)
 }
 
-fn table_options() -> Vec<Value> {
-    contract::TABLES.iter().map(|t| context! { name => t.name, label => t.label }).collect()
+fn table_options(lang: Lang) -> Vec<Value> {
+    contract::TABLES.iter().map(|t| context! { name => t.name, label => i18n::table_label(lang, t.name) }).collect()
 }
 
 fn can_upload(user: &CurrentUser) -> bool {
@@ -354,7 +354,7 @@ pub async fn upload_form(
     lang: Lang,
     user: CurrentUser,
 ) -> Result<Html<String>, AppError> {
-    let page = context! { tables => table_options(), can_upload => can_upload(&user), result => Value::from(()) };
+    let page = context! { tables => table_options(lang), can_upload => can_upload(&user), result => Value::from(()) };
     render(&state, "upload.html", lang, Some(&user), "upload", page)
 }
 
@@ -460,7 +460,7 @@ fn upload_response(
     user: &CurrentUser,
     result: Value,
 ) -> Result<Response, AppError> {
-    let page = context! { tables => table_options(), can_upload => can_upload(user), result => result };
+    let page = context! { tables => table_options(lang), can_upload => can_upload(user), result => result };
     let template = if htmx { "upload_result.html" } else { "upload.html" };
     Ok(render(state, template, lang, Some(user), "upload", page)?.into_response())
 }
@@ -494,7 +494,7 @@ pub async fn quality(State(state): State<AppState>, lang: Lang, user: CurrentUse
                 .iter()
                 .filter(|c| c.null_rate > 0.0 || c.checksum_failures + c.future_dates + c.dates_before_1900 > 0)
                 .map(|c| context! {
-                    column => c.column.clone(), label => c.label.clone(),
+                    column => c.column.clone(), label => i18n::column_label(lang, &c.label),
                     null_rate => format!("{:.1}%", c.null_rate * 100.0),
                     checksum => c.checksum_failures, future => c.future_dates, before_1900 => c.dates_before_1900,
                 })
@@ -508,11 +508,11 @@ pub async fn quality(State(state): State<AppState>, lang: Lang, user: CurrentUse
                 })
                 .collect();
             let chart = serde_json::json!({
-                "columns": t.columns.iter().map(|c| format!("{} {}", c.label, c.column)).collect::<Vec<_>>(),
+                "columns": t.columns.iter().map(|c| format!("{} {}", i18n::column_label(lang, &c.label), c.column).trim().to_owned()).collect::<Vec<_>>(),
                 "null_rates": t.columns.iter().map(|c| (c.null_rate * 1000.0).round() / 10.0).collect::<Vec<_>>(),
             });
             context! {
-                table => t.table.clone(), label => t.label.clone(), batches => t.batches, rows => t.rows,
+                table => t.table.clone(), label => i18n::table_label(lang, &t.table), batches => t.batches, rows => t.rows,
                 columns => notable, duplicates => t.duplicate_keys.as_ref().map(|d| context! {
                     column => d.column.clone(), keys => d.keys, extra_rows => d.extra_rows, samples => d.samples.join(", "),
                 }),
@@ -521,7 +521,7 @@ pub async fn quality(State(state): State<AppState>, lang: Lang, user: CurrentUse
         })
         .collect();
     let rows_chart = serde_json::json!({
-        "tables": report.tables.iter().map(|t| format!("{} {}", t.label, t.table)).collect::<Vec<_>>(),
+        "tables": report.tables.iter().map(|t| i18n::table_label(lang, &t.table)).collect::<Vec<_>>(),
         "rows": report.tables.iter().map(|t| t.rows).collect::<Vec<_>>(),
     });
     let page = context! { generated_at => report.generated_at.replace('T', " "), tables => tables, rows_chart => Value::from_serialize(&rows_chart) };
