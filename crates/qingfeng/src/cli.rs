@@ -10,13 +10,15 @@ use warehouse::{ImportOptions, ImportResult, Warehouse};
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_REJECTED: u8 = 3;
+pub const EXIT_UNVERIFIED: u8 = 4;
 
 const EXIT_CODES: &str = "\
 Exit codes 退出码:
   0  success 成功
   1  error: a file or the data directory could not be read or written 文件或数据目录读写失败
   2  usage error 命令用法错误
-  3  import: at least one file was rejected (see its error report) 至少一个文件被拒收（见错误报告）";
+  3  import: at least one file was rejected (see its error report) 至少一个文件被拒收（见错误报告）
+  4  verify: the proof does not verify 验证未通过";
 
 #[derive(Parser)]
 #[command(name = "qingfeng", version, about = "清风 Qingfeng — 智慧监督平台 big-data supervision platform for clean government", after_help = EXIT_CODES)]
@@ -107,6 +109,32 @@ pub enum Command {
     /// Manage staff accounts 用户管理
     #[command(subcommand)]
     User(UserCommand),
+    /// The disclosure ledger: key, checkpoints, proofs 公开账本
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+    /// Verify a ledger proof offline 离线验证账本证明
+    #[command(
+        after_help = "Exit codes: 0 verified, 1 error, 4 verification failed (the message names what does not match)"
+    )]
+    Verify {
+        /// A proof bundle from `qingfeng ledger proof` or `qingfeng ledger consistency`
+        bundle: PathBuf,
+        /// The log's verifier key (`name+id+key`), or a file holding it
+        #[arg(long)]
+        key: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum LedgerCommand {
+    /// Print the log's public verifier key
+    Key,
+    /// Print the latest signed checkpoint
+    Checkpoint,
+    /// Print the inclusion proof bundle of entry INDEX (JSON)
+    Proof { index: u64 },
+    /// Print the consistency proof bundle from the checkpoint of OLD_SIZE to the latest (JSON)
+    Consistency { old_size: u64 },
 }
 
 #[derive(Subcommand)]
@@ -175,6 +203,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Demo { scale, addr, seed } => demo(&cli.data, scale, seed, &addr).await,
+        Command::Ledger(command) => {
+            let warehouse = open(&cli.data).await?;
+            match command {
+                LedgerCommand::Key => println!("{}", warehouse.ledger_signer()?.verifier().encode()),
+                LedgerCommand::Checkpoint => match warehouse.latest_checkpoint().await? {
+                    Some(note) => print!("{note}"),
+                    None => anyhow::bail!("账本为空 / the ledger is empty"),
+                },
+                LedgerCommand::Proof { index } => match warehouse.inclusion_bundle(index).await? {
+                    Some(bundle) => println!("{}", serde_json::to_string_pretty(&bundle)?),
+                    None => anyhow::bail!("账本中没有第{index}条 / the ledger has no entry {index}"),
+                },
+                LedgerCommand::Consistency { old_size } => match warehouse.consistency_bundle(old_size).await? {
+                    Some(bundle) => println!("{}", serde_json::to_string_pretty(&bundle)?),
+                    None => anyhow::bail!("没有大小为{old_size}的检查点 / no checkpoint of size {old_size}"),
+                },
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Verify { bundle, key } => verify(&bundle, &key),
         Command::User(UserCommand::Add { username, role, name, unit, password_stdin }) => {
             let role = store::Role::parse(&role).with_context(|| {
                 format!("角色应为 admin、supervisor、handler 或 clerk / the role is admin, supervisor, handler or clerk, not '{role}'")
@@ -276,6 +324,42 @@ async fn demo(data: &std::path::Path, scale: f64, seed: u64, addr: &str) -> anyh
     println!("演示登录 demo sign-in: 用户名 user demo  密码 password {password}");
     drop(warehouse);
     serve(data, addr, false).await
+}
+
+/// Verifies a proof bundle offline; exit code 4 when it does not verify.
+fn verify(bundle: &std::path::Path, key: &str) -> anyhow::Result<u8> {
+    let key_text = if std::path::Path::new(key).is_file() { std::fs::read_to_string(key)? } else { key.to_owned() };
+    let verifier = ledger::Verifier::parse(key_text.trim())
+        .map_err(|e| anyhow::anyhow!("验证密钥无效 / invalid verifier key: {e}"))?;
+    let text = std::fs::read_to_string(bundle).with_context(|| format!("cannot read {}", bundle.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).context("the bundle is not JSON")?;
+    let outcome = if value.get("index").is_some() {
+        let b: warehouse::ledger::InclusionBundle = serde_json::from_value(value)?;
+        warehouse::ledger::verify_inclusion_bundle(&b, &[verifier]).map(|c| {
+            format!(
+                "✔ 第{}条记录包含在检查点（大小{}）中 / entry {} is included under the checkpoint of size {}",
+                b.index, c.size, b.index, c.size
+            )
+        })
+    } else {
+        let b: warehouse::ledger::ConsistencyBundle = serde_json::from_value(value)?;
+        warehouse::ledger::verify_consistency_bundle(&b, &[verifier]).map(|(old, new)| {
+            format!(
+                "✔ 检查点{}与{}一致，日志只增未改 / checkpoints {} and {} are consistent: the log was only appended to",
+                old.size, new.size, old.size, new.size
+            )
+        })
+    };
+    match outcome {
+        Ok(message) => {
+            println!("{message}");
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            println!("✘ {e}");
+            Ok(EXIT_UNVERIFIED)
+        }
+    }
 }
 
 async fn serve(data: &std::path::Path, addr: &str, secure_cookies: bool) -> anyhow::Result<u8> {

@@ -179,3 +179,29 @@ fn sigkill_during_import_leaves_all_or_nothing() {
     assert_eq!(tables.len(), 1, "no orphaned batch files");
     eprintln!("kills: {completed} of 12 landed after the batch was committed");
 }
+
+#[test]
+fn ledger_proofs_verify_offline_and_tampering_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    assert_eq!(run(&["--data", data, "import", sample_county().to_str().unwrap()]).status.code(), Some(0));
+    let key = dir.path().join("key");
+    std::fs::write(&key, run(&["--data", data, "ledger", "key"]).stdout).unwrap();
+    let proof = dir.path().join("proof.json");
+    std::fs::write(&proof, run(&["--data", data, "ledger", "proof", "3"]).stdout).unwrap();
+    let ok = run(&["verify", proof.to_str().unwrap(), "--key", key.to_str().unwrap()]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("entry 3 is included under the checkpoint of size 22"));
+
+    let text = std::fs::read_to_string(&proof).unwrap().replace("\\\"batch\\\":4", "\\\"batch\\\":5");
+    std::fs::write(&proof, text).unwrap();
+    let bad = run(&["verify", proof.to_str().unwrap(), "--key", key.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(4), "{}", stdout(&bad));
+    assert!(stdout(&bad).contains("the record, its salt or the inclusion proof does not match"));
+
+    let consistency = dir.path().join("consistency.json");
+    std::fs::write(&consistency, run(&["--data", data, "ledger", "consistency", "10"]).stdout).unwrap();
+    let ok = run(&["verify", consistency.to_str().unwrap(), "--key", key.to_str().unwrap()]);
+    assert!(stdout(&ok).contains("checkpoints 10 and 22 are consistent"), "{}", stdout(&ok));
+}

@@ -224,4 +224,28 @@ pub trait StateStore: Send + Sync {
     async fn record_login_failure(&self, key: &str, now: i64) -> Result<()>;
     async fn login_failures_since(&self, key: &str, since: i64) -> Result<u64>;
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
+
+    /// Appends entries to the disclosure ledger; returns the index of the first.
+    async fn ledger_append(&self, entries: &[LedgerEntry]) -> Result<u64>;
+    async fn ledger_size(&self) -> Result<u64>;
+    /// The leaf hashes of the first `size` entries, in order.
+    async fn ledger_leaf_hashes(&self, size: u64) -> Result<Vec<Vec<u8>>>;
+    async fn ledger_entry(&self, index: u64) -> Result<Option<LedgerEntry>>;
+    async fn ledger_add_checkpoint(&self, size: u64, note: &str, created_at: &str) -> Result<()>;
+    /// The signed checkpoint of this size, or the latest.
+    async fn ledger_checkpoint(&self, size: Option<u64>) -> Result<Option<(u64, String)>>;
+}
+
+/// One leaf of the disclosure ledger: a published record, the salt of its
+/// commitment, and the leaf hash. The leaf hash never changes; a lawful
+/// take-down removes the record from publication with a new entry, not a rewrite.
+#[derive(Clone, Debug)]
+pub struct LedgerEntry {
+    pub kind: String,
+    /// JSON.
+    pub record: String,
+    /// Hex.
+    pub salt: String,
+    pub leaf_hash: Vec<u8>,
+    pub created_at: String,
 }

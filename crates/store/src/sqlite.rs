@@ -1,5 +1,6 @@
 use crate::{
-    BatchEnd, BatchRecord, BatchStatus, NewBatch, NewUser, Result, Role, Session, StateStore, StoreError, User,
+    BatchEnd, BatchRecord, BatchStatus, LedgerEntry, NewBatch, NewUser, Result, Role, Session, StateStore, StoreError,
+    User,
 };
 use async_trait::async_trait;
 use sqlx::Row;
@@ -64,6 +65,22 @@ const MIGRATIONS: &[(i64, &str)] = &[
         at INTEGER NOT NULL
     );
     CREATE INDEX login_failure_key ON login_failure (key, at);",
+    ),
+    (
+        3,
+        "CREATE TABLE ledger_entry (
+        idx INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        record TEXT NOT NULL,
+        salt TEXT NOT NULL,
+        leaf_hash BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE ledger_checkpoint (
+        size INTEGER PRIMARY KEY,
+        note TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );",
     ),
 ];
 
@@ -262,6 +279,81 @@ impl StateStore for SqliteStore {
             .await?
             .try_get(0)?;
         Ok(n.max(0) as u64)
+    }
+
+    async fn ledger_append(&self, entries: &[LedgerEntry]) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let size: i64 = sqlx::query("SELECT COUNT(*) FROM ledger_entry").fetch_one(&mut *tx).await?.try_get(0)?;
+        for (i, e) in entries.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO ledger_entry (idx, kind, record, salt, leaf_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(size + i as i64)
+            .bind(&e.kind)
+            .bind(&e.record)
+            .bind(&e.salt)
+            .bind(e.leaf_hash.as_slice())
+            .bind(&e.created_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(size.max(0) as u64)
+    }
+
+    async fn ledger_size(&self) -> Result<u64> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM ledger_entry").fetch_one(&self.pool).await?.try_get(0)?;
+        Ok(n.max(0) as u64)
+    }
+
+    async fn ledger_leaf_hashes(&self, size: u64) -> Result<Vec<Vec<u8>>> {
+        let rows = sqlx::query("SELECT leaf_hash FROM ledger_entry WHERE idx < ? ORDER BY idx")
+            .bind(db_int(size))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get::<Vec<u8>, _>(0)?)).collect()
+    }
+
+    async fn ledger_entry(&self, index: u64) -> Result<Option<LedgerEntry>> {
+        let row = sqlx::query("SELECT kind, record, salt, leaf_hash, created_at FROM ledger_entry WHERE idx = ?")
+            .bind(db_int(index))
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(LedgerEntry {
+            kind: r.try_get("kind")?,
+            record: r.try_get("record")?,
+            salt: r.try_get("salt")?,
+            leaf_hash: r.try_get("leaf_hash")?,
+            created_at: r.try_get("created_at")?,
+        }))
+    }
+
+    async fn ledger_add_checkpoint(&self, size: u64, note: &str, created_at: &str) -> Result<()> {
+        sqlx::query("INSERT OR REPLACE INTO ledger_checkpoint (size, note, created_at) VALUES (?, ?, ?)")
+            .bind(db_int(size))
+            .bind(note)
+            .bind(created_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn ledger_checkpoint(&self, size: Option<u64>) -> Result<Option<(u64, String)>> {
+        let row = match size {
+            Some(s) => {
+                sqlx::query("SELECT size, note FROM ledger_checkpoint WHERE size = ?")
+                    .bind(db_int(s))
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT size, note FROM ledger_checkpoint ORDER BY size DESC LIMIT 1")
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+        };
+        row.map(|r| Ok((r.try_get::<i64, _>("size")?.max(0) as u64, r.try_get("note")?))).transpose()
     }
 
     async fn clear_login_failures(&self, key: &str) -> Result<()> {

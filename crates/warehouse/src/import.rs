@@ -274,6 +274,19 @@ impl Warehouse {
         };
         self.store.end_batch(id, &end).await?;
         let batch = self.store.batch(id).await?;
+        if accepted {
+            // Every accepted batch's hashes go into the disclosure ledger.
+            let record = serde_json::json!({
+                "type": "import_batch",
+                "table": batch.table,
+                "batch": batch.id,
+                "source_sha256": batch.source_sha256,
+                "data_sha256": batch.data_sha256,
+                "rows": batch.rows_stored,
+                "imported_at": batch.imported_at,
+            });
+            self.ledger_append(&[("import_batch", record.to_string())]).await?;
+        }
         Ok(if accepted {
             ImportResult::Accepted { batch, errors: outcome.errors }
         } else {

@@ -16,6 +16,7 @@
 //! to the data only while its batch is `accepted` there.
 
 mod import;
+pub mod ledger;
 mod quality;
 
 pub use import::{ImportError, ImportOptions, ImportResult, Progress, collect_inputs};
