@@ -10,6 +10,7 @@
 mod checkpoint;
 mod merkle;
 mod note;
+mod tiles;
 
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use merkle::{
@@ -17,6 +18,7 @@ pub use merkle::{
     verify_inclusion,
 };
 pub use note::{NoteError, Signer, Verifier, open, sign};
+pub use tiles::{TILE_WIDTH, TileRef, entry_bundle, hash_tile, index_path};
 
 /// The hash and signature algorithms of a log. Only one exists today; the
 /// version is written into checkpoints' origin line by the caller's convention.

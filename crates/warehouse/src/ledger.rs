@@ -208,6 +208,39 @@ impl Warehouse {
         }))
     }
 
+    /// A `tlog-tiles` resource (`tile/…` below the log's prefix) under the latest
+    /// checkpoint, or `None` where the log has no such tile.
+    pub async fn ledger_tile(&self, path: &str) -> Result<Option<Vec<u8>>, WarehouseError> {
+        let Some(tile) = ledger::TileRef::parse(path) else { return Ok(None) };
+        let Some((size, _)) = self.store.ledger_checkpoint(None).await? else { return Ok(None) };
+        match tile.level {
+            Some(level) => {
+                let leaves = self.leaves(size).await?;
+                Ok(ledger::hash_tile(&leaves, level, tile.index, tile.width))
+            }
+            None => {
+                // Entry bundles hold each leaf's data: the record's commitment.
+                let start = tile.index * ledger::TILE_WIDTH;
+                let end = start + tile.width;
+                let full = size / ledger::TILE_WIDTH;
+                let valid = end <= size
+                    && (tile.width == ledger::TILE_WIDTH
+                        || (tile.index == full && tile.width == size % ledger::TILE_WIDTH));
+                if !valid {
+                    return Ok(None);
+                }
+                let mut entries = Vec::new();
+                for i in start..end {
+                    let Some(e) = self.store.ledger_entry(i).await? else { return Ok(None) };
+                    let salt = decode_hex(&e.salt)
+                        .map_err(|_| WarehouseError::Store(store::StoreError::Corrupt("ledger salt".into())))?;
+                    entries.push(commitment(&salt, &e.record).to_vec());
+                }
+                Ok(Some(ledger::entry_bundle(&entries)))
+            }
+        }
+    }
+
     /// The consistency proof from the checkpoint of `old_size` to the latest.
     pub async fn consistency_bundle(&self, old_size: u64) -> Result<Option<ConsistencyBundle>, WarehouseError> {
         let Some((size, new_note)) = self.store.ledger_checkpoint(None).await? else { return Ok(None) };

@@ -72,7 +72,11 @@ pub fn app(state: AppState) -> Router {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/lang", get(pages::switch_language))
         .route("/assets/{name}", get(pages::asset))
-        .route("/healthz", get(|| async { "ok" }));
+        .route("/healthz", get(|| async { "ok" }))
+        // The disclosure ledger as C2SP tlog-tiles, for anyone to mirror and verify.
+        .route("/ledger/checkpoint", get(pages::ledger_checkpoint))
+        .route("/ledger/key", get(pages::ledger_key))
+        .route("/ledger/{*path}", get(pages::ledger_tile));
     staff
         .merge(public)
         .fallback(|| async { AppError::NotFound })

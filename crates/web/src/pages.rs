@@ -527,3 +527,28 @@ pub async fn quality(State(state): State<AppState>, lang: Lang, user: CurrentUse
     let page = context! { generated_at => report.generated_at.replace('T', " "), tables => tables, rows_chart => Value::from_serialize(&rows_chart) };
     render(&state, "quality.html", lang, Some(&user), "quality", page)
 }
+
+pub async fn ledger_checkpoint(State(state): State<AppState>) -> Result<Response, AppError> {
+    let note = state.warehouse.latest_checkpoint().await?.ok_or(AppError::NotFound)?;
+    // Mutable: caches may keep it only a few seconds.
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=5")], note)
+        .into_response())
+}
+
+pub async fn ledger_key(State(state): State<AppState>) -> Result<Response, AppError> {
+    let key = state.warehouse.ledger_signer()?.verifier().encode();
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{key}\n")).into_response())
+}
+
+pub async fn ledger_tile(State(state): State<AppState>, Path(path): Path<String>) -> Result<Response, AppError> {
+    let bytes = state.warehouse.ledger_tile(&path).await?.ok_or(AppError::NotFound)?;
+    // Tiles never change once served.
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -361,3 +361,32 @@ async fn pages_render_in_both_languages_with_data() {
     assert_eq!(switched.headers[header::LOCATION], "/quality");
     assert!(switched.headers[header::SET_COOKIE].to_str().unwrap().starts_with("lang=en"));
 }
+
+#[tokio::test]
+async fn the_ledger_is_public_as_tiles() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/ledger/checkpoint", "").await.status, StatusCode::NOT_FOUND, "no entries yet");
+    let (cookie, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let (content_type, body) =
+        multipart("person.csv", "身份证号,姓名\n11010519491231002X,王秀英\n".as_bytes(), Some(&csrf));
+    app.send(
+        Request::post("/upload")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    // No session needed.
+    let checkpoint = app.get("/ledger/checkpoint", "").await;
+    assert_eq!(checkpoint.status, StatusCode::OK);
+    let key = ledger::Verifier::parse(app.get("/ledger/key", "").await.body.trim()).unwrap();
+    let text = ledger::open(&checkpoint.body, &[key]).unwrap();
+    let parsed = ledger::Checkpoint::parse(text).unwrap();
+    assert_eq!(parsed.size, 1);
+    let tile = app.send(Request::get("/ledger/tile/0/000.p/1").body(Body::empty()).unwrap()).await;
+    assert_eq!(tile.status, StatusCode::OK);
+    assert_eq!(tile.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(app.get("/ledger/tile/0/000", "").await.status, StatusCode::NOT_FOUND, "no full tile yet");
+    assert_eq!(app.get("/ledger/tile/entries/000.p/1", "").await.status, StatusCode::OK);
+}
