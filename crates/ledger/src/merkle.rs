@@ -141,12 +141,10 @@ pub fn verify_inclusion(leaf: &Hash, index: u64, size: u64, proof: &[Hash], root
 fn inclusion_length(index: u64, size: u64) -> usize {
     let (mut f_n, mut s_n, mut length) = (index, size - 1, 0);
     while s_n != 0 {
-        if f_n & 1 == 1 || f_n == s_n {
-            if f_n & 1 == 0 {
-                while f_n & 1 == 0 && f_n != 0 {
-                    f_n >>= 1;
-                    s_n >>= 1;
-                }
+        if (f_n & 1 == 1 || f_n == s_n) && f_n & 1 == 0 {
+            while f_n & 1 == 0 && f_n != 0 {
+                f_n >>= 1;
+                s_n >>= 1;
             }
         }
         f_n >>= 1;

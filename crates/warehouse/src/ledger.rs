@@ -76,7 +76,7 @@ fn decode_hashes(proof: &[String]) -> Result<Vec<Hash>, VerifyError> {
 }
 
 fn decode_hex(s: &str) -> Result<Vec<u8>, VerifyError> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(VerifyError::Malformed("odd-length hex".into()));
     }
     (0..s.len())
