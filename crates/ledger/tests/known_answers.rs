@@ -144,13 +144,13 @@ fn signed_note_reference_example() {
     assert_eq!(signer.verifier().encode(), VKEY);
     assert_eq!(sign(TEXT, &signer).unwrap(), SIGNED);
     let verifier = Verifier::parse(VKEY).unwrap();
-    assert_eq!(open(SIGNED, &[verifier.clone()]), Ok(TEXT));
+    assert_eq!(open(SIGNED, std::slice::from_ref(&verifier)), Ok(TEXT));
 
     // Any change to the text, or to the signature, fails and says whose signature.
     let altered = SIGNED.replacen("problem,", "problem;", 1);
-    assert_eq!(open(&altered, &[verifier.clone()]), Err(NoteError::BadSignature("PeterNeumann".into())));
+    assert_eq!(open(&altered, std::slice::from_ref(&verifier)), Err(NoteError::BadSignature("PeterNeumann".into())));
     let altered = SIGNED.replacen("x08go", "x08gp", 1);
-    assert!(open(&altered, &[verifier.clone()]).is_err());
+    assert!(open(&altered, std::slice::from_ref(&verifier)).is_err());
     // A note signed only by unknown keys is not trusted.
     let other = Signer::generate("example.com/other").unwrap();
     assert_eq!(open(SIGNED, &[other.verifier()]), Err(NoteError::Unverified));
