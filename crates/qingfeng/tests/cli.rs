@@ -177,6 +177,9 @@ fn sigkill_during_import_leaves_all_or_nothing() {
     assert!(stray.is_empty());
     let tables: Vec<_> = std::fs::read_dir(data.join("tables/disbursement")).unwrap().collect();
     assert_eq!(tables.len(), 1, "no orphaned batch files");
+    // The ledger holds that one batch, under a signed checkpoint.
+    let checkpoint = stdout(&run(&["--data", data.to_str().unwrap(), "ledger", "checkpoint"]));
+    assert_eq!(checkpoint.lines().nth(1), Some("1"), "{checkpoint}");
     eprintln!("kills: {completed} of 12 landed after the batch was committed");
 }
 

@@ -231,6 +231,8 @@ pub trait StateStore: Send + Sync {
     /// The leaf hashes of the first `size` entries, in order.
     async fn ledger_leaf_hashes(&self, size: u64) -> Result<Vec<Vec<u8>>>;
     async fn ledger_entry(&self, index: u64) -> Result<Option<LedgerEntry>>;
+    /// The records of every entry of one kind, in log order.
+    async fn ledger_records(&self, kind: &str) -> Result<Vec<String>>;
     async fn ledger_add_checkpoint(&self, size: u64, note: &str, created_at: &str) -> Result<()>;
     /// The signed checkpoint of this size, or the latest.
     async fn ledger_checkpoint(&self, size: Option<u64>) -> Result<Option<(u64, String)>>;

@@ -329,6 +329,14 @@ impl StateStore for SqliteStore {
         }))
     }
 
+    async fn ledger_records(&self, kind: &str) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT record FROM ledger_entry WHERE kind = ? ORDER BY idx")
+            .bind(kind)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
     async fn ledger_add_checkpoint(&self, size: u64, note: &str, created_at: &str) -> Result<()> {
         sqlx::query("INSERT OR REPLACE INTO ledger_checkpoint (size, note, created_at) VALUES (?, ?, ?)")
             .bind(db_int(size))

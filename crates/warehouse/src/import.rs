@@ -139,6 +139,33 @@ impl Warehouse {
 
     /// Cleans up after imports that were killed. Must hold the import lock.
     async fn recover(&self) -> Result<(), ImportError> {
+        // A batch accepted just before a kill may have missed its ledger entry.
+        let logged: std::collections::HashSet<i64> = self
+            .store
+            .ledger_records("import_batch")
+            .await?
+            .iter()
+            .filter_map(|r| serde_json::from_str::<serde_json::Value>(r).ok()?.get("batch")?.as_i64())
+            .collect();
+        let missing: Vec<String> = self
+            .store
+            .batches()
+            .await?
+            .iter()
+            .filter(|b| b.status == BatchStatus::Accepted && !logged.contains(&b.id))
+            .map(batch_record)
+            .collect();
+        if !missing.is_empty() {
+            let records: Vec<(&str, String)> = missing.into_iter().map(|r| ("import_batch", r)).collect();
+            self.ledger_append(&records).await?;
+        }
+        // Entries appended just before a kill may lack their checkpoint.
+        let size = self.store.ledger_size().await?;
+        let signed = self.store.ledger_checkpoint(None).await?.map(|(s, _)| s).unwrap_or(0);
+        if size > signed {
+            let signer = self.ledger_signer()?;
+            self.ledger_checkpoint(&signer).await?;
+        }
         for batch in self.store.abort_pending().await? {
             let data = self.root.join("tables").join(&batch.table).join(format!("batch-{}.parquet", batch.id));
             remove_if_exists(&data)?;
@@ -275,17 +302,7 @@ impl Warehouse {
         self.store.end_batch(id, &end).await?;
         let batch = self.store.batch(id).await?;
         if accepted {
-            // Every accepted batch's hashes go into the disclosure ledger.
-            let record = serde_json::json!({
-                "type": "import_batch",
-                "table": batch.table,
-                "batch": batch.id,
-                "source_sha256": batch.source_sha256,
-                "data_sha256": batch.data_sha256,
-                "rows": batch.rows_stored,
-                "imported_at": batch.imported_at,
-            });
-            self.ledger_append(&[("import_batch", record.to_string())]).await?;
+            self.ledger_append(&[("import_batch", batch_record(&batch))]).await?;
         }
         Ok(if accepted {
             ImportResult::Accepted { batch, errors: outcome.errors }
@@ -310,6 +327,20 @@ impl Warehouse {
         ingest::write_error_report(source_name, errors, &csv, &xlsx).map_err(io_error(&csv))?;
         Ok(format!("{base}.csv"))
     }
+}
+
+/// The ledger record of an accepted batch: what it is and the hashes that pin it.
+fn batch_record(batch: &BatchRecord) -> String {
+    serde_json::json!({
+        "type": "import_batch",
+        "table": batch.table,
+        "batch": batch.id,
+        "source_sha256": batch.source_sha256,
+        "data_sha256": batch.data_sha256,
+        "rows": batch.rows_stored,
+        "imported_at": batch.imported_at,
+    })
+    .to_string()
 }
 
 /// China Standard Time, UTC+8 all year.

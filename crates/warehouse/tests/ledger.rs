@@ -77,3 +77,46 @@ fn base64_encode(b: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(b)
 }
+
+#[tokio::test]
+async fn a_batch_accepted_without_its_ledger_entry_gets_one_at_the_next_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let warehouse = Warehouse::open(&data).await.unwrap();
+    // What a kill between "accepted" and the ledger append leaves: an accepted batch, no entry.
+    let id = warehouse
+        .store()
+        .begin_batch(&store::NewBatch {
+            table: "person".into(),
+            source_name: "person.csv".into(),
+            source_sha256: "ab".repeat(32),
+            source_bytes: 1,
+            format: "csv".into(),
+            encoding: None,
+            tolerance: 0,
+            imported_at: "2026-11-29T08:00:00+08:00".into(),
+            imported_by: "x".into(),
+        })
+        .await
+        .unwrap();
+    let end = store::BatchEnd {
+        status: store::BatchStatus::Accepted,
+        sheet: None,
+        rows_read: 1,
+        rows_stored: 1,
+        error_count: 0,
+        data_path: Some("tables/person/batch-1.parquet".into()),
+        data_sha256: Some("cd".repeat(32)),
+        stats_json: None,
+        reason: None,
+        report_path: None,
+    };
+    warehouse.store().end_batch(id, &end).await.unwrap();
+    assert_eq!(warehouse.store().ledger_size().await.unwrap(), 0);
+    let path = dir.path().join("death.csv");
+    std::fs::write(&path, "身份证号,死亡日期\n11010519491231002X,2026-01-02\n").unwrap();
+    warehouse.import(&path, &ImportOptions::default(), None).await.unwrap();
+    let records = warehouse.store().ledger_records("import_batch").await.unwrap();
+    assert_eq!(records.len(), 2);
+    assert!(records[0].contains(&format!("\"batch\":{id}")));
+}
