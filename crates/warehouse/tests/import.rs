@@ -1,5 +1,7 @@
 //! The import protocol, end to end on a real data directory.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use store::BatchStatus;
 use warehouse::{ImportOptions, ImportResult, Warehouse};
@@ -119,21 +121,7 @@ async fn a_batch_left_pending_is_cleaned_by_the_next_import() {
     let data = dir.path().join("data");
     let warehouse = Warehouse::open(&data).await.unwrap();
     // What a killed import leaves: a pending batch, its data file renamed into place, a temp file.
-    let id = warehouse
-        .store()
-        .begin_batch(&store::NewBatch {
-            table: "person".into(),
-            source_name: "person.csv".into(),
-            source_sha256: "00".into(),
-            source_bytes: 1,
-            format: "csv".into(),
-            encoding: None,
-            tolerance: 0,
-            imported_at: "2026-11-29T08:00:00+08:00".into(),
-            imported_by: "x".into(),
-        })
-        .await
-        .unwrap();
+    let id = common::pending_batch(&warehouse, "00").await;
     std::fs::create_dir_all(data.join("tables/person")).unwrap();
     std::fs::write(data.join(format!("tables/person/batch-{id}.parquet")), b"partial").unwrap();
     std::fs::write(data.join("tmp/batch-99.parquet"), b"partial").unwrap();

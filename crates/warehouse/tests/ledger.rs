@@ -1,6 +1,8 @@
 //! The disclosure ledger of a data directory: every accepted batch is an entry,
 //! and proofs verify offline — or fail naming what was altered.
 
+mod common;
+
 use warehouse::ledger::{VerifyError, verify_consistency_bundle, verify_inclusion_bundle};
 use warehouse::{ImportOptions, Warehouse};
 
@@ -84,21 +86,7 @@ async fn a_batch_accepted_without_its_ledger_entry_gets_one_at_the_next_import()
     let data = dir.path().join("data");
     let warehouse = Warehouse::open(&data).await.unwrap();
     // What a kill between "accepted" and the ledger append leaves: an accepted batch, no entry.
-    let id = warehouse
-        .store()
-        .begin_batch(&store::NewBatch {
-            table: "person".into(),
-            source_name: "person.csv".into(),
-            source_sha256: "ab".repeat(32),
-            source_bytes: 1,
-            format: "csv".into(),
-            encoding: None,
-            tolerance: 0,
-            imported_at: "2026-11-29T08:00:00+08:00".into(),
-            imported_by: "x".into(),
-        })
-        .await
-        .unwrap();
+    let id = common::pending_batch(&warehouse, &"ab".repeat(32)).await;
     let end = store::BatchEnd {
         status: store::BatchStatus::Accepted,
         sheet: None,

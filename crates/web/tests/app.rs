@@ -48,6 +48,13 @@ impl TestApp {
         Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
+    /// Posts a multipart upload (see `multipart`) with the session cookie.
+    async fn upload(&self, cookie: &str, (content_type, body): (String, Vec<u8>)) -> Reply {
+        let request =
+            Request::post("/upload").header(header::COOKIE, cookie).header(header::CONTENT_TYPE, content_type);
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
     async fn get(&self, path: &str, cookie: &str) -> Reply {
         self.send(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap()).await
     }
@@ -226,27 +233,9 @@ async fn upload_needs_the_csrf_token() {
     let app = spawn_app().await;
     let (cookie, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
     let csv = "身份证号,姓名\n11010519491231002X,王秀英\n".as_bytes();
-    let (content_type, body) = multipart("person.csv", csv, Some("not-the-token"));
-    let reply = app
-        .send(
-            Request::post("/upload")
-                .header(header::COOKIE, &cookie)
-                .header(header::CONTENT_TYPE, content_type)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
+    let reply = app.upload(&cookie, multipart("person.csv", csv, Some("not-the-token"))).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    let (content_type, body) = multipart("person.csv", csv, Some(&csrf));
-    let reply = app
-        .send(
-            Request::post("/upload")
-                .header(header::COOKIE, &cookie)
-                .header(header::CONTENT_TYPE, content_type)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
+    let reply = app.upload(&cookie, multipart("person.csv", csv, Some(&csrf))).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.body.contains("已接收"), "{}", reply.body);
 }
@@ -281,16 +270,7 @@ async fn hostile_uploads_are_contained_and_escaped() {
 
     // Markup in a file name is removed before the name is stored or shown.
     let csv = "身份证号,姓名\n11010519491231002X,<b>王秀英</b>\n".as_bytes();
-    let (content_type, body) = multipart("person_<b>.csv", csv, Some(&csrf));
-    let reply = app
-        .send(
-            Request::post("/upload")
-                .header(header::COOKIE, &cookie)
-                .header(header::CONTENT_TYPE, content_type)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
+    let reply = app.upload(&cookie, multipart("person_<b>.csv", csv, Some(&csrf))).await;
     assert!(reply.body.contains("已接收"), "{}", reply.body);
     let page = app.get("/batches", &cookie).await;
     assert!(page.body.contains("person_b.csv") && !page.body.contains("<b>"), "{}", page.body);
@@ -330,16 +310,7 @@ async fn pages_render_in_both_languages_with_data() {
     let (cookie, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
     let county = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county");
     for name in ["fund_program.csv", "disbursement_2026Q1.csv", "person.csv"] {
-        let (content_type, body) = multipart(name, &std::fs::read(county.join(name)).unwrap(), Some(&csrf));
-        let reply = app
-            .send(
-                Request::post("/upload")
-                    .header(header::COOKIE, &cookie)
-                    .header(header::CONTENT_TYPE, content_type)
-                    .body(Body::from(body))
-                    .unwrap(),
-            )
-            .await;
+        let reply = app.upload(&cookie, multipart(name, &std::fs::read(county.join(name)).unwrap(), Some(&csrf))).await;
         assert!(reply.body.contains("已接收"), "{name}: {}", reply.body);
     }
     for (lang, expect) in [
@@ -367,16 +338,8 @@ async fn the_ledger_is_public_as_tiles() {
     let app = spawn_app().await;
     assert_eq!(app.get("/ledger/checkpoint", "").await.status, StatusCode::NOT_FOUND, "no entries yet");
     let (cookie, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
-    let (content_type, body) =
-        multipart("person.csv", "身份证号,姓名\n11010519491231002X,王秀英\n".as_bytes(), Some(&csrf));
-    app.send(
-        Request::post("/upload")
-            .header(header::COOKIE, &cookie)
-            .header(header::CONTENT_TYPE, content_type)
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await;
+    app.upload(&cookie, multipart("person.csv", "身份证号,姓名\n11010519491231002X,王秀英\n".as_bytes(), Some(&csrf)))
+        .await;
     // No session needed.
     let checkpoint = app.get("/ledger/checkpoint", "").await;
     assert_eq!(checkpoint.status, StatusCode::OK);
