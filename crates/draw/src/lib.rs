@@ -11,6 +11,7 @@
 use chacha20::ChaCha20;
 use chacha20::cipher::{KeyIvInit, StreamCipher};
 use sha2::{Digest, Sha256};
+use std::num::NonZeroU64;
 
 pub type Seed = [u8; 32];
 
@@ -46,10 +47,10 @@ impl Stream {
         u64::from_le_bytes(block)
     }
 
-    /// Uniform in `0..n` (`n > 0`): values from the top partial range of `u64`
-    /// are rejected so that every result is equally likely.
-    pub fn below(&mut self, n: u64) -> u64 {
-        assert!(n > 0, "below(0)");
+    /// Uniform in `0..n`: values from the top partial range of `u64` are
+    /// rejected so that every result is equally likely.
+    pub fn below(&mut self, n: NonZeroU64) -> u64 {
+        let n = n.get();
         let zone = u64::MAX - (u64::MAX - n + 1) % n;
         loop {
             let x = self.next_u64();
@@ -64,7 +65,9 @@ impl Stream {
         let mut items: Vec<usize> = (0..n).collect();
         let k = k.min(n);
         for i in 0..k {
-            let j = i + self.below((n - i) as u64) as usize;
+            // `i < k <= n`, so `n - i` is at least 1.
+            let remaining = NonZeroU64::new((n - i) as u64).unwrap_or(NonZeroU64::MIN);
+            let j = i + self.below(remaining) as usize;
             items.swap(i, j);
         }
         items.truncate(k);
@@ -119,7 +122,7 @@ mod tests {
     fn below_is_in_range_and_sample_is_distinct() {
         let mut stream = Stream::new(&[7u8; 32]);
         for n in 1..200u64 {
-            assert!(stream.below(n) < n);
+            assert!(stream.below(NonZeroU64::new(n).unwrap()) < n);
         }
         let picked = stream.sample(1000, 100);
         let mut sorted = picked.clone();
@@ -135,7 +138,7 @@ mod tests {
         let mut stream = Stream::new(&[9u8; 32]);
         let mut counts = [0u32; 3];
         for _ in 0..30_000 {
-            counts[stream.below(3) as usize] += 1;
+            counts[stream.below(NonZeroU64::new(3).unwrap()) as usize] += 1;
         }
         for c in counts {
             assert!((9_500..10_500).contains(&c), "{counts:?}");
