@@ -2,11 +2,14 @@
 //! register; later warnings, clues, users and the audit trail.
 //!
 //! Callers see one trait, [`StateStore`]; SQLite in the data directory is the
-//! embedded default, and a PostgreSQL backend will implement the same trait.
+//! embedded default and PostgreSQL the server database; both implement the
+//! trait with one body of SQL (`backend.rs`).
 //! Imported data itself is not here: it is immutable Parquet (see `warehouse`).
 
+mod postgres;
 mod sqlite;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;

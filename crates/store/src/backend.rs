@@ -1,0 +1,355 @@
+// The body shared by every backend of the state store, included by `sqlite.rs`
+// and `postgres.rs`. Each defines `Store` (its store type, with a `pool`),
+// `DbRow`, `MIGRATIONS`, `SCHEMA_MIGRATION_TABLE` and `RECORD_MIGRATION`; the SQL
+// below is written once, with `$n` parameters, in the dialect both accept.
+
+impl Store {
+    async fn migrate(&self) -> Result<()> {
+        sqlx::raw_sql(
+            SCHEMA_MIGRATION_TABLE,
+        )
+        .execute(&self.pool)
+        .await?;
+        let current: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_migration")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let supported = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+        if current > supported {
+            return Err(StoreError::TooNew { found: current, supported });
+        }
+        for &(version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+            let failed = |source| StoreError::Migration { version, source };
+            let mut tx = self.pool.begin().await?;
+            sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(failed)?;
+            sqlx::query(RECORD_MIGRATION)
+                .bind(version)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
+            tx.commit().await.map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+const BATCH_COLUMNS: &str = "SELECT id, table_name, status, source_name, source_sha256, source_bytes, format, encoding, sheet, tolerance, imported_at, imported_by, rows_read, rows_stored, error_count, data_path, data_sha256, stats_json, reason, report_path FROM batch";
+
+fn batch_from_row(row: &DbRow) -> Result<BatchRecord> {
+    let count = |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
+    Ok(BatchRecord {
+        id: row.try_get("id")?,
+        table: row.try_get("table_name")?,
+        status: BatchStatus::parse(row.try_get("status")?)?,
+        source_name: row.try_get("source_name")?,
+        source_sha256: row.try_get("source_sha256")?,
+        source_bytes: count("source_bytes")?,
+        format: row.try_get("format")?,
+        encoding: row.try_get("encoding")?,
+        sheet: row.try_get("sheet")?,
+        tolerance: count("tolerance")?,
+        imported_at: row.try_get("imported_at")?,
+        imported_by: row.try_get("imported_by")?,
+        rows_read: count("rows_read")?,
+        rows_stored: count("rows_stored")?,
+        error_count: count("error_count")?,
+        data_path: row.try_get("data_path")?,
+        data_sha256: row.try_get("data_sha256")?,
+        stats_json: row.try_get("stats_json")?,
+        reason: row.try_get("reason")?,
+        report_path: row.try_get("report_path")?,
+    })
+}
+
+fn db_int(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn user_from_row(row: &DbRow) -> Result<User> {
+    Ok(User {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(row.try_get("role")?).ok_or_else(|| StoreError::Corrupt("user role".into()))?,
+        password_hash: row.try_get("password_hash")?,
+        unit_code: row.try_get("unit_code")?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+    })
+}
+
+const USER_COLUMNS: &str = "SELECT id, username, display_name, role, password_hash, unit_code, disabled FROM app_user";
+
+#[async_trait]
+impl StateStore for Store {
+    async fn create_user(&self, user: &NewUser, now: i64) -> Result<i64> {
+        let result = sqlx::query(
+            "INSERT INTO app_user (username, display_name, role, password_hash, unit_code, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(&user.username)
+        .bind(&user.display_name)
+        .bind(user.role.as_str())
+        .bind(&user.password_hash)
+        .bind(&user.unit_code)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await;
+        match result {
+            Ok(row) => Ok(row.try_get(0)?),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(StoreError::UserExists(user.username.clone()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{USER_COLUMNS} WHERE username = $1")))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(format!("{USER_COLUMNS} ORDER BY id"))).fetch_all(&self.pool).await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO session (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.token_hash)
+        .bind(session.user_id)
+        .bind(&session.csrf_token)
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: i64) -> Result<Option<(Session, User)>> {
+        let row = sqlx::query(
+            "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
+                    u.id, u.username, u.display_name, u.role, u.password_hash, u.unit_code, u.disabled
+             FROM session s JOIN app_user u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let session = Session {
+            token_hash: row.try_get("token_hash")?,
+            user_id: row.try_get("user_id")?,
+            csrf_token: row.try_get("csrf_token")?,
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+        };
+        Ok(Some((session, user_from_row(&row)?)))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn record_login_failure(&self, key: &str, now: i64) -> Result<()> {
+        sqlx::query("INSERT INTO login_failure (key, at) VALUES ($1, $2)")
+            .bind(key)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn login_failures_since(&self, key: &str, since: i64) -> Result<u64> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM login_failure WHERE key = $1 AND at >= $2")
+            .bind(key)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        Ok(n.max(0) as u64)
+    }
+
+    async fn ledger_append(&self, entries: &[LedgerEntry]) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let size: i64 = sqlx::query("SELECT COUNT(*) FROM ledger_entry").fetch_one(&mut *tx).await?.try_get(0)?;
+        for (i, e) in entries.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO ledger_entry (idx, kind, record, salt, leaf_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(size + i as i64)
+            .bind(&e.kind)
+            .bind(&e.record)
+            .bind(&e.salt)
+            .bind(e.leaf_hash.as_slice())
+            .bind(&e.created_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(size.max(0) as u64)
+    }
+
+    async fn ledger_size(&self) -> Result<u64> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM ledger_entry").fetch_one(&self.pool).await?.try_get(0)?;
+        Ok(n.max(0) as u64)
+    }
+
+    async fn ledger_leaf_hashes(&self, size: u64) -> Result<Vec<Vec<u8>>> {
+        let rows = sqlx::query("SELECT leaf_hash FROM ledger_entry WHERE idx < $1 ORDER BY idx")
+            .bind(db_int(size))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get::<Vec<u8>, _>(0)?)).collect()
+    }
+
+    async fn ledger_entry(&self, index: u64) -> Result<Option<LedgerEntry>> {
+        let row = sqlx::query("SELECT kind, record, salt, leaf_hash, created_at FROM ledger_entry WHERE idx = $1")
+            .bind(db_int(index))
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(LedgerEntry {
+            kind: r.try_get("kind")?,
+            record: r.try_get("record")?,
+            salt: r.try_get("salt")?,
+            leaf_hash: r.try_get("leaf_hash")?,
+            created_at: r.try_get("created_at")?,
+        }))
+    }
+
+    async fn ledger_records(&self, kind: &str) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT record FROM ledger_entry WHERE kind = $1 ORDER BY idx")
+            .bind(kind)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
+    async fn ledger_add_checkpoint(&self, size: u64, note: &str, created_at: &str) -> Result<()> {
+        sqlx::query("INSERT INTO ledger_checkpoint (size, note, created_at) VALUES ($1, $2, $3) ON CONFLICT (size) DO UPDATE SET note = excluded.note, created_at = excluded.created_at")
+            .bind(db_int(size))
+            .bind(note)
+            .bind(created_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn ledger_checkpoint(&self, size: Option<u64>) -> Result<Option<(u64, String)>> {
+        let row = match size {
+            Some(s) => {
+                sqlx::query("SELECT size, note FROM ledger_checkpoint WHERE size = $1")
+                    .bind(db_int(s))
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT size, note FROM ledger_checkpoint ORDER BY size DESC LIMIT 1")
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+        };
+        row.map(|r| Ok((r.try_get::<i64, _>("size")?.max(0) as u64, r.try_get("note")?))).transpose()
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failure WHERE key = $1").bind(key).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn begin_batch(&self, b: &NewBatch) -> Result<i64> {
+        let row = sqlx::query(
+            "INSERT INTO batch (table_name, status, source_name, source_sha256, source_bytes, format, encoding, tolerance, imported_at, imported_by)
+             VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(&b.table)
+        .bind(&b.source_name)
+        .bind(&b.source_sha256)
+        .bind(db_int(b.source_bytes))
+        .bind(&b.format)
+        .bind(&b.encoding)
+        .bind(db_int(b.tolerance))
+        .bind(&b.imported_at)
+        .bind(&b.imported_by)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    async fn end_batch(&self, id: i64, e: &BatchEnd) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE batch SET status = $1, sheet = $2, rows_read = $3, rows_stored = $4, error_count = $5, data_path = $6, data_sha256 = $7, stats_json = $8, reason = $9, report_path = $10
+             WHERE id = $11 AND status = 'pending'",
+        )
+        .bind(e.status.as_str())
+        .bind(&e.sheet)
+        .bind(db_int(e.rows_read))
+        .bind(db_int(e.rows_stored))
+        .bind(db_int(e.error_count))
+        .bind(&e.data_path)
+        .bind(&e.data_sha256)
+        .bind(&e.stats_json)
+        .bind(&e.reason)
+        .bind(&e.report_path)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NoSuchBatch(id));
+        }
+        Ok(())
+    }
+
+    async fn abort_pending(&self) -> Result<Vec<BatchRecord>> {
+        let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{BATCH_COLUMNS} WHERE status = 'pending' ORDER BY id")))
+            .fetch_all(&mut *tx)
+            .await?;
+        let pending = rows.iter().map(batch_from_row).collect::<Result<Vec<_>>>()?;
+        sqlx::query(
+            "UPDATE batch SET status = 'aborted', reason = '导入进程被中断，未保存任何数据 / the import was interrupted; nothing of it was stored' WHERE status = 'pending'",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(pending)
+    }
+
+    async fn find_accepted(&self, table: &str, source_sha256: &str) -> Result<Option<BatchRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{BATCH_COLUMNS} WHERE table_name = $1 AND source_sha256 = $2 AND status = 'accepted'"
+        )))
+        .bind(table)
+        .bind(source_sha256)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(batch_from_row).transpose()
+    }
+
+    async fn batch(&self, id: i64) -> Result<BatchRecord> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{BATCH_COLUMNS} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NoSuchBatch(id))?;
+        batch_from_row(&row)
+    }
+
+    async fn batches(&self) -> Result<Vec<BatchRecord>> {
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(format!("{BATCH_COLUMNS} ORDER BY id"))).fetch_all(&self.pool).await?;
+        rows.iter().map(batch_from_row).collect()
+    }
+}
+

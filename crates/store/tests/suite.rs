@@ -1,0 +1,151 @@
+//! One state-store test suite, run against SQLite always and against
+//! PostgreSQL when `QINGFENG_TEST_POSTGRES` names a server (scripts/test starts
+//! a throwaway cluster and sets it; plain `cargo test` skips those, marked ignored).
+
+use store::*;
+
+fn new_batch(sha: &str) -> NewBatch {
+    NewBatch {
+        table: "person".into(),
+        source_name: "person.csv".into(),
+        source_sha256: sha.into(),
+        source_bytes: 10,
+        format: "csv".into(),
+        encoding: Some("utf8".into()),
+        tolerance: 0,
+        imported_at: "2026-11-29T08:00:00+08:00".into(),
+        imported_by: "tester".into(),
+    }
+}
+
+fn accepted() -> BatchEnd {
+    BatchEnd {
+        status: BatchStatus::Accepted,
+        sheet: None,
+        rows_read: 3,
+        rows_stored: 3,
+        error_count: 0,
+        data_path: Some("tables/person/1.parquet".into()),
+        data_sha256: Some("ff".into()),
+        stats_json: Some("[]".into()),
+        reason: None,
+        report_path: None,
+    }
+}
+
+async fn batch_lifecycle(store: &dyn StateStore) {
+    let id = store.begin_batch(&new_batch("aa")).await.unwrap();
+    assert_eq!(store.batch(id).await.unwrap().status, BatchStatus::Pending);
+    assert!(store.find_accepted("person", "aa").await.unwrap().is_none());
+    store.end_batch(id, &accepted()).await.unwrap();
+    let found = store.find_accepted("person", "aa").await.unwrap().unwrap();
+    assert_eq!((found.id, found.rows_stored, found.imported_by.as_str()), (id, 3, "tester"));
+    // An ended batch cannot end again.
+    assert!(matches!(store.end_batch(id, &accepted()).await, Err(StoreError::NoSuchBatch(_))));
+    // The same source cannot be accepted twice for one table.
+    let again = store.begin_batch(&new_batch("aa")).await.unwrap();
+    assert!(store.end_batch(again, &accepted()).await.is_err());
+    let orphan = store.begin_batch(&new_batch("bb")).await.unwrap();
+    let aborted = store.abort_pending().await.unwrap();
+    assert_eq!(aborted.iter().map(|b| b.id).collect::<Vec<_>>(), vec![again, orphan]);
+    assert_eq!(store.batch(orphan).await.unwrap().status, BatchStatus::Aborted);
+    assert_eq!(store.batches().await.unwrap().len(), 3);
+}
+
+async fn users_sessions_and_throttling(store: &dyn StateStore) {
+    let new = NewUser {
+        username: "zhang".into(),
+        display_name: "张三".into(),
+        role: Role::Supervisor,
+        password_hash: "$argon2id$...".into(),
+        unit_code: None,
+    };
+    let id = store.create_user(&new, 100).await.unwrap();
+    assert!(matches!(store.create_user(&new, 100).await, Err(StoreError::UserExists(_))));
+    assert_eq!(store.user_by_name("zhang").await.unwrap().unwrap().role, Role::Supervisor);
+    assert_eq!(store.users().await.unwrap().len(), 1);
+    let session =
+        Session { token_hash: "h".into(), user_id: id, csrf_token: "c".into(), created_at: 100, expires_at: 200 };
+    store.create_session(&session).await.unwrap();
+    assert_eq!(store.session("h", 150).await.unwrap().unwrap().1.username, "zhang");
+    assert!(store.session("h", 200).await.unwrap().is_none(), "expired");
+    store.delete_session("h").await.unwrap();
+    assert!(store.session("h", 150).await.unwrap().is_none());
+    for t in [10, 20, 30] {
+        store.record_login_failure("user:zhang", t).await.unwrap();
+    }
+    assert_eq!(store.login_failures_since("user:zhang", 15).await.unwrap(), 2);
+    store.clear_login_failures("user:zhang").await.unwrap();
+    assert_eq!(store.login_failures_since("user:zhang", 0).await.unwrap(), 0);
+}
+
+async fn ledger_entries_and_checkpoints(store: &dyn StateStore) {
+    assert_eq!(store.ledger_size().await.unwrap(), 0);
+    let entry = |n: u8| LedgerEntry {
+        kind: "import_batch".into(),
+        record: format!("{{\"batch\":{n}}}"),
+        salt: "00".into(),
+        leaf_hash: vec![n; 32],
+        created_at: "2026-11-29T08:00:00+08:00".into(),
+    };
+    assert_eq!(store.ledger_append(&[entry(1), entry(2)]).await.unwrap(), 0);
+    assert_eq!(store.ledger_append(&[entry(3)]).await.unwrap(), 2);
+    assert_eq!(store.ledger_leaf_hashes(2).await.unwrap(), vec![vec![1u8; 32], vec![2u8; 32]]);
+    assert_eq!(store.ledger_entry(2).await.unwrap().unwrap().record, "{\"batch\":3}");
+    assert!(store.ledger_entry(3).await.unwrap().is_none());
+    assert_eq!(store.ledger_records("import_batch").await.unwrap().len(), 3);
+    store.ledger_add_checkpoint(2, "note 2", "t").await.unwrap();
+    store.ledger_add_checkpoint(3, "note 3", "t").await.unwrap();
+    store.ledger_add_checkpoint(3, "note 3 again", "t").await.unwrap();
+    assert_eq!(store.ledger_checkpoint(None).await.unwrap(), Some((3, "note 3 again".into())));
+    assert_eq!(store.ledger_checkpoint(Some(2)).await.unwrap(), Some((2, "note 2".into())));
+}
+
+async fn sqlite() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("state.db")).await.unwrap();
+    (dir, store)
+}
+
+/// A fresh database on the test server for each test.
+async fn postgres() -> PgStore {
+    let server = std::env::var("QINGFENG_TEST_POSTGRES")
+        .expect("QINGFENG_TEST_POSTGRES must name a PostgreSQL server (scripts/test starts one)");
+    let name = format!("qingfeng_test_{}", uuid::Uuid::new_v4().simple());
+    PgStore::create_database(&server, &name).await.expect("cannot create a database on the PostgreSQL test server");
+    let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+    PgStore::open(&format!("{base}/{name}")).await.unwrap()
+}
+
+macro_rules! suite {
+    ($($test:ident),*) => {
+        mod on_sqlite {
+            $(#[tokio::test]
+            async fn $test() {
+                let (_dir, store) = super::sqlite().await;
+                super::$test(&store).await;
+            })*
+        }
+        mod on_postgres {
+            $(#[tokio::test]
+            #[ignore = "needs PostgreSQL: scripts/test starts a throwaway cluster"]
+            async fn $test() {
+                let store = super::postgres().await;
+                super::$test(&store).await;
+            })*
+        }
+    };
+}
+
+suite!(batch_lifecycle, users_sessions_and_throttling, ledger_entries_and_checkpoints);
+
+#[tokio::test]
+async fn sqlite_reopens_with_data_and_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let store = SqliteStore::open(&path).await.unwrap();
+    store.begin_batch(&new_batch("aa")).await.unwrap();
+    store.close().await;
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(store.batches().await.unwrap().len(), 1);
+}
