@@ -26,6 +26,9 @@ pub struct Cli {
     /// Data directory 数据目录
     #[arg(long, global = true, env = "QINGFENG_DATA", default_value = "qingfeng-data")]
     pub data: PathBuf,
+    /// The state store in PostgreSQL (postgres://user@host/db) instead of SQLite in the data directory
+    #[arg(long, global = true, env = "QINGFENG_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -161,6 +164,7 @@ pub enum UserCommand {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
+    let _ = DATABASE_URL.set(cli.database_url.clone());
     match cli.command {
         Command::Tables { format } => {
             output::tables(format == Format::Json);
@@ -373,8 +377,12 @@ async fn serve(data: &std::path::Path, addr: &str, secure_cookies: bool) -> anyh
     Ok(EXIT_OK)
 }
 
+/// The global `--database-url`, set once when the command starts.
+static DATABASE_URL: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
 async fn open(data: &std::path::Path) -> anyhow::Result<Warehouse> {
-    Warehouse::open(data)
+    let url = DATABASE_URL.get().and_then(|u| u.as_deref());
+    Warehouse::open_with(data, url)
         .await
         .with_context(|| format!("无法打开数据目录 / cannot open the data directory {}", data.display()))
 }

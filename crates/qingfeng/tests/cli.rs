@@ -208,3 +208,27 @@ fn ledger_proofs_verify_offline_and_tampering_fails() {
     let ok = run(&["verify", consistency.to_str().unwrap(), "--key", key.to_str().unwrap()]);
     assert!(stdout(&ok).contains("checkpoints 10 and 22 are consistent"), "{}", stdout(&ok));
 }
+
+/// The same commands with the state store in PostgreSQL (`--database-url`).
+#[test]
+#[ignore = "needs PostgreSQL: scripts/test starts a throwaway cluster"]
+fn import_and_batches_on_postgres() {
+    let server = std::env::var("QINGFENG_TEST_POSTGRES").expect("QINGFENG_TEST_POSTGRES (scripts/test sets it)");
+    let name = format!("qingfeng_cli_{}", std::process::id());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(store::PgStore::create_database(&server, &name)).unwrap();
+    let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let output = run(&["--data", data, "--database-url", &url, "import", sample_county().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!dir.path().join("data/state.db").exists(), "the state is in PostgreSQL, not SQLite");
+    let batches = qingfeng()
+        .env("QINGFENG_DATABASE_URL", &url)
+        .args(["--data", data, "batches", "--format", "json"])
+        .output()
+        .unwrap();
+    let batches: Value = serde_json::from_slice(&batches.stdout).unwrap();
+    assert_eq!(batches.as_array().unwrap().len(), 22);
+}

@@ -44,12 +44,21 @@ pub enum WarehouseError {
 impl Warehouse {
     /// Opens the data directory at `root`, creating it and its state store if needed.
     pub async fn open(root: &Path) -> Result<Warehouse, WarehouseError> {
+        Warehouse::open_with(root, None).await
+    }
+
+    /// Opens the data directory with its state store in PostgreSQL at
+    /// `database_url` (`postgres://…`), or in `state.db` when `None`.
+    pub async fn open_with(root: &Path, database_url: Option<&str>) -> Result<Warehouse, WarehouseError> {
         for dir in ["tables", "reports", "tmp"] {
             let path = root.join(dir);
             std::fs::create_dir_all(&path).map_err(|source| WarehouseError::Io { path, source })?;
         }
-        let store = SqliteStore::open(&root.join("state.db")).await?;
-        Ok(Warehouse { root: root.to_owned(), store: Arc::new(store) })
+        let store: Arc<dyn StateStore> = match database_url {
+            Some(url) => Arc::new(store::PgStore::open(url).await?),
+            None => Arc::new(SqliteStore::open(&root.join("state.db")).await?),
+        };
+        Ok(Warehouse { root: root.to_owned(), store })
     }
 
     pub fn root(&self) -> &Path {
