@@ -11,6 +11,7 @@ mod checkpoint;
 mod merkle;
 mod note;
 mod tiles;
+mod tree;
 
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use merkle::{
@@ -19,6 +20,7 @@ pub use merkle::{
 };
 pub use note::{NoteError, Signer, Verifier, open, sign};
 pub use tiles::{TILE_WIDTH, TileRef, entry_bundle, hash_tile, index_path};
+pub use tree::Tree;
 
 /// The hash and signature algorithms of a log. Only one exists today; the
 /// version is written into checkpoints' origin line by the caller's convention.

@@ -1,7 +1,7 @@
 //! C2SP `tlog-tiles`: the log served as static, cacheable resources —
 //! `tile/<L>/<N>[.p/<W>]` (hashes) and `tile/entries/<N>[.p/<W>]` (entries).
 
-use crate::{Hash, root};
+use crate::Tree;
 
 pub const TILE_WIDTH: u64 = 256;
 
@@ -76,25 +76,23 @@ impl TileRef {
     }
 }
 
-/// The bytes of a hash tile over a log of these leaf hashes, or `None` when the
-/// log is too small for it (tiles are never served empty or beyond the log).
-pub fn hash_tile(leaves: &[Hash], level: u8, index: u64, width: u64) -> Option<Vec<u8>> {
+/// The bytes of a hash tile over the first `size` leaves of `tree`, or `None`
+/// when that log is too small for it (tiles are never served empty or beyond the log).
+pub fn hash_tile(tree: &Tree, size: u64, level: u8, index: u64, width: u64) -> Option<Vec<u8>> {
     let span = TILE_WIDTH.checked_pow(u32::from(level))?;
     let start = index.checked_mul(TILE_WIDTH)?;
     let end_leaf = start.checked_add(width)?.checked_mul(span)?;
-    if width == 0 || end_leaf > leaves.len() as u64 {
+    if width == 0 || end_leaf > size || size > tree.len() {
         return None;
     }
     // A partial tile exists only as the log's rightmost tile at its level.
-    let hashes_at_level = leaves.len() as u64 / span;
+    let hashes_at_level = size / span;
     if width < TILE_WIDTH && (index != hashes_at_level / TILE_WIDTH || width != hashes_at_level % TILE_WIDTH) {
         return None;
     }
     let mut out = Vec::with_capacity(width as usize * 32);
     for i in 0..width {
-        let a = ((start + i) * span) as usize;
-        let b = ((start + i + 1) * span) as usize;
-        out.extend_from_slice(&root(&leaves[a..b]));
+        out.extend_from_slice(&tree.subtree_root((start + i) * span, (start + i + 1) * span));
     }
     Some(out)
 }
@@ -112,7 +110,7 @@ pub fn entry_bundle(entries: &[Vec<u8>]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::leaf_hash;
+    use crate::{Hash, leaf_hash, root};
 
     #[test]
     fn paths() {
@@ -140,14 +138,15 @@ mod tests {
     #[test]
     fn tiles_of_a_600_leaf_log() {
         let leaves: Vec<Hash> = (0u32..600).map(|i| leaf_hash(&i.to_be_bytes())).collect();
-        let full = hash_tile(&leaves, 0, 1, 256).unwrap();
+        let tree = Tree::from_leaves(&leaves);
+        let full = hash_tile(&tree, 600, 0, 1, 256).unwrap();
         assert_eq!(full.len(), 8192);
         assert_eq!(&full[..32], &leaves[256]);
-        let partial = hash_tile(&leaves, 0, 2, 88).unwrap();
+        let partial = hash_tile(&tree, 600, 0, 2, 88).unwrap();
         assert_eq!(&partial[87 * 32..], &leaves[599]);
-        assert!(hash_tile(&leaves, 0, 2, 89).is_none(), "wider than the log");
-        assert!(hash_tile(&leaves, 0, 2, 87).is_none(), "not the log's partial tile");
-        let level1 = hash_tile(&leaves, 1, 0, 2).unwrap();
+        assert!(hash_tile(&tree, 600, 0, 2, 89).is_none(), "wider than the log");
+        assert!(hash_tile(&tree, 600, 0, 2, 87).is_none(), "not the log's partial tile");
+        let level1 = hash_tile(&tree, 600, 1, 0, 2).unwrap();
         assert_eq!(&level1[..32], &root(&leaves[..256]));
         assert_eq!(&level1[32..], &root(&leaves[256..512]));
         // The root follows from the tiles: two full subtrees and the rest.

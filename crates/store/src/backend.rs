@@ -37,6 +37,10 @@ impl Store {
     }
 }
 
+/// Rows per multi-row insert into the ledger (6 parameters each; both backends
+/// allow far more parameters than 6 × 200).
+const LEDGER_ROWS_PER_INSERT: usize = 200;
+
 const BATCH_COLUMNS: &str = "SELECT id, table_name, status, source_name, source_sha256, source_bytes, format, encoding, sheet, tolerance, imported_at, imported_by, rows_read, rows_stored, error_count, data_path, data_sha256, stats_json, reason, report_path FROM batch";
 
 fn batch_from_row(row: &DbRow) -> Result<BatchRecord> {
@@ -182,32 +186,38 @@ impl StateStore for Store {
 
     async fn ledger_append(&self, entries: &[LedgerEntry]) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
-        let size: i64 = sqlx::query("SELECT COUNT(*) FROM ledger_entry").fetch_one(&mut *tx).await?.try_get(0)?;
-        for (i, e) in entries.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO ledger_entry (idx, kind, record, salt, leaf_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(size + i as i64)
-            .bind(&e.kind)
-            .bind(&e.record)
-            .bind(&e.salt)
-            .bind(e.leaf_hash.as_slice())
-            .bind(&e.created_at)
-            .execute(&mut *tx)
-            .await?;
+        let size: i64 = sqlx::query("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_entry").fetch_one(&mut *tx).await?.try_get(0)?;
+        // Many rows per statement: a round trip per row would cap appends far below
+        // what the log needs (see BENCHMARKS.md).
+        for (chunk_index, chunk) in entries.chunks(LEDGER_ROWS_PER_INSERT).enumerate() {
+            let mut sql = String::from("INSERT INTO ledger_entry (idx, kind, record, salt, leaf_hash, created_at) VALUES ");
+            for row in 0..chunk.len() {
+                let p = row * 6;
+                if row > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6));
+            }
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, e) in chunk.iter().enumerate() {
+                let index = size + (chunk_index * LEDGER_ROWS_PER_INSERT + i) as i64;
+                query = query.bind(index).bind(&e.kind).bind(&e.record).bind(&e.salt).bind(e.leaf_hash.as_slice()).bind(&e.created_at);
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(size.max(0) as u64)
     }
 
     async fn ledger_size(&self) -> Result<u64> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM ledger_entry").fetch_one(&self.pool).await?.try_get(0)?;
+        let n: i64 = sqlx::query("SELECT COALESCE(MAX(idx) + 1, 0) FROM ledger_entry").fetch_one(&self.pool).await?.try_get(0)?;
         Ok(n.max(0) as u64)
     }
 
-    async fn ledger_leaf_hashes(&self, size: u64) -> Result<Vec<Vec<u8>>> {
-        let rows = sqlx::query("SELECT leaf_hash FROM ledger_entry WHERE idx < $1 ORDER BY idx")
-            .bind(db_int(size))
+    async fn ledger_leaf_hashes(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>> {
+        let rows = sqlx::query("SELECT leaf_hash FROM ledger_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx")
+            .bind(db_int(start))
+            .bind(db_int(end))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(|r| Ok(r.try_get::<Vec<u8>, _>(0)?)).collect()

@@ -231,8 +231,8 @@ pub trait StateStore: Send + Sync {
     /// Appends entries to the disclosure ledger; returns the index of the first.
     async fn ledger_append(&self, entries: &[LedgerEntry]) -> Result<u64>;
     async fn ledger_size(&self) -> Result<u64>;
-    /// The leaf hashes of the first `size` entries, in order.
-    async fn ledger_leaf_hashes(&self, size: u64) -> Result<Vec<Vec<u8>>>;
+    /// The leaf hashes of entries `start..end`, in order.
+    async fn ledger_leaf_hashes(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>>;
     async fn ledger_entry(&self, index: u64) -> Result<Option<LedgerEntry>>;
     /// The records of every entry of one kind, in log order.
     async fn ledger_records(&self, kind: &str) -> Result<Vec<String>>;

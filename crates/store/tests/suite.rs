@@ -90,7 +90,8 @@ async fn ledger_entries_and_checkpoints(store: &dyn StateStore) {
     };
     assert_eq!(store.ledger_append(&[entry(1), entry(2)]).await.unwrap(), 0);
     assert_eq!(store.ledger_append(&[entry(3)]).await.unwrap(), 2);
-    assert_eq!(store.ledger_leaf_hashes(2).await.unwrap(), vec![vec![1u8; 32], vec![2u8; 32]]);
+    assert_eq!(store.ledger_leaf_hashes(0, 2).await.unwrap(), vec![vec![1u8; 32], vec![2u8; 32]]);
+    assert_eq!(store.ledger_leaf_hashes(1, 3).await.unwrap(), vec![vec![2u8; 32], vec![3u8; 32]]);
     assert_eq!(store.ledger_entry(2).await.unwrap().unwrap().record, "{\"batch\":3}");
     assert!(store.ledger_entry(3).await.unwrap().is_none());
     assert_eq!(store.ledger_records("import_batch").await.unwrap().len(), 3);

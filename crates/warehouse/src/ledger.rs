@@ -162,25 +162,28 @@ impl Warehouse {
         Ok(first)
     }
 
-    async fn leaves(&self, size: u64) -> Result<Vec<Hash>, WarehouseError> {
-        let raw = self.store.ledger_leaf_hashes(size).await?;
-        raw.into_iter()
-            .map(|h| {
-                Hash::try_from(h.as_slice())
-                    .map_err(|_| WarehouseError::Store(store::StoreError::Corrupt("ledger leaf hash".into())))
-            })
-            .collect()
+    /// The ledger's tree, caught up with the store.
+    async fn tree(&self) -> Result<tokio::sync::MutexGuard<'_, ledger::Tree>, WarehouseError> {
+        let mut tree = self.ledger_tree.lock().await;
+        let size = self.store.ledger_size().await?;
+        if tree.len() < size {
+            for raw in self.store.ledger_leaf_hashes(tree.len(), size).await? {
+                let leaf = Hash::try_from(raw.as_slice())
+                    .map_err(|_| WarehouseError::Store(store::StoreError::Corrupt("ledger leaf hash".into())))?;
+                tree.push(leaf);
+            }
+        }
+        Ok(tree)
     }
 
     /// Signs and stores a checkpoint of the whole log; returns the signed note.
     pub async fn ledger_checkpoint(&self, signer: &Signer) -> Result<String, WarehouseError> {
-        let size = self.store.ledger_size().await?;
-        let leaves = self.leaves(size).await?;
-        let checkpoint = Checkpoint {
-            origin: format!("{}/{}", signer.name(), &signer.verifier().encode()[16..24]),
-            size,
-            root: ledger::root(&leaves),
+        let (size, root) = {
+            let tree = self.tree().await?;
+            (tree.len(), tree.root(tree.len()))
         };
+        let checkpoint =
+            Checkpoint { origin: format!("{}/{}", signer.name(), &signer.verifier().encode()[16..24]), size, root };
         let note = ledger::sign(&checkpoint.text(), signer)
             .map_err(|e| WarehouseError::Parquet { path: self.root.clone(), detail: e.to_string() })?;
         self.store.ledger_add_checkpoint(size, &note, &now()).await?;
@@ -196,8 +199,7 @@ impl Warehouse {
     pub async fn inclusion_bundle(&self, index: u64) -> Result<Option<InclusionBundle>, WarehouseError> {
         let Some((size, note)) = self.store.ledger_checkpoint(None).await? else { return Ok(None) };
         let Some(entry) = self.store.ledger_entry(index).await?.filter(|_| index < size) else { return Ok(None) };
-        let leaves = self.leaves(size).await?;
-        let proof = ledger::inclusion_proof(&leaves, index as usize).iter().map(|h| B64.encode(h)).collect();
+        let proof = self.tree().await?.inclusion_proof(index, size).iter().map(|h| B64.encode(h)).collect();
         Ok(Some(InclusionBundle {
             checkpoint: note,
             index,
@@ -215,8 +217,8 @@ impl Warehouse {
         let Some((size, _)) = self.store.ledger_checkpoint(None).await? else { return Ok(None) };
         match tile.level {
             Some(level) => {
-                let leaves = self.leaves(size).await?;
-                Ok(ledger::hash_tile(&leaves, level, tile.index, tile.width))
+                let tree = self.tree().await?;
+                Ok(ledger::hash_tile(&tree, size, level, tile.index, tile.width))
             }
             None => {
                 // Entry bundles hold each leaf's data: the record's commitment.
@@ -245,8 +247,7 @@ impl Warehouse {
     pub async fn consistency_bundle(&self, old_size: u64) -> Result<Option<ConsistencyBundle>, WarehouseError> {
         let Some((size, new_note)) = self.store.ledger_checkpoint(None).await? else { return Ok(None) };
         let Some((_, old_note)) = self.store.ledger_checkpoint(Some(old_size)).await? else { return Ok(None) };
-        let leaves = self.leaves(size).await?;
-        let proof = ledger::consistency_proof(&leaves, old_size as usize).iter().map(|h| B64.encode(h)).collect();
+        let proof = self.tree().await?.consistency_proof(old_size, size).iter().map(|h| B64.encode(h)).collect();
         Ok(Some(ConsistencyBundle { old_checkpoint: old_note, new_checkpoint: new_note, proof }))
     }
 }

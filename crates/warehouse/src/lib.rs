@@ -29,6 +29,9 @@ use store::{SqliteStore, StateStore};
 pub struct Warehouse {
     root: PathBuf,
     store: Arc<dyn StateStore>,
+    /// The ledger's Merkle tree, caught up from the store before each use (another
+    /// process may have appended), so proofs need not rehash the log.
+    ledger_tree: tokio::sync::Mutex<::ledger::Tree>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,7 +61,7 @@ impl Warehouse {
             Some(url) => Arc::new(store::PgStore::open(url).await?),
             None => Arc::new(SqliteStore::open(&root.join("state.db")).await?),
         };
-        Ok(Warehouse { root: root.to_owned(), store })
+        Ok(Warehouse { root: root.to_owned(), store, ledger_tree: tokio::sync::Mutex::new(::ledger::Tree::new()) })
     }
 
     pub fn root(&self) -> &Path {
