@@ -6,6 +6,7 @@
 
 mod credit_code;
 mod id_number;
+pub mod mask;
 mod money;
 mod region;
 mod text;
