@@ -48,7 +48,7 @@ impl Tree {
         }
         self.levels[0].push(leaf);
         let mut k = 0;
-        while self.levels[k].len() % 2 == 0 {
+        while self.levels[k].len().is_multiple_of(2) {
             let n = self.levels[k].len();
             let parent = node_hash(&self.levels[k][n - 2], &self.levels[k][n - 1]);
             if self.levels.len() == k + 1 {
@@ -66,7 +66,7 @@ impl Tree {
 
     fn range_root(&self, a: u64, b: u64) -> Hash {
         let n = b - a;
-        if n.is_power_of_two() && a % n == 0 {
+        if n.is_power_of_two() && a.is_multiple_of(n) {
             let k = n.trailing_zeros() as usize;
             return self.levels[k][(a >> k) as usize];
         }
