@@ -8,6 +8,10 @@
 //! `k` of `n` by a partial Fisher–Yates shuffle. No floating point anywhere, so
 //! the same inputs give the same draw on every machine. No IO.
 
+mod plan;
+
+pub use plan::{DrawError, Plan, Selection, Target, run};
+
 use chacha20::ChaCha20;
 use chacha20::cipher::{KeyIvInit, StreamCipher};
 use sha2::{Digest, Sha256};

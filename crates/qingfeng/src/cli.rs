@@ -115,6 +115,9 @@ pub enum Command {
     /// The disclosure ledger: key, checkpoints, proofs 公开账本
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Random inspections: draw, and reproduce a published draw 双随机抽查
+    #[command(subcommand)]
+    Draw(DrawCommand),
     /// Verify a ledger proof offline 离线验证账本证明
     #[command(
         after_help = "Exit codes: 0 verified, 1 error, 4 verification failed (the message names what does not match)"
@@ -126,6 +129,19 @@ pub enum Command {
         #[arg(long)]
         key: String,
     },
+}
+
+#[derive(Subcommand)]
+pub enum DrawCommand {
+    /// Draw per PLAN once the officials reveal their secrets; prints the result (JSON)
+    Run {
+        plan: PathBuf,
+        /// Each official's secret, in the order of the plan's commitments
+        #[arg(long = "reveal", required = true)]
+        reveals: Vec<String>,
+    },
+    /// Reproduce a published draw from its plan and result; exit 4 if it differs
+    Verify { plan: PathBuf, result: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -227,6 +243,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Verify { bundle, key } => verify(&bundle, &key),
+        Command::Draw(DrawCommand::Run { plan, reveals }) => {
+            println!("{}", crate::drawing::run(&plan, &reveals)?);
+            Ok(EXIT_OK)
+        }
+        Command::Draw(DrawCommand::Verify { plan, result }) => match crate::drawing::verify(&plan, &result)? {
+            Ok(message) => {
+                println!("{message}");
+                Ok(EXIT_OK)
+            }
+            Err(mismatch) => {
+                println!("✘ {mismatch}");
+                Ok(EXIT_UNVERIFIED)
+            }
+        },
         Command::User(UserCommand::Add { username, role, name, unit, password_stdin }) => {
             let role = store::Role::parse(&role).with_context(|| {
                 format!("角色应为 admin、supervisor、handler 或 clerk / the role is admin, supervisor, handler or clerk, not '{role}'")

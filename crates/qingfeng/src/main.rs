@@ -2,6 +2,7 @@
 //! command's work is done by `warehouse`, `ingest` and `store`.
 
 mod cli;
+mod drawing;
 mod output;
 
 use clap::Parser;

@@ -232,3 +232,65 @@ fn import_and_batches_on_postgres() {
     let batches: Value = serde_json::from_slice(&batches.stdout).unwrap();
     assert_eq!(batches.as_array().unwrap().len(), 22);
 }
+
+/// A random inspection draw: run from a plan and revealed secrets, reproduced by
+/// anyone, and any change to plan or result detected.
+#[test]
+fn draws_reproduce_and_tampering_is_named() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let commit = |s: &str| hex::encode(sha2::Sha256::digest(s.as_bytes()));
+    let targets: Vec<Value> = (0..30)
+        .map(|i| {
+            let stratum = ["A", "B", "C"][i % 3];
+            serde_json::json!({"code": format!("91331099MA{i:08}"), "stratum": stratum})
+        })
+        .collect();
+    let plan = serde_json::json!({
+        "strata": [["A", 100], ["B", 300], ["C", 1000]],
+        "targets": targets,
+        "inspectors": ["P1", "P2", "P3", "P4", "P5"],
+        "per_target": 2,
+        "conflicts": [["P1", "91331099MA00000002"]],
+        "secret_commitments": [commit("alice-secret"), commit("bob-secret")],
+    });
+    let plan_path = dir.path().join("plan.json");
+    std::fs::write(&plan_path, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
+    let result =
+        run(&["draw", "run", plan_path.to_str().unwrap(), "--reveal", "alice-secret", "--reveal", "bob-secret"]);
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    let result_path = dir.path().join("result.json");
+    std::fs::write(&result_path, &result.stdout).unwrap();
+    let parsed: Value = serde_json::from_slice(&result.stdout).unwrap();
+    assert_eq!(parsed["selections"].as_array().unwrap().len(), 1 + 3 + 10);
+
+    let ok = run(&["draw", "verify", plan_path.to_str().unwrap(), result_path.to_str().unwrap()]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("the draw reproduces: 14 targets"));
+
+    // The same plan pretty-printed differently commits to the same thing.
+    std::fs::write(&plan_path, serde_json::to_string(&plan).unwrap()).unwrap();
+    assert_eq!(
+        run(&["draw", "verify", plan_path.to_str().unwrap(), result_path.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+
+    let mut altered = plan.clone();
+    altered["strata"][1][1] = serde_json::json!(400);
+    std::fs::write(&plan_path, altered.to_string()).unwrap();
+    let bad = run(&["draw", "verify", plan_path.to_str().unwrap(), result_path.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(4));
+    assert!(stdout(&bad).contains("the plan was altered"), "{}", stdout(&bad));
+
+    std::fs::write(&plan_path, plan.to_string()).unwrap();
+    let mut forged = parsed.clone();
+    forged["selections"][0]["inspectors"][0] = serde_json::json!("P9");
+    std::fs::write(&result_path, forged.to_string()).unwrap();
+    let bad = run(&["draw", "verify", plan_path.to_str().unwrap(), result_path.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(4));
+    assert!(stdout(&bad).contains("selection 1 differs"), "{}", stdout(&bad));
+
+    let wrong = run(&["draw", "run", plan_path.to_str().unwrap(), "--reveal", "alice-secret", "--reveal", "guess"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("reveal 2 does not match its commitment"));
+}
