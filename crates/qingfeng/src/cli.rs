@@ -133,7 +133,10 @@ pub enum Command {
 
 #[derive(Subcommand)]
 pub enum DrawCommand {
-    /// Draw per PLAN once the officials reveal their secrets; prints the result (JSON)
+    /// Commit PLAN to the disclosure ledger, before the draw
+    Commit { plan: PathBuf },
+    /// Draw per a committed PLAN once the officials reveal their secrets; prints the result
+    /// (JSON) and records it in the ledger
     Run {
         plan: PathBuf,
         /// Each official's secret, in the order of the plan's commitments
@@ -243,8 +246,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Verify { bundle, key } => verify(&bundle, &key),
+        Command::Draw(DrawCommand::Commit { plan }) => {
+            let warehouse = open(&cli.data).await?;
+            let (commitment, record) = crate::drawing::plan_record(&plan)?;
+            let index = warehouse.ledger_append(&[("draw_plan", record)]).await?;
+            println!("计划已登记 plan committed: ledger entry {index}, commitment {commitment}");
+            Ok(EXIT_OK)
+        }
         Command::Draw(DrawCommand::Run { plan, reveals }) => {
-            println!("{}", crate::drawing::run(&plan, &reveals)?);
+            let warehouse = open(&cli.data).await?;
+            let committed = warehouse.store().ledger_records("draw_plan").await?;
+            let (result, record) = crate::drawing::run(&plan, &reveals, &committed)?;
+            warehouse.ledger_append(&[("draw_result", record)]).await?;
+            println!("{result}");
             Ok(EXIT_OK)
         }
         Command::Draw(DrawCommand::Verify { plan, result }) => match crate::drawing::verify(&plan, &result)? {

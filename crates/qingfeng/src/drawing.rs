@@ -105,9 +105,35 @@ fn draw(plan_text: &str, plan: &PlanFile, reveals: &[String]) -> anyhow::Result<
     })
 }
 
-pub fn run(plan_path: &Path, reveals: &[String]) -> anyhow::Result<String> {
+/// The ledger record that commits to a plan before its draw.
+pub fn plan_record(plan_path: &Path) -> anyhow::Result<(String, String)> {
     let (text, plan) = load(plan_path)?;
-    Ok(serde_json::to_string_pretty(&draw(&text, &plan, reveals)?)?)
+    let commitment = hex::encode(commitment(&text)?);
+    let record = serde_json::json!({
+        "type": "draw_plan",
+        "plan_commitment": commitment,
+        "secret_commitments": plan.secret_commitments,
+        "plan": serde_json::from_str::<serde_json::Value>(&text)?,
+    });
+    Ok((commitment, record.to_string()))
+}
+
+/// Draws per a plan whose commitment the ledger already holds; returns the
+/// result and its ledger record.
+pub fn run(plan_path: &Path, reveals: &[String], committed: &[String]) -> anyhow::Result<(String, String)> {
+    let (text, plan) = load(plan_path)?;
+    let result = draw(&text, &plan, reveals)?;
+    let in_ledger = committed
+        .iter()
+        .filter_map(|r| serde_json::from_str::<serde_json::Value>(r).ok())
+        .any(|r| r["plan_commitment"] == result.plan_commitment.as_str());
+    if !in_ledger {
+        bail!(
+            "计划尚未登记到公开账本，请先运行 qingfeng draw commit / the plan is not in the ledger yet: run `qingfeng draw commit` before the draw"
+        );
+    }
+    let record = serde_json::json!({"type": "draw_result", "result": &result}).to_string();
+    Ok((serde_json::to_string_pretty(&result)?, record))
 }
 
 /// Reproduces a published draw from its plan and result; `Err` names what differs.

@@ -256,8 +256,27 @@ fn draws_reproduce_and_tampering_is_named() {
     });
     let plan_path = dir.path().join("plan.json");
     std::fs::write(&plan_path, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
-    let result =
-        run(&["draw", "run", plan_path.to_str().unwrap(), "--reveal", "alice-secret", "--reveal", "bob-secret"]);
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let draw_run = |reveals: [&str; 2]| {
+        run(&[
+            "--data",
+            data,
+            "draw",
+            "run",
+            plan_path.to_str().unwrap(),
+            "--reveal",
+            reveals[0],
+            "--reveal",
+            reveals[1],
+        ])
+    };
+    // The plan must be in the ledger before the draw.
+    let early = draw_run(["alice-secret", "bob-secret"]);
+    assert_eq!(early.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&early.stderr).contains("the plan is not in the ledger yet"));
+    assert_eq!(run(&["--data", data, "draw", "commit", plan_path.to_str().unwrap()]).status.code(), Some(0));
+    let result = draw_run(["alice-secret", "bob-secret"]);
     assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
     let result_path = dir.path().join("result.json");
     std::fs::write(&result_path, &result.stdout).unwrap();
@@ -290,7 +309,10 @@ fn draws_reproduce_and_tampering_is_named() {
     assert_eq!(bad.status.code(), Some(4));
     assert!(stdout(&bad).contains("selection 1 differs"), "{}", stdout(&bad));
 
-    let wrong = run(&["draw", "run", plan_path.to_str().unwrap(), "--reveal", "alice-secret", "--reveal", "guess"]);
+    // Plan and result are both in the ledger.
+    let checkpoint = stdout(&run(&["--data", data, "ledger", "checkpoint"]));
+    assert_eq!(checkpoint.lines().nth(1), Some("2"), "{checkpoint}");
+    let wrong = draw_run(["alice-secret", "guess"]);
     assert_eq!(wrong.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("reveal 2 does not match its commitment"));
 }
