@@ -1,6 +1,6 @@
 // The body shared by every backend of the state store, included by `sqlite.rs`
 // and `postgres.rs`. Each defines `Store` (its store type, with a `pool`),
-// `DbRow`, `MIGRATIONS`, `SCHEMA_MIGRATION_TABLE` and `RECORD_MIGRATION`; the SQL
+// `DbRow`, `DIALECT`, `SCHEMA_MIGRATION_TABLE` and `RECORD_MIGRATION`; the SQL
 // below is written once, with `$n` parameters, in the dialect both accept.
 
 impl Store {
@@ -14,14 +14,15 @@ impl Store {
             .fetch_one(&self.pool)
             .await?
             .try_get(0)?;
-        let supported = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+        let supported = crate::migrations::MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
         if current > supported {
             return Err(StoreError::TooNew { found: current, supported });
         }
-        for &(version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        for &(version, template) in crate::migrations::MIGRATIONS.iter().filter(|m| m.0 > current) {
+            let sql = DIALECT.sql(template);
             let failed = |source| StoreError::Migration { version, source };
             let mut tx = self.pool.begin().await?;
-            sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(failed)?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await.map_err(failed)?;
             sqlx::query(RECORD_MIGRATION)
                 .bind(version)
                 .execute(&mut *tx)

@@ -6,6 +6,7 @@
 //! trait with one body of SQL (`backend.rs`).
 //! Imported data itself is not here: it is immutable Parquet (see `warehouse`).
 
+mod migrations;
 mod postgres;
 mod sqlite;
 

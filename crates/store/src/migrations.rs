@@ -1,0 +1,89 @@
+//! The schema, once for every backend.
+
+/// How a backend spells the types the migrations use.
+pub(crate) struct Dialect {
+    pub id: &'static str,
+    pub int: &'static str,
+    pub bytes: &'static str,
+}
+
+impl Dialect {
+    pub(crate) fn sql(&self, template: &str) -> String {
+        template.replace("{id}", self.id).replace("{int}", self.int).replace("{bytes}", self.bytes)
+    }
+}
+
+/// Schema migrations for every backend, applied in order, each once, each in its
+/// own transaction. `{id}`, `{int}` and `{bytes}` stand for each backend's types
+/// (see `Dialect`). Never edit a published migration: add a new one.
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE batch (
+        id {id},
+        table_name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected', 'aborted')),
+        source_name TEXT NOT NULL,
+        source_sha256 TEXT NOT NULL,
+        source_bytes {int} NOT NULL,
+        format TEXT NOT NULL,
+        encoding TEXT,
+        sheet TEXT,
+        tolerance {int} NOT NULL,
+        imported_at TEXT NOT NULL,
+        imported_by TEXT NOT NULL,
+        rows_read {int} NOT NULL DEFAULT 0,
+        rows_stored {int} NOT NULL DEFAULT 0,
+        error_count {int} NOT NULL DEFAULT 0,
+        data_path TEXT,
+        data_sha256 TEXT,
+        stats_json TEXT,
+        reason TEXT,
+        report_path TEXT
+    );
+    CREATE UNIQUE INDEX batch_accepted_source ON batch (table_name, source_sha256) WHERE status = 'accepted';
+    CREATE INDEX batch_table ON batch (table_name, status);",
+    ),
+    (
+        2,
+        "CREATE TABLE app_user (
+        id {id},
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'handler', 'clerk')),
+        password_hash TEXT NOT NULL,
+        unit_code TEXT,
+        created_at {int} NOT NULL,
+        disabled {int} NOT NULL DEFAULT 0
+    );
+    CREATE TABLE session (
+        token_hash TEXT PRIMARY KEY,
+        user_id {int} NOT NULL REFERENCES app_user (id),
+        csrf_token TEXT NOT NULL,
+        created_at {int} NOT NULL,
+        expires_at {int} NOT NULL
+    );
+    CREATE INDEX session_by_user ON session (user_id);
+    CREATE TABLE login_failure (
+        key TEXT NOT NULL,
+        at {int} NOT NULL
+    );
+    CREATE INDEX login_failure_key ON login_failure (key, at);",
+    ),
+    (
+        3,
+        "CREATE TABLE ledger_entry (
+        idx {int} PRIMARY KEY,
+        kind TEXT NOT NULL,
+        record TEXT NOT NULL,
+        salt TEXT NOT NULL,
+        leaf_hash {bytes} NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE ledger_checkpoint (
+        size {int} PRIMARY KEY,
+        note TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );",
+    ),
+];
