@@ -35,7 +35,7 @@ impl CreditCode {
     /// Parses a code whose check character may fail; returns the expected check
     /// character when it does.
     pub fn parse_allowing_bad_check(s: &str) -> Result<(CreditCode, Option<char>), CreditCodeError> {
-        let s = s.trim();
+        let s = crate::text::trim(s);
         if s.len() != 18 || !s.is_ascii() {
             if let Some(c) = s.chars().find(|c| !c.is_ascii()).filter(|_| s.chars().count() == 18) {
                 return Err(CreditCodeError::Character(c));

@@ -69,7 +69,7 @@ impl IdNumber {
     /// Parses a number whose structure is right but whose check character may fail,
     /// reporting which; the import contract keeps such numbers and flags them.
     pub fn parse_allowing_bad_check(s: &str) -> Result<(IdNumber, CheckDigit), IdNumberError> {
-        let s = s.trim();
+        let s = crate::text::trim(s);
         let mut bytes = [0u8; 18];
         match s.len() {
             18 if s.is_ascii() => bytes.copy_from_slice(s.as_bytes()),

@@ -16,5 +16,5 @@ pub use credit_code::{CreditCode, CreditCodeError};
 pub use id_number::{CheckDigit, Gender, IdNumber, IdNumberError};
 pub use money::{Money, MoneyError};
 pub use region::{RegionCode, RegionCodeError};
-pub use text::{fold_width, normalize_name, normalize_text};
+pub use text::{fold_width, normalize_name, normalize_text, trim};
 pub use time::{DateError, Period, excel_serial_to_datetime, parse_date, parse_datetime, parse_period};

@@ -31,7 +31,7 @@ impl Money {
     /// Parses yuan with up to two decimals: `1234.5`, `1,234.50`, `¥1234.50`,
     /// `1234.50元`, optionally negative (reversals are real).
     pub fn parse(input: &str) -> Result<Money, MoneyError> {
-        let mut s = input.trim();
+        let mut s = crate::text::trim(input);
         if s.is_empty() {
             return Err(MoneyError::Empty);
         }

@@ -22,7 +22,7 @@ const PROVINCES: [u8; 34] = [
 
 impl RegionCode {
     pub fn parse(s: &str) -> Result<RegionCode, RegionCodeError> {
-        let s = s.trim();
+        let s = crate::text::trim(s);
         if !(s.len() == 6 || s.len() == 12) || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(RegionCodeError::Format(s.to_owned()));
         }

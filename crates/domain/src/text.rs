@@ -25,10 +25,19 @@ pub fn fold_width(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// `str::trim`, with a fast path for the common case of a value that starts and
+/// ends with a visible ASCII character (then nothing can be trimmed).
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&b)) if (0x21..0x7F).contains(&a) && (0x21..0x7F).contains(&b) => s,
+        _ => s.trim(),
+    }
+}
+
 /// Trims and folds a value; what every column gets before its own parsing.
 pub fn normalize_text(s: &str) -> Cow<'_, str> {
     match fold_width(s) {
-        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Borrowed(b) => Cow::Borrowed(trim(b)),
         Cow::Owned(o) => Cow::Owned(o.trim().to_owned()),
     }
 }
@@ -50,6 +59,13 @@ fn is_other_middle_dot(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_trim_is_trim() {
+        for s in ["", " ", "a", " a", "a ", "\u{3000}王\u{3000}", "王", "a\tb", "\u{a0}x", "x\u{a0}"] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
 
     #[test]
     fn folds_full_width_and_dots() {

@@ -22,7 +22,7 @@ pub enum DateError {
 
 /// Parses `2026-03-01`, `2026/3/1`, `2026.3.1`, `20260301` or `2026年3月1日`.
 pub fn parse_date(input: &str) -> Result<NaiveDate, DateError> {
-    let s = input.trim();
+    let s = crate::text::trim(input);
     let format = || DateError::Format(s.to_owned());
     let (y, m, d) = if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         (&s[..4], &s[4..6], &s[6..])
@@ -38,8 +38,8 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, DateError> {
             _ => return Err(format()),
         }
     };
-    let y = y.trim();
-    let (m, d) = (m.trim(), d.trim());
+    let y = crate::text::trim(y);
+    let (m, d) = (crate::text::trim(m), crate::text::trim(d));
     let valid_part = |p: &str, max: usize| !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit());
     if y.len() != 4 || !valid_part(y, 4) || !valid_part(m, 2) || !valid_part(d, 2) {
         return Err(format());
@@ -51,7 +51,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, DateError> {
 
 /// Parses a date form followed by ` HH:MM[:SS]` (or `T`), or a bare date (midnight).
 pub fn parse_datetime(input: &str) -> Result<NaiveDateTime, DateError> {
-    let s = input.trim();
+    let s = crate::text::trim(input);
     let split = s.find([' ', 'T']).or_else(|| s.find('日').map(|i| i + '日'.len_utf8()));
     let (date_part, time_part) = match split {
         Some(i) if i < s.len() => (&s[..i], s[i..].trim_start_matches(['T', ' '])),
@@ -116,7 +116,7 @@ impl Period {
 
 /// Parses `2026-03`, `2026/3`, `202603` or `2026年3月`.
 pub fn parse_period(input: &str) -> Result<Period, DateError> {
-    let s = input.trim();
+    let s = crate::text::trim(input);
     let format = || DateError::PeriodFormat(s.to_owned());
     let (y, m) = if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
         (&s[..4], &s[4..])
@@ -125,7 +125,7 @@ pub fn parse_period(input: &str) -> Result<Period, DateError> {
     } else {
         s.split_once(['-', '/', '.']).ok_or_else(format)?
     };
-    let (y, m) = (y.trim(), m.trim());
+    let (y, m) = (crate::text::trim(y), crate::text::trim(m));
     if y.len() != 4 || m.is_empty() || m.len() > 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
         return Err(format());
     }

@@ -380,6 +380,9 @@ fn write_batch(
         ("qingfeng.imported_by", new.imported_by.clone()),
     ];
     let properties = WriterProperties::builder()
+        // Plain encoding under zstd: dictionary interning of every value cost 11 % of
+        // the import's instructions (callgrind, BENCHMARKS.md) for little gain after zstd.
+        .set_dictionary_enabled(false)
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).map_err(|e| sink_error(e.to_string()))?))
         .set_key_value_metadata(Some(provenance.into_iter().map(|(k, v)| KeyValue::new(k.to_owned(), v)).collect()))
         .build();
