@@ -77,6 +77,44 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Run the supervision models over the imported data 运行监督模型扫描
+    Scan {
+        /// Only these models, e.g. M01,F03 (default: every model the configuration enables)
+        #[arg(long, value_delimiter = ',')]
+        models: Option<Vec<String>>,
+        /// Configuration file (default: qingfeng.toml in the data directory, if there)
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List, or export, the warnings 预警列表与导出
+    #[command(args_conflicts_with_subcommands = true)]
+    Warnings {
+        #[command(subcommand)]
+        command: Option<WarningsCommand>,
+        /// Only this model
+        #[arg(long)]
+        model: Option<String>,
+        /// Include warnings resolved by data
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The supervision models: code, name, severity, parameters 模型目录
+    Models {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Recall and precision of the models against a ground truth such as the demo's _truth.jsonl 模型评估
+    Eval {
+        /// JSON Lines: {"model": "M01", "subject": {"id": …}, …} per planted case
+        #[arg(long)]
+        truth: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Generate a synthetic county with planted cases 生成模拟县数据
     Synth {
         /// Output folder
@@ -128,6 +166,31 @@ pub enum Command {
         /// The log's verifier key (`name+id+key`), or a file holding it
         #[arg(long)]
         key: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    Jsonl,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Subcommand)]
+pub enum WarningsCommand {
+    /// Write the warnings to a file (or standard output) 导出预警
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Output file (default: standard output; required for xlsx)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only this model
+        #[arg(long)]
+        model: Option<String>,
+        /// Include warnings resolved by data
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -314,6 +377,72 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(EXIT_OK)
         }
+        Command::Scan { models, config, format } => {
+            let warehouse = open(&cli.data).await?;
+            let options = crate::scan::Options { models, config, trigger: "manual" };
+            let json = format == Format::Json;
+            let summary = crate::scan::run(&warehouse, &options, |model, outcome| {
+                if json {
+                    return;
+                }
+                match outcome {
+                    None => eprint!("  {} {} …", model.code, model.name_zh),
+                    Some(o) => eprintln!(" {} ({:.1} s)", o.warnings, o.seconds),
+                }
+            })
+            .await?;
+            output::scan_summary(&summary, json);
+            Ok(EXIT_OK)
+        }
+        Command::Warnings { command: None, model, all, format } => {
+            let warehouse = open(&cli.data).await?;
+            let warnings = list_warnings(&warehouse, model, all).await?;
+            output::warnings(&warnings, format == Format::Json)?;
+            Ok(EXIT_OK)
+        }
+        Command::Warnings { command: Some(WarningsCommand::Export { format, out, model, all }), .. } => {
+            let warehouse = open(&cli.data).await?;
+            let warnings = list_warnings(&warehouse, model, all).await?;
+            let bytes = match format {
+                ExportFormat::Jsonl => warehouse::export::jsonl(&warnings),
+                ExportFormat::Csv => warehouse::export::csv(&warnings),
+                ExportFormat::Xlsx => {
+                    if out.is_none() {
+                        anyhow::bail!("xlsx须用--out指定文件 / xlsx needs --out FILE");
+                    }
+                    warehouse::export::xlsx(&warnings)?
+                }
+            };
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!("已导出 exported {} warnings to {}", warnings.len(), path.display());
+                }
+                None => {
+                    use std::io::Write as _;
+                    let mut stdout = std::io::stdout().lock();
+                    if stdout.write_all(&bytes).and_then(|_| stdout.flush()).is_err() {
+                        return Ok(EXIT_OK);
+                    }
+                }
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Models { format } => {
+            let catalogue = crate::scan::catalogue(&cli.data)?;
+            output::models(&catalogue, format == Format::Json)?;
+            Ok(EXIT_OK)
+        }
+        Command::Eval { truth, format } => {
+            let warehouse = open(&cli.data).await?;
+            let catalogue = crate::scan::catalogue(&cli.data)?;
+            let text = std::fs::read_to_string(&truth).with_context(|| format!("cannot read {}", truth.display()))?;
+            let cases = crate::eval::parse_truth(&text).with_context(|| format!("{}", truth.display()))?;
+            let warnings = list_warnings(&warehouse, None, false).await?;
+            let report = crate::eval::evaluate(&catalogue, &cases, &warnings);
+            output::eval(&report, format == Format::Json)?;
+            Ok(EXIT_OK)
+        }
         Command::Quality { format } => {
             let warehouse = open(&cli.data).await?;
             output::quality(&warehouse.quality().await?, format == Format::Json)?;
@@ -372,6 +501,17 @@ async fn demo(data: &std::path::Path, scale: f64, seed: u64, addr: &str) -> anyh
     println!("演示登录 demo sign-in: 用户名 user demo  密码 password {password}");
     drop(warehouse);
     serve(data, addr, false).await
+}
+
+/// Open warnings (or all) in queue order, optionally of one model.
+async fn list_warnings(
+    warehouse: &Warehouse,
+    model: Option<String>,
+    all: bool,
+) -> anyhow::Result<Vec<models::Warning>> {
+    let filter = store::WarningFilter { model: model.map(|m| m.to_uppercase()), all_statuses: all, ..Default::default() };
+    let (records, _) = warehouse.store().warnings(&filter).await?;
+    Ok(records.iter().map(warehouse::warning_from_record).collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Verifies a proof bundle offline; exit code 4 when it does not verify.

@@ -3,7 +3,9 @@
 
 mod cli;
 mod drawing;
+mod eval;
 mod output;
+mod scan;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -271,3 +271,120 @@ pub fn quality(report: &QualityReport, json: bool) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+pub fn scan_summary(s: &crate::scan::Summary, json: bool) {
+    if json {
+        let models: Vec<_> = s
+            .outcomes
+            .iter()
+            .map(|o| {
+                json!({"model": o.code, "warnings": o.warnings, "new": o.counts.new, "unchanged": o.counts.unchanged,
+                       "changed": o.counts.changed, "resolved": o.counts.resolved, "seconds": o.seconds})
+            })
+            .collect();
+        outln!("{}", json!({"scan": s.scan, "batches": s.batches, "seconds": s.seconds, "models": models}));
+        return;
+    }
+    let mut table =
+        new_table(&["模型 model", "名称 name", "预警 warnings", "新增 new", "未变 unchanged", "变化 changed", "消除 resolved", "秒 s"]);
+    for o in &s.outcomes {
+        table.add_row([
+            o.code.clone(),
+            o.name_zh.clone(),
+            o.warnings.to_string(),
+            o.counts.new.to_string(),
+            o.counts.unchanged.to_string(),
+            o.counts.changed.to_string(),
+            o.counts.resolved.to_string(),
+            format!("{:.1}", o.seconds),
+        ]);
+    }
+    outln!("{table}");
+    let total: usize = s.outcomes.iter().map(|o| o.warnings).sum();
+    outln!(
+        "扫描 scan {}: {} models over {} batches, {} warnings, {:.1} s",
+        s.scan,
+        s.outcomes.len(),
+        s.batches,
+        total,
+        s.seconds
+    );
+}
+
+pub fn warnings(list: &[models::Warning], json: bool) -> anyhow::Result<()> {
+    if json {
+        outln!("{}", serde_json::to_string(list)?);
+        return Ok(());
+    }
+    let mut table = new_table(&["预警 id", "等级 severity", "对象 subject", "金额 amount", "理由 reason"]);
+    for w in list {
+        table.add_row([
+            w.id.clone(),
+            w.severity.clone(),
+            format!("{} {}", w.subject.id, w.subject.name),
+            models::yuan(w.amount_fen),
+            w.reason_zh.clone(),
+        ]);
+    }
+    outln!("{table}");
+    outln!("{} warnings", list.len());
+    Ok(())
+}
+
+pub fn models(list: &[models::Model], json: bool) -> anyhow::Result<()> {
+    if json {
+        outln!("{}", serde_json::to_string(list)?);
+        return Ok(());
+    }
+    let mut table = new_table(&["模型 model", "名称 name", "领域 domain", "等级 severity", "参数 parameters"]);
+    for m in list {
+        let params = m
+            .params
+            .iter()
+            .map(|(k, p)| format!("{k}={}", p.default))
+            .collect::<Vec<_>>()
+            .join(" ");
+        table.add_row([
+            format!("{}{}", m.code, if m.builtin { "" } else { " *" }),
+            format!("{} {}", m.name_zh, m.name_en),
+            m.domain.label_zh().to_owned(),
+            m.severity.label_zh().to_owned(),
+            params,
+        ]);
+    }
+    outln!("{table}");
+    if list.iter().any(|m| !m.builtin) {
+        outln!("* 自定义模型 custom model (data directory models/)");
+    }
+    Ok(())
+}
+
+pub fn eval(report: &[crate::eval::ModelScore], json: bool) -> anyhow::Result<()> {
+    if json {
+        outln!("{}", serde_json::to_string(report)?);
+        return Ok(());
+    }
+    let ratio = |x: Option<f64>| x.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into());
+    let mut table = new_table(&["模型 model", "案例 cases", "发现 found", "预警对象 warned", "召回率 recall", "精确率 precision"]);
+    for s in report {
+        let model = if s.implemented { s.model.clone() } else { format!("{} (未实现 not implemented)", s.model) };
+        table.add_row([
+            model,
+            s.cases.to_string(),
+            s.found.to_string(),
+            s.warned_subjects.to_string(),
+            ratio(s.recall),
+            ratio(s.precision),
+        ]);
+    }
+    outln!("{table}");
+    for s in report.iter().filter(|s| s.implemented) {
+        for id in &s.missed_subjects {
+            outln!("  {} 未发现 missed {id}", s.model);
+        }
+        for id in &s.false_subjects {
+            outln!("  {} 误报 false warning {id}", s.model);
+        }
+    }
+    Ok(())
+}

@@ -362,5 +362,252 @@ impl StateStore for Store {
             sqlx::query(sqlx::AssertSqlSafe(format!("{BATCH_COLUMNS} ORDER BY id"))).fetch_all(&self.pool).await?;
         rows.iter().map(batch_from_row).collect()
     }
+
+    async fn begin_scan(&self, scan: &NewScan) -> Result<i64> {
+        let row = sqlx::query(
+            "INSERT INTO scan (started_at, trigger_kind, models_json, batches_json, config_json, config_sha256, status)
+             VALUES ($1, $2, $3, $4, $5, $6, 'running') RETURNING id",
+        )
+        .bind(&scan.started_at)
+        .bind(&scan.trigger)
+        .bind(&scan.models_json)
+        .bind(&scan.batches_json)
+        .bind(&scan.config_json)
+        .bind(&scan.config_sha256)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    async fn end_scan(&self, id: i64, finished_at: &str, c: &ScanCounts, error: Option<&str>) -> Result<()> {
+        sqlx::query(
+            "UPDATE scan SET finished_at = $1, status = $2, new_count = $3, unchanged_count = $4, changed_count = $5,
+             resolved_count = $6, error = $7 WHERE id = $8",
+        )
+        .bind(finished_at)
+        .bind(if error.is_some() { "failed" } else { "finished" })
+        .bind(db_int(c.new))
+        .bind(db_int(c.unchanged))
+        .bind(db_int(c.changed))
+        .bind(db_int(c.resolved))
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn scans(&self, limit: u64) -> Result<Vec<ScanRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, started_at, finished_at, trigger_kind, models_json, batches_json, config_json, config_sha256,
+                    status, new_count, unchanged_count, changed_count, resolved_count, error
+             FROM scan ORDER BY id DESC LIMIT $1",
+        )
+        .bind(db_int(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let count = |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
+                Ok(ScanRecord {
+                    id: row.try_get("id")?,
+                    started_at: row.try_get("started_at")?,
+                    finished_at: row.try_get("finished_at")?,
+                    trigger: row.try_get("trigger_kind")?,
+                    models_json: row.try_get("models_json")?,
+                    batches_json: row.try_get("batches_json")?,
+                    config_json: row.try_get("config_json")?,
+                    config_sha256: row.try_get("config_sha256")?,
+                    status: row.try_get("status")?,
+                    new_count: count("new_count")?,
+                    unchanged_count: count("unchanged_count")?,
+                    changed_count: count("changed_count")?,
+                    resolved_count: count("resolved_count")?,
+                    error: row.try_get("error")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn warning_digests(&self, model: &str) -> Result<Vec<WarningDigest>> {
+        let rows = sqlx::query("SELECT id, digest, status FROM warning WHERE model = $1 ORDER BY id")
+            .bind(model)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let status: String = row.try_get("status")?;
+                Ok(WarningDigest {
+                    id: row.try_get("id")?,
+                    digest: row.try_get("digest")?,
+                    status: WarningStatus::parse(&status)
+                        .ok_or_else(|| StoreError::Corrupt(format!("warning status {status:?}")))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn save_warnings(
+        &self,
+        scan: i64,
+        upserts: &[WarningRecord],
+        unchanged: &[String],
+        resolved: &[String],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for w in upserts {
+            sqlx::query(
+                "INSERT INTO warning (id, model, domain, severity, severity_rank, subject_kind, subject_id, subject_name,
+                    org_code, region_code, amount_fen, reason_zh, reason_en, evidence_json, digest, status, first_scan,
+                    last_scan, resolved_scan)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', $16, $16, NULL)
+                 ON CONFLICT (id) DO UPDATE SET domain = excluded.domain, severity = excluded.severity,
+                    severity_rank = excluded.severity_rank, subject_kind = excluded.subject_kind,
+                    subject_id = excluded.subject_id, subject_name = excluded.subject_name, org_code = excluded.org_code,
+                    region_code = excluded.region_code, amount_fen = excluded.amount_fen, reason_zh = excluded.reason_zh,
+                    reason_en = excluded.reason_en, evidence_json = excluded.evidence_json, digest = excluded.digest,
+                    status = 'open', last_scan = excluded.last_scan, resolved_scan = NULL",
+            )
+            .bind(&w.id)
+            .bind(&w.model)
+            .bind(&w.domain)
+            .bind(&w.severity)
+            .bind(w.severity_rank)
+            .bind(&w.subject_kind)
+            .bind(&w.subject_id)
+            .bind(&w.subject_name)
+            .bind(&w.org_code)
+            .bind(&w.region_code)
+            .bind(w.amount_fen)
+            .bind(&w.reason_zh)
+            .bind(&w.reason_en)
+            .bind(&w.evidence_json)
+            .bind(&w.digest)
+            .bind(scan)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for id in unchanged {
+            sqlx::query("UPDATE warning SET last_scan = $1 WHERE id = $2").bind(scan).bind(id).execute(&mut *tx).await?;
+        }
+        for id in resolved {
+            sqlx::query("UPDATE warning SET status = 'resolved_by_data', resolved_scan = $1 WHERE id = $2 AND status = 'open'")
+                .bind(scan)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn warnings(&self, filter: &WarningFilter) -> Result<(Vec<WarningRecord>, u64)> {
+        let (clause, args) = warning_filter_sql(filter);
+        let mut count = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM warning{clause}")));
+        for a in &args {
+            count = match a {
+                Arg::Text(s) => count.bind(s.clone()),
+                Arg::Int(n) => count.bind(*n),
+            };
+        }
+        let total: i64 = count.fetch_one(&self.pool).await?.try_get(0)?;
+        let order = match filter.sort {
+            WarningSort::Severity => "severity_rank, amount_fen DESC, id",
+            WarningSort::Amount => "amount_fen DESC, severity_rank, id",
+            WarningSort::Newest => "first_scan DESC, severity_rank, amount_fen DESC, id",
+            WarningSort::Model => "model, severity_rank, amount_fen DESC, id",
+        };
+        let limit = filter.limit.map(db_int).unwrap_or(i64::MAX);
+        let sql = format!(
+            "{WARNING_COLUMNS}{clause} ORDER BY {order} LIMIT ${} OFFSET ${}",
+            args.len() + 1,
+            args.len() + 2
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for a in &args {
+            query = match a {
+                Arg::Text(s) => query.bind(s.clone()),
+                Arg::Int(n) => query.bind(*n),
+            };
+        }
+        let rows = query.bind(limit).bind(db_int(filter.offset)).fetch_all(&self.pool).await?;
+        let list = rows.iter().map(warning_from_row).collect::<Result<Vec<_>>>()?;
+        Ok((list, total.max(0) as u64))
+    }
+
+    async fn warning(&self, id: &str) -> Result<Option<WarningRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{WARNING_COLUMNS} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(warning_from_row).transpose()
+    }
+}
+
+const WARNING_COLUMNS: &str = "SELECT id, model, domain, severity, severity_rank, subject_kind, subject_id, subject_name, org_code, region_code, amount_fen, reason_zh, reason_en, evidence_json, digest, status, first_scan, last_scan, resolved_scan FROM warning";
+
+fn warning_from_row(row: &DbRow) -> Result<WarningRecord> {
+    let status: String = row.try_get("status")?;
+    Ok(WarningRecord {
+        id: row.try_get("id")?,
+        model: row.try_get("model")?,
+        domain: row.try_get("domain")?,
+        severity: row.try_get("severity")?,
+        severity_rank: row.try_get("severity_rank")?,
+        subject_kind: row.try_get("subject_kind")?,
+        subject_id: row.try_get("subject_id")?,
+        subject_name: row.try_get("subject_name")?,
+        org_code: row.try_get("org_code")?,
+        region_code: row.try_get("region_code")?,
+        amount_fen: row.try_get("amount_fen")?,
+        reason_zh: row.try_get("reason_zh")?,
+        reason_en: row.try_get("reason_en")?,
+        evidence_json: row.try_get("evidence_json")?,
+        digest: row.try_get("digest")?,
+        status: WarningStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("warning status {status:?}")))?,
+        first_scan: row.try_get("first_scan")?,
+        last_scan: row.try_get("last_scan")?,
+        resolved_scan: row.try_get("resolved_scan")?,
+    })
+}
+
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// ` WHERE …` with `$1…` parameters, and their values.
+fn warning_filter_sql(f: &WarningFilter) -> (String, Vec<Arg>) {
+    let mut conditions = Vec::new();
+    let mut args = Vec::new();
+    let mut push = |condition: &str, arg: Arg| {
+        args.push(arg);
+        conditions.push(condition.replace('?', &format!("${}", args.len())));
+    };
+    for (column, value) in [
+        ("domain", &f.domain),
+        ("model", &f.model),
+        ("severity", &f.severity),
+        ("org_code", &f.org_code),
+        ("subject_id", &f.subject_id),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            push(&format!("{column} = ?"), Arg::Text(v.to_owned()));
+        }
+    }
+    if let Some(r) = f.region.as_deref().filter(|r| !r.is_empty()) {
+        if r.bytes().all(|b| b.is_ascii_digit()) {
+            push("region_code LIKE ?", Arg::Text(format!("{r}%")));
+        } else {
+            push("region_code = ?", Arg::Text(r.to_owned()));
+        }
+    }
+    if let Some(n) = f.min_amount_fen {
+        push("amount_fen >= ?", Arg::Int(n));
+    }
+    if !f.all_statuses {
+        push("status = ?", Arg::Text(f.status.unwrap_or(WarningStatus::Open).as_str().to_owned()));
+    }
+    if conditions.is_empty() { (String::new(), args) } else { (format!(" WHERE {}", conditions.join(" AND ")), args) }
 }
 

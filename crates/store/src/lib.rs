@@ -9,9 +9,13 @@
 mod migrations;
 mod postgres;
 mod sqlite;
+mod warnings;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use warnings::{
+    NewScan, ScanCounts, ScanRecord, WarningDigest, WarningFilter, WarningRecord, WarningSort, WarningStatus,
+};
 
 use async_trait::async_trait;
 
@@ -240,6 +244,28 @@ pub trait StateStore: Send + Sync {
     async fn ledger_add_checkpoint(&self, size: u64, note: &str, created_at: &str) -> Result<()>;
     /// The signed checkpoint of this size, or the latest.
     async fn ledger_checkpoint(&self, size: Option<u64>) -> Result<Option<(u64, String)>>;
+
+    /// Records a scan that is starting; returns its number.
+    async fn begin_scan(&self, scan: &NewScan) -> Result<i64>;
+    /// Records how a scan ended: `error` is `None` for a scan that finished.
+    async fn end_scan(&self, id: i64, finished_at: &str, counts: &ScanCounts, error: Option<&str>) -> Result<()>;
+    /// The latest scans, newest first.
+    async fn scans(&self, limit: u64) -> Result<Vec<ScanRecord>>;
+    /// Identity, digest and status of every stored warning of `model`.
+    async fn warning_digests(&self, model: &str) -> Result<Vec<WarningDigest>>;
+    /// In one transaction: inserts or replaces `upserts` (their `last_scan` is
+    /// the scan), marks `resolved` as resolved by data in `scan`, and stamps
+    /// `unchanged` with the scan.
+    async fn save_warnings(
+        &self,
+        scan: i64,
+        upserts: &[WarningRecord],
+        unchanged: &[String],
+        resolved: &[String],
+    ) -> Result<()>;
+    /// One page of warnings and how many match in all.
+    async fn warnings(&self, filter: &WarningFilter) -> Result<(Vec<WarningRecord>, u64)>;
+    async fn warning(&self, id: &str) -> Result<Option<WarningRecord>>;
 }
 
 /// One leaf of the disclosure ledger: a published record, the salt of its

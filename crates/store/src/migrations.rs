@@ -86,4 +86,47 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
         created_at TEXT NOT NULL
     );",
     ),
+    (
+        4,
+        "CREATE TABLE scan (
+        id {id},
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        trigger_kind TEXT NOT NULL,
+        models_json TEXT NOT NULL,
+        batches_json TEXT NOT NULL,
+        config_json TEXT NOT NULL,
+        config_sha256 TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed')),
+        new_count {int} NOT NULL DEFAULT 0,
+        unchanged_count {int} NOT NULL DEFAULT 0,
+        changed_count {int} NOT NULL DEFAULT 0,
+        resolved_count {int} NOT NULL DEFAULT 0,
+        error TEXT
+    );
+    CREATE TABLE warning (
+        id TEXT PRIMARY KEY,
+        model TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        severity_rank {int} NOT NULL,
+        subject_kind TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        subject_name TEXT NOT NULL,
+        org_code TEXT,
+        region_code TEXT,
+        amount_fen {int} NOT NULL,
+        reason_zh TEXT NOT NULL,
+        reason_en TEXT NOT NULL,
+        evidence_json TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'resolved_by_data')),
+        first_scan {int} NOT NULL REFERENCES scan (id),
+        last_scan {int} NOT NULL REFERENCES scan (id),
+        resolved_scan {int} REFERENCES scan (id)
+    );
+    CREATE INDEX warning_queue ON warning (status, severity_rank, amount_fen);
+    CREATE INDEX warning_model ON warning (model, status);
+    CREATE INDEX warning_subject ON warning (subject_id);",
+    ),
 ];

@@ -1,7 +1,7 @@
 use crate::migrations::Dialect;
 use crate::{
-    BatchEnd, BatchRecord, BatchStatus, LedgerEntry, NewBatch, NewUser, Result, Role, Session, StateStore, StoreError,
-    User,
+    BatchEnd, BatchRecord, BatchStatus, LedgerEntry, NewBatch, NewScan, NewUser, Result, Role, ScanCounts, ScanRecord,
+    Session, StateStore, StoreError, User, WarningDigest, WarningFilter, WarningRecord, WarningSort, WarningStatus,
 };
 use async_trait::async_trait;
 use sqlx::Row;

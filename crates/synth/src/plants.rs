@@ -580,7 +580,8 @@ fn trading(c: &mut County, i: usize) -> R {
 }
 
 /// A unit of its own with one budget line and twelve even monthly payments
-/// (`monthly` fen each), plus whatever the case adds.
+/// (`monthly` fen each), plus whatever the case adds. Budgets leave room for the
+/// case's own payment and are at least half spent by September (else F05 fires).
 fn unit_with_line(
     c: &mut County,
     name: &str,
@@ -619,7 +620,7 @@ fn finance(c: &mut County, _i: usize) -> R {
     );
 
     // F02: 68,000 yuan in cash.
-    let (unit, line) = unit_with_line(c, "信访局", 1_200_000_00, 4_000_000, &mut ledger, &[])?;
+    let (unit, line) = unit_with_line(c, "信访局", 600_000_00, 4_000_000, &mut ledger, &[])?;
     let day = c.workday(date(2025, 5, 12), date(2025, 5, 23));
     let payee = c.payee_for(&mut ledger, &unit.code, day).unwrap_or_else(|| c.payees[0].clone());
     c.write_payment(&unit, &line, day, 6_800_000, &payee, "现金", "会务费", None)?;
@@ -633,7 +634,7 @@ fn finance(c: &mut County, _i: usize) -> R {
     );
 
     // F03: 60,000 and 55,000 to one payee three days apart (threshold 100,000).
-    let (unit, line) = unit_with_line(c, "司法局", 1_500_000_00, 4_000_000, &mut ledger, &[])?;
+    let (unit, line) = unit_with_line(c, "司法局", 700_000_00, 4_000_000, &mut ledger, &[])?;
     let firm = c.clean_firm("科技", date(2015, 1, 1))?;
     let first = date(2025, 7, 14);
     c.write_payment(&unit, &line, first, 6_000_000, &firm, "转账", "信息化建设", None)?;
@@ -641,7 +642,7 @@ fn finance(c: &mut County, _i: usize) -> R {
     c.truth("F03", "unit", &unit.code, &unit.name, json!({"payee": firm.code, "dates": [first.to_string(), (first + chrono::Duration::days(3)).to_string()], "amounts_fen": [6_000_000, 5_500_000]}), "7天内向同一收款人拆分支付");
 
     // F04: paid to a company of an official's brother.
-    let (unit, line) = unit_with_line(c, "审计局", 1_000_000_00, 4_000_000, &mut ledger, &[])?;
+    let (unit, line) = unit_with_line(c, "审计局", 600_000_00, 4_000_000, &mut ledger, &[])?;
     let (official, _) = c.plant_person(47, true)?;
     c.write_official(&official, &unit, "副局长", "公务员", true, crate::COUNTY)?;
     let (brother, _) = c.plant_person(44, true)?;
@@ -714,7 +715,7 @@ fn finance(c: &mut County, _i: usize) -> R {
     );
 
     // F07: one voucher paid twice.
-    let (unit, line) = unit_with_line(c, "档案局", 1_000_000_00, 4_000_000, &mut ledger, &[])?;
+    let (unit, line) = unit_with_line(c, "档案局", 600_000_00, 4_000_000, &mut ledger, &[])?;
     let firm = c.clean_firm("印务", date(2014, 6, 1))?;
     let voucher = format!("PZ2025-F07{:04}", c.next());
     c.write_payment(&unit, &line, date(2025, 9, 3), 2_345_678, &firm, "转账", "印刷费", Some(&voucher))?;
@@ -743,7 +744,7 @@ fn finance(c: &mut County, _i: usize) -> R {
     );
 
     // F09: paid to a company cancelled before the payment.
-    let (unit, line) = unit_with_line(c, "退役军人事务局", 1_000_000_00, 4_000_000, &mut ledger, &[])?;
+    let (unit, line) = unit_with_line(c, "退役军人事务局", 600_000_00, 4_000_000, &mut ledger, &[])?;
     let rep = c.new_person(date(1971, 9, 9), true);
     let household = format!("HE{:06}", c.next());
     c.write_person(&rep, &household, crate::COUNTY, "清风县城关镇")?;

@@ -10,17 +10,22 @@
 //! tables/<table>/batch-<id>.parquet
 //! reports/batch-<id>-<file>.errors.{csv,xlsx}
 //! tmp/                           files of imports in progress
+//! models/<CODE>.sql              custom supervision models (optional)
+//! qingfeng.toml                  configuration (optional)
 //! ```
 //!
 //! The batch register in the state store is the truth: a Parquet file belongs
 //! to the data only while its batch is `accepted` there.
 
+pub mod export;
 mod import;
 pub mod ledger;
 mod quality;
+mod warnings;
 
 pub use import::{ImportError, ImportOptions, ImportResult, Progress, collect_inputs};
 pub use quality::{ColumnQuality, Dangling, QualityReport, TableQuality};
+pub use warnings::{warning_from_record, warning_record};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,0 +1,155 @@
+//! Runs supervision models on Apache DataFusion.
+//!
+//! The caller names the Parquet files of each contract table ([`TableInput`]);
+//! the engine registers them as tables, adds the Rust functions models call
+//! ([`udf`]), runs each model's SQL and turns its rows into [`Finding`]s. It
+//! reads the files it is given and nothing else, writes nothing, and knows
+//! nothing of the state store or of HTTP. Models are plain SQL over named
+//! tables plus scalar functions, so the same files can run on a Ballista
+//! cluster that registers the same tables and functions.
+
+mod rows;
+pub mod udf;
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::datasource::MemTable;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl};
+use datafusion::prelude::{SessionConfig, SessionContext};
+use models::{Finding, Model, ModelError, ParamValue, RESERVED_COLUMNS};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use datafusion::arrow;
+
+/// One contract table: its stored schema and the Parquet files of its accepted batches.
+#[derive(Clone, Debug)]
+pub struct TableInput {
+    pub name: String,
+    pub schema: SchemaRef,
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error("查询引擎错误 / query engine error: {0}")]
+    Engine(String),
+}
+
+impl From<datafusion::error::DataFusionError> for EngineError {
+    fn from(e: datafusion::error::DataFusionError) -> Self {
+        EngineError::Engine(e.to_string())
+    }
+}
+
+pub struct Engine {
+    ctx: SessionContext,
+}
+
+impl Engine {
+    /// Registers `tables` (a table without files is registered empty, so models
+    /// that read it find nothing) and the model functions. `partitions` is how
+    /// many cores a query may use.
+    pub async fn new(tables: &[TableInput], partitions: usize) -> Result<Engine, EngineError> {
+        let mut config = SessionConfig::new().with_target_partitions(partitions.max(1));
+        // Plain Utf8 strings, as the files store them: the model functions take Utf8.
+        config.options_mut().execution.parquet.schema_force_view_types = false;
+        let ctx = SessionContext::new_with_config(config);
+        for t in tables {
+            if t.files.is_empty() {
+                let empty = MemTable::try_new(t.schema.clone(), vec![vec![]])?;
+                ctx.register_table(t.name.as_str(), Arc::new(empty))?;
+                continue;
+            }
+            let urls = t.files.iter().map(|p| file_url(p)).collect::<Result<Vec<_>, _>>()?;
+            let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+            let config =
+                ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(t.schema.clone());
+            ctx.register_table(t.name.as_str(), Arc::new(ListingTable::try_new(config)?))?;
+        }
+        let calendar = if tables.iter().any(|t| t.name == "calendar" && !t.files.is_empty()) {
+            udf::Calendar::from_batches(&ctx.sql("SELECT date, kind FROM calendar").await?.collect().await?)
+        } else {
+            udf::Calendar::default()
+        };
+        for f in udf::all(Arc::new(calendar)) {
+            ctx.register_udf(f);
+        }
+        Ok(Engine { ctx })
+    }
+
+    /// Plans `model` without running it: its SQL parses, names existing tables
+    /// and columns, and returns the reserved columns and exactly its declared figures.
+    pub async fn check(&self, model: &Model) -> Result<(), EngineError> {
+        let sql = model.query(&BTreeMap::new())?;
+        let df = self.ctx.sql(&sql).await.map_err(|e| query_error(model, e))?;
+        check_columns(model, df.schema().inner())?;
+        // Physical planning finds type errors (date arithmetic, say) without running.
+        df.create_physical_plan().await.map_err(|e| query_error(model, e))?;
+        Ok(())
+    }
+
+    /// Runs `model` with these parameter values (defaults for those missing).
+    pub async fn run(&self, model: &Model, params: &BTreeMap<String, ParamValue>) -> Result<Vec<Finding>, EngineError> {
+        let sql = model.query(params)?;
+        let df = self.ctx.sql(&sql).await.map_err(|e| query_error(model, e))?;
+        let schema = df.schema().inner().clone();
+        check_columns(model, &schema)?;
+        let batches = df.collect().await.map_err(|e| query_error(model, e))?;
+        rows::findings(model, &schema, &batches)
+    }
+
+    /// Runs any query (for tests and diagnostics).
+    pub async fn query(&self, sql: &str) -> Result<Vec<datafusion::arrow::array::RecordBatch>, EngineError> {
+        Ok(self.ctx.sql(sql).await?.collect().await?)
+    }
+}
+
+fn file_url(path: &Path) -> Result<ListingTableUrl, EngineError> {
+    let absolute = std::path::absolute(path).map_err(|e| EngineError::Engine(format!("{}: {e}", path.display())))?;
+    Ok(ListingTableUrl::parse(absolute.to_string_lossy())?)
+}
+
+/// A query error, with the line of the model file when the parser gave one.
+fn query_error(model: &Model, e: datafusion::error::DataFusionError) -> EngineError {
+    let text = e.to_string();
+    let line = text
+        .split("Line: ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    EngineError::Model(ModelError::at(&model.path, line, format!("查询错误 / query error: {text}")))
+}
+
+fn check_columns(model: &Model, schema: &datafusion::arrow::datatypes::Schema) -> Result<(), ModelError> {
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    let fail = |message: String| Err(ModelError::at(&model.path, 0, message));
+    for required in ["key", "subject_kind", "subject_id"] {
+        if !names.contains(&required) {
+            return fail(format!("查询结果缺少{required}列 / the query returns no column {required}"));
+        }
+    }
+    if !names.iter().any(|n| n.starts_with("src_")) {
+        return fail("查询结果没有来源列（src_…） / the query returns no source column (src_…)".into());
+    }
+    for name in &names {
+        let declared = RESERVED_COLUMNS.contains(name) || name.starts_with("src_") || model.figures.contains_key(*name);
+        if !declared {
+            return fail(format!(
+                "查询结果列{name}未在[figures]中声明 / the query returns column {name}, which [figures] does not declare"
+            ));
+        }
+    }
+    for name in model.figures.keys() {
+        if !names.contains(&name.as_str()) {
+            return fail(format!(
+                "[figures]声明的{name}不在查询结果中 / figure {name} is declared but the query does not return it"
+            ));
+        }
+    }
+    Ok(())
+}

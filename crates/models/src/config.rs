@@ -1,0 +1,207 @@
+//! `qingfeng.toml`: which models run, with which thresholds, and when scans run.
+//!
+//! ```toml
+//! [scan]
+//! after_import = true      # scan after every accepted import (default true)
+//! every_minutes = 60       # while `qingfeng serve` runs; 0 = never (default 0)
+//!
+//! [models.F02]
+//! threshold = 80000        # yuan
+//!
+//! [models.M05]
+//! enabled = false
+//! ```
+//!
+//! Unknown sections, models, parameters and keys are errors naming them.
+
+use crate::model::{Model, ParamValue};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+#[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ScanSettings {
+    pub after_import: bool,
+    pub every_minutes: u64,
+}
+
+impl Default for ScanSettings {
+    fn default() -> Self {
+        ScanSettings { after_import: true, every_minutes: 0 }
+    }
+}
+
+/// One model's settings in force.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ModelSettings {
+    pub enabled: bool,
+    pub params: BTreeMap<String, ParamValue>,
+}
+
+/// The configuration in force: every model of the catalogue, each with every
+/// parameter (configured or default). Recorded with each scan.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Config {
+    pub scan: ScanSettings,
+    pub models: BTreeMap<String, ModelSettings>,
+    /// The file it came from, if any.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+impl Config {
+    /// Every model on, with its defaults.
+    pub fn defaults(catalogue: &[Model]) -> Config {
+        Config {
+            scan: ScanSettings::default(),
+            models: catalogue
+                .iter()
+                .map(|m| (m.code.clone(), ModelSettings { enabled: true, params: m.defaults() }))
+                .collect(),
+            source: None,
+        }
+    }
+
+    /// Reads `path` if it exists; otherwise the defaults.
+    pub fn load(path: &Path, catalogue: &[Model]) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(path, &text, catalogue),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::defaults(catalogue)),
+            Err(e) => Err(ConfigError { path: path.to_owned(), line: None, message: format!("无法读取 / cannot read: {e}") }),
+        }
+    }
+
+    pub fn parse(path: &Path, text: &str, catalogue: &[Model]) -> Result<Config, ConfigError> {
+        let line_at = |offset: usize| Some(text[..offset.min(text.len())].matches('\n').count() + 1);
+        let doc: toml::Spanned<toml::Table> = toml::from_str(text).map_err(|e| ConfigError {
+            path: path.to_owned(),
+            line: e.span().and_then(|s| line_at(s.start)),
+            message: format!("不是有效的TOML / not valid TOML: {}", e.message()),
+        })?;
+        // Spans of keys are not kept by toml::Table; find a key's line by searching.
+        let find = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
+        let err = |needle: &str, message: String| ConfigError { path: path.to_owned(), line: find(needle), message };
+        let mut config = Config::defaults(catalogue);
+        config.source = Some(path.to_owned());
+        for (section, value) in doc.into_inner() {
+            match section.as_str() {
+                "scan" => {
+                    let table = value.as_table().ok_or_else(|| err("scan", "[scan]须为表 / [scan] must be a table".into()))?;
+                    for (key, v) in table {
+                        match (key.as_str(), v) {
+                            ("after_import", toml::Value::Boolean(b)) => config.scan.after_import = *b,
+                            ("every_minutes", toml::Value::Integer(n)) if *n >= 0 => {
+                                config.scan.every_minutes = *n as u64
+                            }
+                            ("after_import" | "every_minutes", v) => {
+                                return Err(err(key, format!("scan.{key}的值{v}无效 / invalid value {v} for scan.{key}")));
+                            }
+                            _ => return Err(err(key, format!("未知配置项scan.{key} / unknown key scan.{key}"))),
+                        }
+                    }
+                }
+                "models" => {
+                    let table =
+                        value.as_table().ok_or_else(|| err("models", "[models]须为表 / [models] must be a table".into()))?;
+                    for (code, v) in table {
+                        let model = catalogue.iter().find(|m| &m.code == code).ok_or_else(|| {
+                            err(&format!("models.{code}"), format!("未知模型models.{code} / unknown model models.{code}"))
+                        })?;
+                        let settings = config.models.get_mut(code).expect("defaults cover the catalogue");
+                        let t = v.as_table().ok_or_else(|| {
+                            err(code, format!("[models.{code}]须为表 / [models.{code}] must be a table"))
+                        })?;
+                        for (key, v) in t {
+                            if key == "enabled" {
+                                settings.enabled = v.as_bool().ok_or_else(|| {
+                                    err(key, format!("models.{code}.enabled须为true或false / must be true or false"))
+                                })?;
+                                continue;
+                            }
+                            let param = model.params.get(key).ok_or_else(|| {
+                                let known: Vec<&str> = model.params.keys().map(String::as_str).collect();
+                                err(
+                                    key,
+                                    format!(
+                                        "未知配置项models.{code}.{key}（可用：enabled, {}） / unknown key models.{code}.{key} (known: enabled, {})",
+                                        known.join(", "),
+                                        known.join(", ")
+                                    ),
+                                )
+                            })?;
+                            let value = param.value(v).map_err(|e| err(key, format!("models.{code}.{key}: {e}")))?;
+                            settings.params.insert(key.clone(), value);
+                        }
+                    }
+                }
+                other => return Err(err(other, format!("未知配置节[{other}] / unknown section [{other}]"))),
+            }
+        }
+        Ok(config)
+    }
+
+    /// The models that run, in code order, optionally only those named.
+    pub fn enabled<'a>(&self, catalogue: &'a [Model]) -> Vec<&'a Model> {
+        catalogue.iter().filter(|m| self.models.get(&m.code).is_none_or(|s| s.enabled)).collect()
+    }
+
+    /// JSON of the settings in force, as recorded with a scan.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalogue() -> Vec<Model> {
+        crate::builtin().expect("built-in models load")
+    }
+
+    #[test]
+    fn defaults_cover_every_model() {
+        let c = catalogue();
+        let config = Config::defaults(&c);
+        assert_eq!(config.models.len(), c.len());
+        assert!(config.models.values().all(|m| m.enabled));
+    }
+
+    #[test]
+    fn thresholds_in_yuan_become_fen() {
+        let c = catalogue();
+        let config = Config::parse(Path::new("q.toml"), "[models.F02]\nthreshold = 80000\n", &c).unwrap();
+        assert_eq!(config.models["F02"].params["threshold"], ParamValue::Int(8_000_000));
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_their_line() {
+        let c = catalogue();
+        let e = Config::parse(Path::new("q.toml"), "[scan]\nafter_import = true\n\n[models.F02]\nthreshhold = 1\n", &c)
+            .unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
+        assert!(e.message.contains("models.F02.threshhold"), "{e}");
+        let e = Config::parse(Path::new("q.toml"), "[models.X99]\nenabled = false\n", &c).unwrap_err();
+        assert!(e.message.contains("X99"), "{e}");
+        let e = Config::parse(Path::new("q.toml"), "[sacn]\n", &c).unwrap_err();
+        assert!(e.message.contains("sacn"), "{e}");
+        let e = Config::parse(Path::new("q.toml"), "[models.F02]\nthreshold = \"many\"\n", &c).unwrap_err();
+        assert!(e.message.contains("threshold"), "{e}");
+    }
+
+    #[test]
+    fn models_can_be_turned_off() {
+        let c = catalogue();
+        let config = Config::parse(Path::new("q.toml"), "[models.M05]\nenabled = false\n", &c).unwrap();
+        assert!(!config.enabled(&c).iter().any(|m| m.code == "M05"));
+        assert!(config.enabled(&c).iter().any(|m| m.code == "M01"));
+    }
+}

@@ -1,0 +1,168 @@
+//! A scan: every enabled model (or those named) over every accepted batch,
+//! its warnings stored and compared with the last scan's.
+//!
+//! This is where the query engine meets the data directory: the engine gets
+//! the Parquet files, the warehouse gets the warnings.
+
+use anyhow::Context;
+use models::{Config, Model, Warning};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use store::ScanCounts;
+use warehouse::Warehouse;
+
+pub struct Options {
+    /// Model codes to run (any, enabled or not); `None`: every enabled model.
+    pub models: Option<Vec<String>>,
+    /// The configuration file; `None`: `qingfeng.toml` in the data directory, if there.
+    pub config: Option<PathBuf>,
+    /// `manual`, `import` or `schedule`.
+    pub trigger: &'static str,
+}
+
+pub struct ModelOutcome {
+    pub code: String,
+    pub name_zh: String,
+    pub warnings: usize,
+    pub counts: ScanCounts,
+    pub seconds: f64,
+}
+
+pub struct Summary {
+    pub scan: i64,
+    pub batches: usize,
+    pub outcomes: Vec<ModelOutcome>,
+    pub seconds: f64,
+}
+
+/// The models of a data directory: the built-in ones and `models/*.sql`.
+pub fn catalogue(data: &Path) -> anyhow::Result<Vec<Model>> {
+    Ok(models::catalogue(Some(&data.join("models")))?)
+}
+
+/// The configuration in force: `explicit` (which must exist), or the data
+/// directory's `qingfeng.toml`, or the defaults.
+pub fn config(data: &Path, explicit: Option<&Path>, catalogue: &[Model]) -> anyhow::Result<Config> {
+    match explicit {
+        Some(path) => {
+            if !path.is_file() {
+                anyhow::bail!("配置文件{}不存在 / the configuration file {} does not exist", path.display(), path.display());
+            }
+            Ok(Config::load(path, catalogue)?)
+        }
+        None => Ok(Config::load(&data.join("qingfeng.toml"), catalogue)?),
+    }
+}
+
+/// Runs a scan. `progress` is called before each model runs (with `None`) and
+/// after (with its outcome).
+pub async fn run(
+    warehouse: &Warehouse,
+    options: &Options,
+    mut progress: impl FnMut(&Model, Option<&ModelOutcome>),
+) -> anyhow::Result<Summary> {
+    let started = Instant::now();
+    let data = warehouse.root().to_owned();
+    let catalogue = catalogue(&data)?;
+    let config = config(&data, options.config.as_deref(), &catalogue)?;
+    let selected: Vec<&Model> = match &options.models {
+        Some(codes) => {
+            let mut picked = Vec::new();
+            for code in codes {
+                let model = catalogue.iter().find(|m| m.code.eq_ignore_ascii_case(code)).with_context(|| {
+                    format!("没有模型{code}（见 qingfeng models） / there is no model {code} (see qingfeng models)")
+                })?;
+                if !picked.iter().any(|m: &&Model| m.code == model.code) {
+                    picked.push(model);
+                }
+            }
+            picked
+        }
+        None => config.enabled(&catalogue),
+    };
+
+    let mut inputs = Vec::new();
+    let mut batches = Vec::new();
+    for table in contract::TABLES {
+        let files = warehouse.table_files(table.name).await?;
+        batches.extend(files.iter().map(|(b, _)| b.id));
+        inputs.push(engine::TableInput {
+            name: table.name.to_owned(),
+            schema: ingest::schema(table),
+            files: files.into_iter().map(|(_, p)| p).collect(),
+        });
+    }
+    batches.sort_unstable();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let engine = engine::Engine::new(&inputs, cores).await.context("无法载入数据 / cannot load the data")?;
+    // Every model is checked before anything is stored: a broken custom model
+    // stops the scan with its file and line, not half-way through.
+    for model in &selected {
+        engine.check(model).await?;
+    }
+
+    let config_json = config.to_json();
+    let scan = warehouse
+        .store()
+        .begin_scan(&store::NewScan {
+            started_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            trigger: options.trigger.to_owned(),
+            models_json: serde_json::to_string(&selected.iter().map(|m| &m.code).collect::<Vec<_>>())?,
+            batches_json: serde_json::to_string(&batches)?,
+            config_sha256: hex::encode(Sha256::digest(config_json.as_bytes())),
+            config_json,
+        })
+        .await?;
+    let mut outcomes = Vec::new();
+    let mut total = ScanCounts::default();
+    for model in selected {
+        progress(model, None);
+        let model_started = Instant::now();
+        let params = config.models.get(&model.code).map(|s| s.params.clone()).unwrap_or_default();
+        let result = async {
+            let findings = engine.run(model, &params).await?;
+            let records: Vec<store::WarningRecord> = findings
+                .into_iter()
+                .map(|f| {
+                    let (org, region) = (f.org_code.clone(), f.region_code.clone());
+                    let mut r = warehouse::warning_record(model, &Warning::new(model, f), scan);
+                    (r.org_code, r.region_code) = (org, region);
+                    r
+                })
+                .collect();
+            let n = records.len();
+            let counts = warehouse.save_model_warnings(scan, model, records).await?;
+            anyhow::Ok((n, counts))
+        }
+        .await;
+        match result {
+            Ok((warnings, counts)) => {
+                total.new += counts.new;
+                total.unchanged += counts.unchanged;
+                total.changed += counts.changed;
+                total.resolved += counts.resolved;
+                let outcome = ModelOutcome {
+                    code: model.code.clone(),
+                    name_zh: model.name_zh.clone(),
+                    warnings,
+                    counts,
+                    seconds: model_started.elapsed().as_secs_f64(),
+                };
+                progress(model, Some(&outcome));
+                outcomes.push(outcome);
+            }
+            Err(e) => {
+                let message = format!("{}: {e:#}", model.code);
+                let _ = warehouse.store().end_scan(scan, &now(), &total, Some(&message)).await;
+                return Err(e.context(format!("模型{}运行失败 / model {} failed", model.code, model.code)));
+            }
+        }
+    }
+    warehouse.store().end_scan(scan, &now(), &total, None).await?;
+    Ok(Summary { scan, batches: batches.len(), outcomes, seconds: started.elapsed().as_secs_f64() })
+}
+
+fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
