@@ -49,7 +49,7 @@ pair AS (
 ),
 -- One warning per first payment that is not itself the repeat of an earlier one.
 first AS (
-    SELECT org_code, first_id, string_agg(DISTINCT rule, '、') AS rules
+    SELECT org_code, first_id, array_to_string(array_sort(array_distinct(array_agg(rule))), '、') AS rules
     FROM pair
     WHERE NOT EXISTS (SELECT 1 FROM pair q WHERE q.org_code = pair.org_code AND q.second_id = pair.first_id)
     GROUP BY org_code, first_id

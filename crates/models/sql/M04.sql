@@ -25,6 +25,13 @@ d AS (
     SELECT d.*, p.exclusive_group, coalesce(p.exclusive_group, d.program_code) AS grp
     FROM disbursement d
     LEFT JOIN prog p ON p.program_code = d.program_code
+),
+-- Count first: only the few repeated (recipient, period, group) carry evidence further.
+repeated AS (
+    SELECT recipient_id, period, grp FROM d GROUP BY recipient_id, period, grp HAVING count(*) >= 2
+),
+hit AS (
+    SELECT d.* FROM d JOIN repeated r ON r.recipient_id = d.recipient_id AND r.period = d.period AND r.grp = d.grp
 )
 SELECT
     recipient_id || '/' || to_char(period, '%Y-%m') || '/' || grp AS key,
@@ -40,6 +47,5 @@ SELECT
     count(*) AS payments,
     sum(amount) AS paid_fen,
     array_agg(src('disbursement', _batch, _row, record_id)) AS src_payments
-FROM d
+FROM hit
 GROUP BY recipient_id, period, grp
-HAVING count(*) >= 2

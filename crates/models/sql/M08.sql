@@ -26,12 +26,30 @@
 --! households = { zh = "户数", en = "Households" }
 --! account_holder_id = { zh = "账户持有人", en = "Account holder" }
 --! payments = { zh = "笔数", en = "Payments" }
-WITH d AS (
-    SELECT d.*, coalesce(p.household_id, d.recipient_id) AS household
-    FROM disbursement d
-    LEFT JOIN (SELECT id_number, max(household_id) AS household_id FROM person GROUP BY id_number) p
-        ON p.id_number = d.recipient_id
-    WHERE d.bank_account IS NOT NULL
+WITH pay AS (
+    SELECT * FROM disbursement WHERE bank_account IS NOT NULL
+),
+household AS (
+    SELECT id_number, max(household_id) AS household_id FROM person GROUP BY id_number
+),
+-- Count first: only accounts with enough payments in one period can be shared by enough households.
+crowded AS (
+    SELECT bank_account, program_code, period
+    FROM pay
+    GROUP BY bank_account, program_code, period
+    HAVING count(*) >= ${min_households}
+),
+d AS (
+    SELECT p.*, coalesce(h.household_id, p.recipient_id) AS household
+    FROM pay p
+    JOIN crowded c ON c.bank_account = p.bank_account AND c.program_code = p.program_code AND c.period = p.period
+    LEFT JOIN household h ON h.id_number = p.recipient_id
+),
+other_holder AS (
+    SELECT p.*, coalesce(h.household_id, p.recipient_id) AS household
+    FROM pay p
+    LEFT JOIN household h ON h.id_number = p.recipient_id
+    WHERE p.account_holder_id IS NOT NULL AND p.account_holder_id <> p.recipient_id
 ),
 shared AS (
     SELECT
@@ -56,19 +74,18 @@ held AS (
     SELECT DISTINCT d.*,
         CASE WHEN d.account_holder_id = d.handler_id THEN '持有人为经办人 held by the handler'
              ELSE '持有人为公职人员 held by an official' END AS rule
-    FROM d
+    FROM other_holder d
     LEFT JOIN official o ON o.id_number = d.account_holder_id
         AND (o.start_date IS NULL OR o.start_date < d.period + INTERVAL '1 month')
         AND (o.end_date IS NULL OR o.end_date >= d.period)
-    WHERE d.account_holder_id IS NOT NULL AND d.account_holder_id <> d.recipient_id
-        AND (d.account_holder_id = d.handler_id OR o.id_number IS NOT NULL)
+    WHERE (d.account_holder_id = d.handler_id OR o.id_number IS NOT NULL)
 ),
 held_by AS (
     SELECT
         bank_account || '/holder/' || account_holder_id AS key,
         bank_account,
         max(rule) AS rule,
-        string_agg(DISTINCT program_code, '、') AS program_code,
+        array_to_string(array_sort(array_distinct(array_agg(program_code))), '、') AS program_code,
         min(to_char(period, '%Y-%m')) || '—' || max(to_char(period, '%Y-%m')) AS period,
         array_agg(recipient_name || '（' || recipient_id || '）' ORDER BY recipient_id, period, _batch, _row) AS recipients,
         count(DISTINCT household) AS households,
