@@ -66,8 +66,9 @@ impl Engine {
             }
             let urls = t.files.iter().map(|p| file_url(p)).collect::<Result<Vec<_>, _>>()?;
             let options = ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
-            let config =
-                ListingTableConfig::new_with_multi_paths(urls).with_listing_options(options).with_schema(t.schema.clone());
+            let config = ListingTableConfig::new_with_multi_paths(urls)
+                .with_listing_options(options)
+                .with_schema(t.schema.clone());
             ctx.register_table(t.name.as_str(), Arc::new(ListingTable::try_new(config)?))?;
         }
         let calendar = if tables.iter().any(|t| t.name == "calendar" && !t.files.is_empty()) {

@@ -115,9 +115,8 @@ pub(crate) fn findings(model: &Model, schema: &Schema, batches: &[RecordBatch]) 
                     }
                 }
             }
-            let missing = |what: &str| {
-                ModelError::at(&model.path, 0, format!("结果行缺少{what} / a result row has no {what}"))
-            };
+            let missing =
+                |what: &str| ModelError::at(&model.path, 0, format!("结果行缺少{what} / a result row has no {what}"));
             let key = key.ok_or_else(|| missing("key"))?;
             if !seen.insert(key.clone()) {
                 return Err(ModelError::at(

@@ -9,9 +9,7 @@
 //! | `is_workday(date)` | a working day on the holiday calendar (weekends, holidays, swapped workdays) |
 //! | `workdays_between(a, b)` | working days after `a` up to and including `b` |
 
-use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, StringArray,
-};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Date32Type, Int64Type};
 use datafusion::error::Result;
@@ -45,8 +43,7 @@ impl Calendar {
     pub fn from_batches(batches: &[RecordBatch]) -> Calendar {
         let mut days = HashMap::new();
         for b in batches {
-            let (Ok(dates), Ok(kinds)) =
-                (cast(b.column(0), &DataType::Date32), cast(b.column(1), &DataType::Utf8))
+            let (Ok(dates), Ok(kinds)) = (cast(b.column(0), &DataType::Date32), cast(b.column(1), &DataType::Utf8))
             else {
                 continue;
             };
@@ -110,8 +107,12 @@ pub fn all(calendar: Arc<Calendar>) -> Vec<ScalarUDF> {
     let workdays = calendar.clone();
     vec![
         udf("src", vec![utf8(), DataType::Int64, DataType::Int64, utf8()], utf8(), |a| {
-            let (table, batch, row, key) =
-                (a[0].as_string::<i32>(), a[1].as_primitive::<Int64Type>(), a[2].as_primitive::<Int64Type>(), a[3].as_string::<i32>());
+            let (table, batch, row, key) = (
+                a[0].as_string::<i32>(),
+                a[1].as_primitive::<Int64Type>(),
+                a[2].as_primitive::<Int64Type>(),
+                a[3].as_string::<i32>(),
+            );
             let s = SOURCE_SEPARATOR;
             let out: StringArray = (0..table.len())
                 .map(|i| {
@@ -194,9 +195,14 @@ mod tests {
 
     #[test]
     fn calendar_overrides_weekends() {
-        let dates = Date32Array::from(vec![from_date(chrono::NaiveDate::from_ymd_opt(2025, 1, 26).unwrap()), from_date(chrono::NaiveDate::from_ymd_opt(2025, 1, 28).unwrap())]);
+        let dates = Date32Array::from(vec![
+            from_date(chrono::NaiveDate::from_ymd_opt(2025, 1, 26).unwrap()),
+            from_date(chrono::NaiveDate::from_ymd_opt(2025, 1, 28).unwrap()),
+        ]);
         let kinds = StringArray::from(vec!["workday", "holiday"]);
-        let batch = RecordBatch::try_from_iter([("date", Arc::new(dates) as ArrayRef), ("kind", Arc::new(kinds) as ArrayRef)]).unwrap();
+        let batch =
+            RecordBatch::try_from_iter([("date", Arc::new(dates) as ArrayRef), ("kind", Arc::new(kinds) as ArrayRef)])
+                .unwrap();
         let c = Calendar::from_batches(&[batch]);
         assert!(c.is_workday(from_date(chrono::NaiveDate::from_ymd_opt(2025, 1, 26).unwrap()))); // a swapped Sunday
         assert!(!c.is_workday(from_date(chrono::NaiveDate::from_ymd_opt(2025, 1, 28).unwrap()))); // Spring Festival eve, a Tuesday

@@ -75,7 +75,11 @@ impl Config {
         match std::fs::read_to_string(path) {
             Ok(text) => Config::parse(path, &text, catalogue),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::defaults(catalogue)),
-            Err(e) => Err(ConfigError { path: path.to_owned(), line: None, message: format!("无法读取 / cannot read: {e}") }),
+            Err(e) => {
+                Err(ConfigError {
+                    path: path.to_owned(), line: None, message: format!("无法读取 / cannot read: {e}")
+                })
+            }
         }
     }
 
@@ -94,7 +98,8 @@ impl Config {
         for (section, value) in doc.into_inner() {
             match section.as_str() {
                 "scan" => {
-                    let table = value.as_table().ok_or_else(|| err("scan", "[scan]须为表 / [scan] must be a table".into()))?;
+                    let table =
+                        value.as_table().ok_or_else(|| err("scan", "[scan]须为表 / [scan] must be a table".into()))?;
                     for (key, v) in table {
                         match (key.as_str(), v) {
                             ("after_import", toml::Value::Boolean(b)) => config.scan.after_import = *b,
@@ -102,18 +107,25 @@ impl Config {
                                 config.scan.every_minutes = *n as u64
                             }
                             ("after_import" | "every_minutes", v) => {
-                                return Err(err(key, format!("scan.{key}的值{v}无效 / invalid value {v} for scan.{key}")));
+                                return Err(err(
+                                    key,
+                                    format!("scan.{key}的值{v}无效 / invalid value {v} for scan.{key}"),
+                                ));
                             }
                             _ => return Err(err(key, format!("未知配置项scan.{key} / unknown key scan.{key}"))),
                         }
                     }
                 }
                 "models" => {
-                    let table =
-                        value.as_table().ok_or_else(|| err("models", "[models]须为表 / [models] must be a table".into()))?;
+                    let table = value
+                        .as_table()
+                        .ok_or_else(|| err("models", "[models]须为表 / [models] must be a table".into()))?;
                     for (code, v) in table {
                         let model = catalogue.iter().find(|m| &m.code == code).ok_or_else(|| {
-                            err(&format!("models.{code}"), format!("未知模型models.{code} / unknown model models.{code}"))
+                            err(
+                                &format!("models.{code}"),
+                                format!("未知模型models.{code} / unknown model models.{code}"),
+                            )
                         })?;
                         let settings = config.models.get_mut(code).expect("defaults cover the catalogue");
                         let t = v.as_table().ok_or_else(|| {

@@ -13,7 +13,9 @@ mod warning;
 
 pub use builtin::builtin;
 pub use config::{Config, ConfigError, ModelSettings, ScanSettings};
-pub use model::{Domain, Figure, Model, ModelError, Param, ParamKind, ParamValue, RESERVED_COLUMNS, Severity, SubjectKind};
+pub use model::{
+    Domain, Figure, Model, ModelError, Param, ParamKind, ParamValue, RESERVED_COLUMNS, Severity, SubjectKind,
+};
 pub use warning::{Evidence, Finding, Source, Subject, Warning, warning_id, yuan};
 
 /// Loads the built-in models and every `*.sql` file of `dir` (custom models),

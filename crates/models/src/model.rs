@@ -260,10 +260,7 @@ impl Param {
                 }
             }
             ParamKind::MonthDay => match v {
-                toml::Value::String(s)
-                    if s.len() == 5
-                        && chrono_like_month_day(s).is_some() =>
-                {
+                toml::Value::String(s) if s.len() == 5 && chrono_like_month_day(s).is_some() => {
                     Ok(ParamValue::Text(s.clone()))
                 }
                 _ => bad("月-日（如\"09-30\"） a month-day such as \"09-30\""),
@@ -377,9 +374,8 @@ impl Model {
             let line = e.span().map(|s| header[..s.start].matches('\n').count() + 1).unwrap_or(1);
             ModelError::at(path, line, format!("元数据错误 / metadata error: {}", e.message()))
         })?;
-        let line_of = |needle: &str| {
-            header.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| i + 1).unwrap_or(1)
-        };
+        let line_of =
+            |needle: &str| header.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| i + 1).unwrap_or(1);
         let code_ok = !h.code.is_empty()
             && h.code.len() <= 16
             && h.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -405,7 +401,11 @@ impl Model {
         }
         for (name, p) in &h.params {
             if let Err(e) = p.value(&p.default) {
-                return Err(ModelError::at(path, line_of(&format!("[params.{name}]")), format!("参数{name}的默认值 / default of parameter {name}: {e}")));
+                return Err(ModelError::at(
+                    path,
+                    line_of(&format!("[params.{name}]")),
+                    format!("参数{name}的默认值 / default of parameter {name}: {e}"),
+                ));
             }
         }
         for name in h.figures.keys() {
@@ -425,7 +425,9 @@ impl Model {
                     return Err(ModelError::at(
                         path,
                         line_of(which),
-                        format!("{which}引用了未声明的{{{name}}} / {which} refers to {{{name}}}, which is not a declared figure"),
+                        format!(
+                            "{which}引用了未声明的{{{name}}} / {which} refers to {{{name}}}, which is not a declared figure"
+                        ),
                     ));
                 }
             }

@@ -60,7 +60,8 @@ pub struct Evidence {
 /// The identity of a warning: its model and the keys of its evidence, so the
 /// same facts give the same warning in every scan.
 pub fn warning_id(model: &str, key: &str) -> String {
-    let digest = Sha256::new().chain_update(model.as_bytes()).chain_update([0u8]).chain_update(key.as_bytes()).finalize();
+    let digest =
+        Sha256::new().chain_update(model.as_bytes()).chain_update([0u8]).chain_update(key.as_bytes()).finalize();
     format!("{model}-{}", &hex::encode(digest)[..12])
 }
 

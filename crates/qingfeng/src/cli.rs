@@ -509,7 +509,8 @@ async fn list_warnings(
     model: Option<String>,
     all: bool,
 ) -> anyhow::Result<Vec<models::Warning>> {
-    let filter = store::WarningFilter { model: model.map(|m| m.to_uppercase()), all_statuses: all, ..Default::default() };
+    let filter =
+        store::WarningFilter { model: model.map(|m| m.to_uppercase()), all_statuses: all, ..Default::default() };
     let (records, _) = warehouse.store().warnings(&filter).await?;
     Ok(records.iter().map(warehouse::warning_from_record).collect::<Result<Vec<_>, _>>()?)
 }

@@ -26,7 +26,8 @@ pub fn parse_truth(text: &str) -> anyhow::Result<Vec<Case>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| anyhow::anyhow!("第{}行不是有效的案例 / line {} is not a case: {e}", i + 1, i + 1))
+            serde_json::from_str(l)
+                .map_err(|e| anyhow::anyhow!("第{}行不是有效的案例 / line {} is not a case: {e}", i + 1, i + 1))
         })
         .collect()
 }

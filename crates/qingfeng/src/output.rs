@@ -285,8 +285,16 @@ pub fn scan_summary(s: &crate::scan::Summary, json: bool) {
         outln!("{}", json!({"scan": s.scan, "batches": s.batches, "seconds": s.seconds, "models": models}));
         return;
     }
-    let mut table =
-        new_table(&["模型 model", "名称 name", "预警 warnings", "新增 new", "未变 unchanged", "变化 changed", "消除 resolved", "秒 s"]);
+    let mut table = new_table(&[
+        "模型 model",
+        "名称 name",
+        "预警 warnings",
+        "新增 new",
+        "未变 unchanged",
+        "变化 changed",
+        "消除 resolved",
+        "秒 s",
+    ]);
     for o in &s.outcomes {
         table.add_row([
             o.code.clone(),
@@ -338,12 +346,7 @@ pub fn models(list: &[models::Model], json: bool) -> anyhow::Result<()> {
     }
     let mut table = new_table(&["模型 model", "名称 name", "领域 domain", "等级 severity", "参数 parameters"]);
     for m in list {
-        let params = m
-            .params
-            .iter()
-            .map(|(k, p)| format!("{k}={}", p.default))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let params = m.params.iter().map(|(k, p)| format!("{k}={}", p.default)).collect::<Vec<_>>().join(" ");
         table.add_row([
             format!("{}{}", m.code, if m.builtin { "" } else { " *" }),
             format!("{} {}", m.name_zh, m.name_en),
@@ -365,7 +368,8 @@ pub fn eval(report: &[crate::eval::ModelScore], json: bool) -> anyhow::Result<()
         return Ok(());
     }
     let ratio = |x: Option<f64>| x.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into());
-    let mut table = new_table(&["模型 model", "案例 cases", "发现 found", "预警对象 warned", "召回率 recall", "精确率 precision"]);
+    let mut table =
+        new_table(&["模型 model", "案例 cases", "发现 found", "预警对象 warned", "召回率 recall", "精确率 precision"]);
     for s in report {
         let model = if s.implemented { s.model.clone() } else { format!("{} (未实现 not implemented)", s.model) };
         table.add_row([

@@ -47,7 +47,11 @@ pub fn config(data: &Path, explicit: Option<&Path>, catalogue: &[Model]) -> anyh
     match explicit {
         Some(path) => {
             if !path.is_file() {
-                anyhow::bail!("配置文件{}不存在 / the configuration file {} does not exist", path.display(), path.display());
+                anyhow::bail!(
+                    "配置文件{}不存在 / the configuration file {} does not exist",
+                    path.display(),
+                    path.display()
+                );
             }
             Ok(Config::load(path, catalogue)?)
         }

@@ -61,13 +61,8 @@ impl Warehouse {
         model: &Model,
         records: Vec<WarningRecord>,
     ) -> Result<ScanCounts, WarehouseError> {
-        let before: HashMap<String, (String, WarningStatus)> = self
-            .store
-            .warning_digests(&model.code)
-            .await?
-            .into_iter()
-            .map(|d| (d.id, (d.digest, d.status)))
-            .collect();
+        let before: HashMap<String, (String, WarningStatus)> =
+            self.store.warning_digests(&model.code).await?.into_iter().map(|d| (d.id, (d.digest, d.status))).collect();
         let mut counts = ScanCounts::default();
         let mut upserts = Vec::new();
         let mut unchanged = Vec::new();

@@ -1,0 +1,197 @@
+//! The supervision models on the example county of `docs/models/example`:
+//! each model's hits are raised, its look-alikes are not, and scans are
+//! repeatable, configurable and extensible.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn qingfeng(data: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_qingfeng"));
+    command.env_remove("QINGFENG_DATA").env("QINGFENG_USER", "tester").arg("--data").arg(data);
+    command
+}
+
+fn ok(output: Output) -> String {
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&output.stderr));
+    text
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example")
+}
+
+/// A data directory with the example county imported.
+fn imported() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(qingfeng(&data).arg("import").arg(example()).output().unwrap());
+    (dir, data)
+}
+
+fn export(data: &Path) -> String {
+    ok(qingfeng(data).args(["warnings", "export", "--format", "jsonl"]).output().unwrap())
+}
+
+fn raised(jsonl: &str) -> Vec<String> {
+    let mut list: Vec<String> = jsonl
+        .lines()
+        .map(|l| {
+            let w: Value = serde_json::from_str(l).unwrap();
+            format!(
+                "{}\t{}\t{}",
+                w["model"].as_str().unwrap(),
+                w["subject"]["kind"].as_str().unwrap(),
+                w["subject"]["id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+#[test]
+fn every_hit_and_no_look_alike() {
+    let (_dir, data) = imported();
+    ok(qingfeng(&data).arg("scan").output().unwrap());
+    let expected: Vec<String> = std::fs::read_to_string(example().join("expected.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let first = export(&data);
+    assert_eq!(raised(&first), expected);
+
+    // Every warning has reasons in both languages, figures, and the rows behind it.
+    for line in first.lines() {
+        let w: Value = serde_json::from_str(line).unwrap();
+        for key in ["id", "model", "severity", "subject", "amount_fen", "reason_zh", "reason_en", "evidence"] {
+            assert!(w.get(key).is_some(), "{key} missing in {line}");
+        }
+        let sources = w["evidence"]["sources"].as_array().unwrap();
+        assert!(!sources.is_empty(), "{line}");
+        for s in sources {
+            assert!(s["batch"].as_i64().unwrap() > 0 && s["row"].as_i64().unwrap() >= 2, "{s}");
+        }
+        assert!(!w["reason_zh"].as_str().unwrap().contains('{'), "{line}");
+    }
+    let m01: Value = serde_json::from_str(first.lines().find(|l| l.contains("\"M01\"")).unwrap()).unwrap();
+    assert_eq!(m01["amount_fen"], 60000);
+    assert_eq!(m01["evidence"]["figures"]["periods"], serde_json::json!(["2025-04"]));
+    let tables: Vec<&str> =
+        m01["evidence"]["sources"].as_array().unwrap().iter().map(|s| s["table"].as_str().unwrap()).collect();
+    assert_eq!(tables, ["death", "disbursement"]);
+
+    // A second scan of the same data: nothing new, byte-identical export.
+    let again = ok(qingfeng(&data).args(["scan", "--format", "json"]).output().unwrap());
+    let summary: Value = serde_json::from_str(&again).unwrap();
+    for m in summary["models"].as_array().unwrap() {
+        assert_eq!(m["new"], 0, "{m}");
+        assert_eq!(m["changed"], 0, "{m}");
+        assert_eq!(m["resolved"], 0, "{m}");
+    }
+    assert_eq!(export(&data), first);
+}
+
+#[test]
+fn configuration_changes_what_is_raised_and_is_recorded() {
+    let (dir, data) = imported();
+    ok(qingfeng(&data).arg("scan").output().unwrap());
+    let config = dir.path().join("strict.toml");
+    std::fs::write(&config, "[models.F02]\nthreshold = 70000\n\n[models.M05]\nenabled = false\n").unwrap();
+    let out = ok(qingfeng(&data).args(["scan", "--format", "json", "--config"]).arg(&config).output().unwrap());
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    let f02 = summary["models"].as_array().unwrap().iter().find(|m| m["model"] == "F02").unwrap();
+    assert_eq!(f02["resolved"], 1, "the 60,000 cash payment is under the new threshold: {f02}");
+    assert!(!summary["models"].as_array().unwrap().iter().any(|m| m["model"] == "M05"), "M05 is off");
+
+    // Resolved by data: kept, not deleted; listed with --all.
+    let open = ok(qingfeng(&data).args(["warnings", "--model", "F02", "--format", "json"]).output().unwrap());
+    assert_eq!(serde_json::from_str::<Value>(&open).unwrap().as_array().unwrap().len(), 0);
+    let all = ok(qingfeng(&data).args(["warnings", "--model", "F02", "--all", "--format", "json"]).output().unwrap());
+    assert_eq!(serde_json::from_str::<Value>(&all).unwrap().as_array().unwrap().len(), 1);
+
+    // Back to the defaults: raised again, with the same identity.
+    let out = ok(qingfeng(&data).args(["scan", "--models", "F02", "--format", "json"]).output().unwrap());
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["models"][0]["changed"], 1, "{summary}");
+
+    // Unknown keys are errors naming the key and its line.
+    std::fs::write(&config, "[models.F02]\nthreshhold = 70000\n").unwrap();
+    let bad = qingfeng(&data).args(["scan", "--config"]).arg(&config).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("strict.toml:2") && err.contains("models.F02.threshhold"), "{err}");
+}
+
+#[test]
+fn custom_models_run_and_bad_ones_are_named_with_their_line() {
+    let (_dir, data) = imported();
+    let dir = data.join("models");
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = r#"--! code = "X01"
+--! name_zh = "大额发放"
+--! name_en = "Large disbursement"
+--! domain = "livelihood"
+--! severity = "low"
+--! subject = "person"
+--! summary_zh = "单笔发放超过阈值。"
+--! summary_en = "One disbursement above the threshold."
+--! basis_zh = "本地规定。"
+--! basis_en = "Local rule."
+--! reads = ["disbursement"]
+--! reason_zh = "{subject_name}单笔领取{amount}。"
+--! reason_en = "{subject_name} was paid {amount} at once."
+--!
+--! [params.threshold]
+--! kind = "money"
+--! default = 1000
+--! zh = "阈值（元）"
+--! en = "Threshold (yuan)"
+SELECT record_id AS key, 'person' AS subject_kind, recipient_id AS subject_id, recipient_name AS subject_name,
+    amount AS amount_fen, src('disbursement', _batch, _row, record_id) AS src_row
+FROM disbursement
+WHERE amount > ${threshold}
+"#;
+    std::fs::write(dir.join("X01.sql"), model).unwrap();
+    let catalogue = ok(qingfeng(&data).arg("models").output().unwrap());
+    assert!(catalogue.contains("X01 *"), "{catalogue}");
+    ok(qingfeng(&data).args(["scan", "--models", "X01"]).output().unwrap());
+    let warnings = ok(qingfeng(&data).args(["warnings", "--model", "X01", "--format", "json"]).output().unwrap());
+    let list: Value = serde_json::from_str(&warnings).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1, "only the 1,250-yuan TK01 payment: {list}");
+
+    // A misspelt column: the error names the file.
+    std::fs::write(dir.join("X01.sql"), model.replace("recipient_name AS", "recipient_nam AS")).unwrap();
+    let bad = qingfeng(&data).arg("scan").output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("X01.sql") && err.contains("recipient_nam"), "{err}");
+
+    // Bad metadata: the error names the file and the line.
+    std::fs::write(dir.join("X01.sql"), model.replace("severity = \"low\"", "severity = \"urgent\"")).unwrap();
+    let bad = qingfeng(&data).arg("models").output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("X01.sql:5"), "{err}");
+
+    // A syntax error: the line of the file.
+    std::fs::write(dir.join("X01.sql"), model.replace("FROM disbursement", "FROM disbursement JOIN")).unwrap();
+    let bad = qingfeng(&data).arg("scan").output().unwrap();
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("X01.sql:23"), "{err}");
+}
+
+#[test]
+fn exports_as_csv_and_xlsx() {
+    let (dir, data) = imported();
+    ok(qingfeng(&data).arg("scan").output().unwrap());
+    let csv = ok(qingfeng(&data).args(["warnings", "export", "--format", "csv"]).output().unwrap());
+    assert!(csv.starts_with('\u{feff}'));
+    assert_eq!(csv.lines().count(), 1 + 23);
+    let out = dir.path().join("warnings.xlsx");
+    ok(qingfeng(&data).args(["warnings", "export", "--format", "xlsx", "--out"]).arg(&out).output().unwrap());
+    assert!(std::fs::read(&out).unwrap().starts_with(b"PK"));
+}
