@@ -16,7 +16,7 @@ mod mapping;
 mod read;
 mod report;
 
-pub use builder::{PROVENANCE_BATCH, PROVENANCE_EXTRA, PROVENANCE_ROW, schema};
+pub use builder::{LOCAL_OFFSET_SECONDS, PROVENANCE_BATCH, PROVENANCE_EXTRA, PROVENANCE_ROW, schema};
 pub use error::{FileError, RowError};
 pub use inspect::{Encoding, FileFacts, Format, inspect, table_for_file};
 pub use mapping::Mapping;

@@ -58,6 +58,10 @@ pub enum Command {
         user: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Do not run the models afterwards (by default a scan follows an import that
+        /// accepted a batch, unless qingfeng.toml sets scan.after_import = false)
+        #[arg(long)]
+        no_scan: bool,
         /// Files or directories
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -252,7 +256,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             output::tables(format == Format::Json);
             Ok(EXIT_OK)
         }
-        Command::Import { table, mapping, tolerance, user, format, paths } => {
+        Command::Import { table, mapping, tolerance, user, format, no_scan, paths } => {
             let table = match table {
                 Some(name) => Some(contract::table(&name).with_context(|| {
                     format!(
@@ -264,7 +268,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let mapping = mapping.map(|m| ingest::Mapping::load(&m)).transpose()?;
             let user = user.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "cli".to_owned());
             let options = ImportOptions { table, mapping, tolerance, user, batch_rows: None };
-            import(&cli.data, &paths, &options, format == Format::Json).await
+            import(&cli.data, &paths, &options, format == Format::Json, !no_scan).await
         }
         Command::Batches { format } => {
             let warehouse = open(&cli.data).await?;
@@ -483,10 +487,10 @@ async fn demo(data: &std::path::Path, scale: f64, seed: u64, addr: &str) -> anyh
             Err(e) => anyhow::bail!("demo import of {} failed: {e}", path.display()),
         }
     }
-    println!(
-        "数据已导入 data imported in {:.1} s; 监督模型尚未实现 (no supervision models exist yet)",
-        started.elapsed().as_secs_f64()
-    );
+    println!("数据已导入 data imported in {:.1} s", started.elapsed().as_secs_f64());
+    let options = crate::scan::Options { models: None, config: None, trigger: "import" };
+    let summary = crate::scan::run(&warehouse, &options, |_, _| {}).await?;
+    println!("{}", crate::scan::one_line(&summary, "import"));
     let password =
         web::auth::random_token().map_err(|e| anyhow::anyhow!("{e:?}"))?.chars().take(12).collect::<String>();
     let hash = web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
@@ -557,7 +561,10 @@ async fn serve(data: &std::path::Path, addr: &str, secure_cookies: bool) -> anyh
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("无法监听 / cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     println!("清风已启动 Qingfeng is serving at http://{local}/  (数据目录 data: {})", data.display());
-    let state = web::AppState::new(warehouse, secure_cookies);
+    let scanner = crate::scan::Scanner::new(warehouse.clone());
+    scanner.schedule()?;
+    let hook = scanner.clone();
+    let state = web::AppState::new(warehouse, secure_cookies).with_import_hook(Arc::new(move || hook.after_import()));
     web::serve(listener, state).await.context("web server failed")?;
     Ok(EXIT_OK)
 }
@@ -572,7 +579,13 @@ async fn open(data: &std::path::Path) -> anyhow::Result<Warehouse> {
         .with_context(|| format!("无法打开数据目录 / cannot open the data directory {}", data.display()))
 }
 
-async fn import(data: &std::path::Path, paths: &[PathBuf], options: &ImportOptions, json: bool) -> anyhow::Result<u8> {
+async fn import(
+    data: &std::path::Path,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    json: bool,
+    scan: bool,
+) -> anyhow::Result<u8> {
     let (files, skipped) =
         warehouse::collect_inputs(paths, options.table.is_some()).context("无法读取目录 / cannot list a directory")?;
     for path in &skipped {
@@ -585,6 +598,7 @@ async fn import(data: &std::path::Path, paths: &[PathBuf], options: &ImportOptio
     }
     let warehouse = open(data).await?;
     let mut code = EXIT_OK;
+    let mut accepted = 0;
     for path in &files {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let bar = ProgressBar::new(size);
@@ -608,6 +622,9 @@ async fn import(data: &std::path::Path, paths: &[PathBuf], options: &ImportOptio
                 if matches!(result, ImportResult::Rejected { .. }) {
                     code = code.max(EXIT_REJECTED);
                 }
+                if matches!(result, ImportResult::Accepted { .. }) {
+                    accepted += 1;
+                }
                 output::import_result(&warehouse, path, &result, json);
             }
             Err(warehouse::ImportError::File(e)) => {
@@ -619,5 +636,27 @@ async fn import(data: &std::path::Path, paths: &[PathBuf], options: &ImportOptio
             }
         }
     }
+    if accepted > 0 && scan {
+        scan_after_import(&warehouse, json).await;
+    }
     Ok(code)
+}
+
+/// The scan after an import, when `scan.after_import` is on (the default). Its
+/// failure does not fail the import: the data is in, and `qingfeng scan` says why.
+async fn scan_after_import(warehouse: &Warehouse, json: bool) {
+    let data = warehouse.root().to_owned();
+    let on = crate::scan::catalogue(&data)
+        .and_then(|c| crate::scan::config(&data, None, &c))
+        .map(|c| c.scan.after_import)
+        .unwrap_or(true);
+    if !on {
+        return;
+    }
+    let options = crate::scan::Options { models: None, config: None, trigger: "import" };
+    match crate::scan::run(warehouse, &options, |_, _| {}).await {
+        Ok(summary) if !json => eprintln!("{}", crate::scan::one_line(&summary, "import")),
+        Ok(_) => {}
+        Err(e) => eprintln!("导入后扫描失败 the scan after the import failed: {e:#}"),
+    }
 }

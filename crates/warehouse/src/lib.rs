@@ -21,10 +21,12 @@ pub mod export;
 mod import;
 pub mod ledger;
 mod quality;
+mod records;
 mod warnings;
 
 pub use import::{ImportError, ImportOptions, ImportResult, Progress, collect_inputs};
 pub use quality::{ColumnQuality, Dangling, QualityReport, TableQuality};
+pub use records::SourceRecord;
 pub use warnings::{warning_from_record, warning_record};
 
 use std::path::{Path, PathBuf};

@@ -9,6 +9,7 @@
 pub mod auth;
 mod i18n;
 mod pages;
+mod warnings;
 
 pub use i18n::Lang;
 
@@ -32,11 +33,19 @@ pub struct AppState {
     templates: Arc<Environment<'static>>,
     /// Always mark cookies `Secure` (when served over TLS without a proxy header).
     secure_cookies: bool,
+    /// Called after an upload is accepted (the binary scans, if so configured).
+    on_import: Option<Arc<dyn Fn() + Send + Sync>>,
 }
 
 impl AppState {
     pub fn new(warehouse: Arc<Warehouse>, secure_cookies: bool) -> AppState {
-        AppState { warehouse, templates: Arc::new(templates()), secure_cookies }
+        AppState { warehouse, templates: Arc::new(templates()), secure_cookies, on_import: None }
+    }
+
+    /// Runs `hook` after every accepted upload.
+    pub fn with_import_hook(mut self, hook: Arc<dyn Fn() + Send + Sync>) -> AppState {
+        self.on_import = Some(hook);
+        self
     }
 }
 
@@ -51,6 +60,9 @@ fn templates() -> Environment<'static> {
         ("upload.html", include_str!("../templates/upload.html")),
         ("upload_result.html", include_str!("../templates/upload_result.html")),
         ("quality.html", include_str!("../templates/quality.html")),
+        ("warnings.html", include_str!("../templates/warnings.html")),
+        ("warning.html", include_str!("../templates/warning.html")),
+        ("models.html", include_str!("../templates/models.html")),
     ] {
         // The templates are part of the binary; a syntax error in one is a bug caught by every page test.
         if let Err(e) = env.add_template(name, source) {
@@ -66,6 +78,10 @@ pub fn app(state: AppState) -> Router {
         .route("/batches", get(pages::batches))
         .route("/upload", get(pages::upload_form).post(pages::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/quality", get(pages::quality))
+        .route("/warnings", get(warnings::queue))
+        .route("/warnings/export.xlsx", get(warnings::export_xlsx))
+        .route("/warnings/{id}", get(warnings::detail))
+        .route("/models", get(warnings::catalogue_page))
         .route("/reports/{batch}/{format}", get(pages::error_report))
         .route("/logout", post(pages::logout));
     let public = Router::new()

@@ -47,7 +47,7 @@ fn status_key(status: BatchStatus) -> &'static str {
 }
 
 /// Renders a page with what every page needs: strings, language, user, CSRF token.
-fn render(
+pub(crate) fn render(
     state: &AppState,
     template: &str,
     lang: Lang,
@@ -425,6 +425,11 @@ pub async fn upload(
     let options = ImportOptions { table, tolerance, user: user.user.username.clone(), ..Default::default() };
     let result = state.warehouse.import(&path, &options, None).await;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if matches!(result, Ok(ImportResult::Accepted { .. }))
+        && let Some(hook) = &state.on_import
+    {
+        hook();
+    }
     let result_value = match result {
         Ok(ImportResult::Accepted { batch, errors }) => import_value(lang, "accepted", &file_name, &batch, &errors),
         Ok(ImportResult::Rejected { batch, errors }) => import_value(lang, "rejected", &file_name, &batch, &errors),

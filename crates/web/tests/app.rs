@@ -333,6 +333,116 @@ async fn pages_render_in_both_languages_with_data() {
     assert!(switched.headers[header::SET_COOKIE].to_str().unwrap().starts_with("lang=en"));
 }
 
+/// Imports the example county's death and disbursement files and stores the
+/// M01 warning a scan raises on them (the web crate does not run models).
+async fn with_an_m01_warning(app: &TestApp) -> String {
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example");
+    let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
+    let mut batches = Vec::new();
+    for name in ["death.csv", "disbursement.csv"] {
+        match warehouse.import(&example.join(name), &options, None).await.unwrap() {
+            warehouse::ImportResult::Accepted { batch, .. } => batches.push(batch.id),
+            other => panic!("{other:?}"),
+        }
+    }
+    let model = models::builtin().unwrap().into_iter().find(|m| m.code == "M01").unwrap();
+    let mut figures = serde_json::Map::new();
+    figures.insert("death_date".into(), "2025-03-10".into());
+    figures.insert("payments".into(), 1.into());
+    figures.insert("periods".into(), serde_json::json!(["2025-04"]));
+    figures.insert("program_code".into(), "DB01".into());
+    figures.insert("program_name".into(), "最低生活保障".into());
+    let finding = models::Finding {
+        key: "33109919500101102X/DB01".into(),
+        subject: models::Subject { kind: "person".into(), id: "33109919500101102X".into(), name: "王一".into() },
+        amount_fen: 60_000,
+        org_code: None,
+        region_code: Some("331099001001".into()),
+        figures,
+        sources: vec![
+            models::Source { table: "death".into(), batch: batches[0], row: 2, key: "33109919500101102X".into() },
+            models::Source { table: "disbursement".into(), batch: batches[1], row: 4, key: "R0003".into() },
+        ],
+    };
+    let warning = models::Warning::new(&model, finding);
+    let scan = warehouse
+        .store()
+        .begin_scan(&store::NewScan {
+            started_at: "2026-11-29T12:00:00+08:00".into(),
+            trigger: "manual".into(),
+            models_json: "[\"M01\"]".into(),
+            batches_json: "[]".into(),
+            config_json: "{}".into(),
+            config_sha256: String::new(),
+        })
+        .await
+        .unwrap();
+    let mut record = warehouse::warning_record(&model, &warning, scan);
+    record.region_code = Some("331099001001".into());
+    warehouse.save_model_warnings(scan, &model, vec![record]).await.unwrap();
+    warning.id
+}
+
+#[tokio::test]
+async fn warnings_queue_detail_catalogue_and_export() {
+    let app = spawn_app().await;
+    let (cookie, _) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let empty = app.get("/warnings", &cookie).await;
+    assert!(empty.body.contains("暂无预警"), "{}", empty.body);
+    let id = with_an_m01_warning(&app).await;
+
+    let queue = app.get("/warnings", &cookie).await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
+    assert!(queue.body.contains(&format!("/warnings/{id}")) && queue.body.contains("600.00"), "{}", queue.body);
+    for (query, shown) in [
+        ("?severity=high", true),
+        ("?severity=low", false),
+        ("?domain=livelihood&model=M01", true),
+        ("?domain=finance", false),
+        ("?region=331099", true),
+        ("?region=331098", false),
+        ("?min_amount=600", true),
+        ("?min_amount=600.01", false),
+        ("?status=resolved_by_data", false),
+        ("?status=all&sort=amount", true),
+    ] {
+        let reply = app.get(&format!("/warnings{query}"), &cookie).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.body.contains(&format!("/warnings/{id}")), shown, "{query}");
+    }
+
+    // The warning page: reason, figures, and the source records themselves.
+    let page = app.get(&format!("/warnings/{id}"), &cookie).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for expected in
+        ["王一已于2025-03-10死亡", "死亡日期", "2025-03-10", "R0003", "ACCP1DB01", "disbursement.csv", "死亡登记"]
+    {
+        assert!(page.body.contains(expected), "{expected} missing: {}", page.body);
+    }
+    let english = app.get(&format!("/warnings/{id}"), &format!("{cookie}; lang=en")).await;
+    assert!(english.body.contains("died on 2025-03-10") && english.body.contains("Date of death"), "{}", english.body);
+    assert_eq!(app.get("/warnings/M01-000000000000", &cookie).await.status, StatusCode::NOT_FOUND);
+
+    let catalogue = app.get("/models", &cookie).await;
+    for code in ["M01", "M09", "F01", "F09"] {
+        assert!(catalogue.body.contains(&format!("id=\"model-{code}\"")), "{code}");
+    }
+    assert!(catalogue.body.contains("threshold = 50000"), "F02's parameter and default are shown");
+
+    let export = app
+        .send(
+            Request::get("/warnings/export.xlsx?model=M01")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.headers[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
+    assert_eq!(app.get("/warnings", "").await.status, StatusCode::SEE_OTHER, "staff only");
+}
+
 #[tokio::test]
 async fn the_ledger_is_public_as_tiles() {
     let app = spawn_app().await;

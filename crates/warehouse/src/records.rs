@@ -1,0 +1,121 @@
+//! The source rows behind a warning, read back from the batches' Parquet
+//! files, so a reviewer sees the records themselves beside the figures.
+
+use crate::{Warehouse, WarehouseError};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Float64Type, Int64Type, TimestampSecondType};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::DataType;
+use models::Source;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::file::statistics::Statistics;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One source record: its reference and its contract columns as text.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SourceRecord {
+    pub source: Source,
+    /// `(column key, value)` in contract order; money in yuan, dates as `YYYY-MM-DD`.
+    pub values: Vec<(String, String)>,
+    /// The batch's file name as the department sent it.
+    pub source_name: String,
+}
+
+const EPOCH_DAYS_CE: i32 = 719_163;
+
+fn text(array: &ArrayRef, row: usize, kind: Option<&str>) -> String {
+    if array.is_null(row) {
+        return String::new();
+    }
+    match array.data_type() {
+        DataType::Utf8 => array.as_string::<i32>().value(row).to_owned(),
+        DataType::Int64 => {
+            let n = array.as_primitive::<Int64Type>().value(row);
+            if kind == Some("money") { models::yuan(n) } else { n.to_string() }
+        }
+        DataType::Float64 => array.as_primitive::<Float64Type>().value(row).to_string(),
+        DataType::Boolean => if array.as_boolean().value(row) { "是" } else { "否" }.to_owned(),
+        DataType::Date32 => {
+            let days = array.as_primitive::<Date32Type>().value(row);
+            let date = chrono::NaiveDate::from_num_days_from_ce_opt(days + EPOCH_DAYS_CE);
+            match (date, kind) {
+                (Some(d), Some("period")) => d.format("%Y-%m").to_string(),
+                (Some(d), _) => d.to_string(),
+                (None, _) => days.to_string(),
+            }
+        }
+        DataType::Timestamp(..) => {
+            let seconds = array.as_primitive::<TimestampSecondType>().value(row) + ingest::LOCAL_OFFSET_SECONDS;
+            chrono::DateTime::from_timestamp(seconds, 0)
+                .map(|t| t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default()
+        }
+        other => format!("({other})"),
+    }
+}
+
+impl Warehouse {
+    /// The records `sources` name, in the order given. A source whose batch or
+    /// row cannot be found is left out (its reference still shows on the warning).
+    pub async fn source_records(&self, sources: &[Source]) -> Result<Vec<SourceRecord>, WarehouseError> {
+        let mut wanted: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+        for s in sources {
+            wanted.entry(s.batch).or_default().insert(s.row);
+        }
+        let mut found: BTreeMap<(i64, i64), (Vec<(String, String)>, String)> = BTreeMap::new();
+        for (batch, rows) in wanted {
+            let Ok(record) = self.store.batch(batch).await else { continue };
+            let Some(path) = record.data_path.as_deref().map(|p| self.root.join(p)) else { continue };
+            let err = |detail: String| WarehouseError::Parquet { path: path.clone(), detail };
+            let file = std::fs::File::open(&path).map_err(|e| err(e.to_string()))?;
+            let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(e.to_string()))?;
+            let schema = builder.schema().clone();
+            let Ok(row_index) = schema.index_of(ingest::PROVENANCE_ROW) else { continue };
+            // Row groups whose `_row` range holds none of the rows are skipped.
+            let (lo, hi) = (*rows.first().unwrap_or(&0), *rows.last().unwrap_or(&0));
+            let groups: Vec<usize> = builder
+                .metadata()
+                .row_groups()
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| match g.column(row_index).statistics() {
+                    Some(Statistics::Int64(s)) => match (s.min_opt(), s.max_opt()) {
+                        (Some(min), Some(max)) => *max >= lo && *min <= hi,
+                        _ => true,
+                    },
+                    _ => true,
+                })
+                .map(|(i, _)| i)
+                .collect();
+            let reader = builder.with_row_groups(groups).build().map_err(|e| err(e.to_string()))?;
+            for batch_data in reader {
+                let batch_data: RecordBatch = batch_data.map_err(|e| err(e.to_string()))?;
+                let row_numbers = batch_data.column(row_index).as_primitive::<Int64Type>();
+                for i in 0..batch_data.num_rows() {
+                    let n = row_numbers.value(i);
+                    if !rows.contains(&n) {
+                        continue;
+                    }
+                    let values = schema
+                        .fields()
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, f)| !f.name().starts_with('_'))
+                        .map(|(c, f)| {
+                            let kind = f.metadata().get("qingfeng.kind").map(String::as_str);
+                            (f.name().clone(), text(batch_data.column(c), i, kind))
+                        })
+                        .collect();
+                    found.insert((batch, n), (values, record.source_name.clone()));
+                }
+            }
+        }
+        Ok(sources
+            .iter()
+            .filter_map(|s| {
+                let (values, source_name) = found.get(&(s.batch, s.row))?.clone();
+                Some(SourceRecord { source: s.clone(), values, source_name })
+            })
+            .collect())
+    }
+}
