@@ -324,18 +324,33 @@ pub fn warnings(list: &[models::Warning], json: bool) -> anyhow::Result<()> {
         outln!("{}", serde_json::to_string(list)?);
         return Ok(());
     }
-    let mut table = new_table(&["预警 id", "等级 severity", "对象 subject", "金额 amount", "理由 reason"]);
     for w in list {
-        table.add_row([
-            w.id.clone(),
-            w.severity.clone(),
-            format!("{} {}", w.subject.id, w.subject.name),
-            models::yuan(w.amount_fen),
-            w.reason_zh.clone(),
-        ]);
+        outln!(
+            "{} · {} · {} {} {} · {} 元",
+            w.id,
+            w.severity,
+            w.subject.kind,
+            w.subject.id,
+            w.subject.name,
+            models::yuan(w.amount_fen)
+        );
+        outln!("  {}", w.reason_zh);
+        outln!("  {}", w.reason_en);
+        let figures: Vec<String> = w
+            .evidence
+            .figures
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}={s}"),
+                other => format!("{k}={other}"),
+            })
+            .collect();
+        outln!("  证据 figures: {}", figures.join("  "));
+        let sources: Vec<String> =
+            w.evidence.sources.iter().map(|s| format!("{} #{} row {}", s.table, s.batch, s.row)).collect();
+        outln!("  来源 sources: {}", sources.join(", "));
     }
-    outln!("{table}");
-    outln!("{} warnings", list.len());
+    outln!("共{}条预警 / {} warning(s)", list.len(), list.len());
     Ok(())
 }
 
