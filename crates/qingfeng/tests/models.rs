@@ -195,3 +195,43 @@ fn exports_as_csv_and_xlsx() {
     ok(qingfeng(&data).args(["warnings", "export", "--format", "xlsx", "--out"]).arg(&out).output().unwrap());
     assert!(std::fs::read(&out).unwrap().starts_with(b"PK"));
 }
+
+/// The same scan with the state store in PostgreSQL: the same warnings.
+#[test]
+#[ignore = "needs PostgreSQL: scripts/test starts a throwaway cluster"]
+fn scans_on_postgres_raise_the_same_warnings() {
+    let server = std::env::var("QINGFENG_TEST_POSTGRES").expect("QINGFENG_TEST_POSTGRES (scripts/test sets it)");
+    let name = format!("qingfeng_models_{}", std::process::id());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(store::PgStore::create_database(&server, &name)).unwrap();
+    let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let with_pg = |args: &[&str]| qingfeng(&data).env("QINGFENG_DATABASE_URL", &url).args(args).output().unwrap();
+    ok(with_pg(&["import", example().to_str().unwrap()]));
+    let on_pg = ok(with_pg(&["warnings", "export", "--format", "jsonl"]));
+    assert!(!data.join("state.db").exists());
+    let (_sqlite_dir, sqlite_data) = imported();
+    assert_eq!(on_pg, export(&sqlite_data), "batch numbers, identities and evidence agree");
+}
+
+/// The demo county's planted cases: every one found, nothing else raised
+/// (`qingfeng eval`: recall and precision 1.0 for every M and F model).
+#[test]
+fn demo_county_recall_and_precision_are_one() {
+    for seed in ["1", "2", "3"] {
+        let dir = tempfile::tempdir().unwrap();
+        let county = dir.path().join("county");
+        let data = dir.path().join("data");
+        ok(qingfeng(&data).args(["synth", "--scale", "0.1", "--seed", seed, "--out"]).arg(&county).output().unwrap());
+        ok(qingfeng(&data).arg("import").arg(&county).output().unwrap());
+        let report = ok(qingfeng(&data).args(["eval", "--format", "json", "--truth"]).arg(county.join("_truth.jsonl")).output().unwrap());
+        let report: Value = serde_json::from_str(&report).unwrap();
+        let mut scored = 0;
+        for m in report.as_array().unwrap().iter().filter(|m| m["implemented"] == true) {
+            assert_eq!((m["recall"].as_f64(), m["precision"].as_f64()), (Some(1.0), Some(1.0)), "seed {seed}: {m}");
+            scored += 1;
+        }
+        assert_eq!(scored, 18, "seed {seed}: every M and F model has planted cases");
+    }
+}

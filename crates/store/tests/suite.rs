@@ -102,6 +102,94 @@ async fn ledger_entries_and_checkpoints(store: &dyn StateStore) {
     assert_eq!(store.ledger_checkpoint(Some(2)).await.unwrap(), Some((2, "note 2".into())));
 }
 
+fn warning(id: &str, model: &str, severity_rank: i64, amount_fen: i64, region: &str) -> WarningRecord {
+    WarningRecord {
+        id: id.into(),
+        model: model.into(),
+        domain: "livelihood".into(),
+        severity: ["", "high", "medium", "low"][severity_rank as usize].into(),
+        severity_rank,
+        subject_kind: "person".into(),
+        subject_id: format!("subject-{id}"),
+        subject_name: "某某".into(),
+        org_code: Some("UNIT1".into()),
+        region_code: Some(region.into()),
+        amount_fen,
+        reason_zh: "理由".into(),
+        reason_en: "reason".into(),
+        evidence_json: "{}".into(),
+        digest: format!("digest-{id}"),
+        status: WarningStatus::Open,
+        first_scan: 0,
+        last_scan: 0,
+        resolved_scan: None,
+    }
+}
+
+fn new_scan() -> NewScan {
+    NewScan {
+        started_at: "2026-11-29T09:00:00+08:00".into(),
+        trigger: "manual".into(),
+        models_json: "[\"M01\"]".into(),
+        batches_json: "[1]".into(),
+        config_json: "{}".into(),
+        config_sha256: "00".into(),
+    }
+}
+
+async fn warnings_and_scans(store: &dyn StateStore) {
+    let first = store.begin_scan(&new_scan()).await.unwrap();
+    let list = [
+        warning("M01-a", "M01", 1, 500, "331099001001"),
+        warning("M01-b", "M01", 1, 900, "331099002001"),
+        warning("M06-c", "M06", 2, 100_000, "331099001001"),
+    ];
+    store.save_warnings(first, &list, &[], &[]).await.unwrap();
+    store.end_scan(first, "2026-11-29T09:00:05+08:00", &ScanCounts { new: 3, ..Default::default() }, None).await.unwrap();
+
+    // Queue order: severity, then amount, largest first.
+    let (all, total) = store.warnings(&WarningFilter::default()).await.unwrap();
+    assert_eq!(total, 3);
+    assert_eq!(all.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(), ["M01-b", "M01-a", "M06-c"]);
+    assert_eq!(all[0], WarningRecord { first_scan: first, last_scan: first, ..list[1].clone() });
+    let by_amount = WarningFilter { sort: WarningSort::Amount, ..Default::default() };
+    assert_eq!(store.warnings(&by_amount).await.unwrap().0[0].id, "M06-c");
+    let village = WarningFilter { region: Some("331099001".into()), ..Default::default() };
+    assert_eq!(store.warnings(&village).await.unwrap().1, 2);
+    let large = WarningFilter { min_amount_fen: Some(900), model: Some("M01".into()), ..Default::default() };
+    assert_eq!(store.warnings(&large).await.unwrap().0.iter().map(|w| w.id.clone()).collect::<Vec<_>>(), ["M01-b"]);
+    let page = WarningFilter { limit: Some(1), offset: 1, ..Default::default() };
+    let (one, total) = store.warnings(&page).await.unwrap();
+    assert_eq!((one.len(), total, one[0].id.as_str()), (1, 3, "M01-a"));
+
+    // A second scan: one unchanged, one changed, one resolved by data.
+    let second = store.begin_scan(&new_scan()).await.unwrap();
+    let changed = WarningRecord { digest: "new".into(), amount_fen: 700, ..list[0].clone() };
+    store.save_warnings(second, &[changed], &["M06-c".into()], &["M01-b".into()]).await.unwrap();
+    let digests = store.warning_digests("M01").await.unwrap();
+    assert_eq!(digests.len(), 2);
+    let b = store.warning("M01-b").await.unwrap().unwrap();
+    assert_eq!((b.status, b.resolved_scan), (WarningStatus::ResolvedByData, Some(second)));
+    let a = store.warning("M01-a").await.unwrap().unwrap();
+    assert_eq!((a.first_scan, a.last_scan, a.amount_fen, a.digest.as_str()), (first, second, 700, "new"));
+    assert_eq!(store.warning("M06-c").await.unwrap().unwrap().last_scan, second);
+    assert_eq!(store.warnings(&WarningFilter::default()).await.unwrap().1, 2, "resolved ones leave the queue");
+    let everything = WarningFilter { all_statuses: true, ..Default::default() };
+    assert_eq!(store.warnings(&everything).await.unwrap().1, 3, "but are kept");
+
+    // Raised again: open again.
+    let third = store.begin_scan(&new_scan()).await.unwrap();
+    store.save_warnings(third, &[list[1].clone()], &[], &[]).await.unwrap();
+    let b = store.warning("M01-b").await.unwrap().unwrap();
+    assert_eq!((b.status, b.resolved_scan, b.first_scan), (WarningStatus::Open, None, first));
+    store.end_scan(third, "x", &ScanCounts::default(), Some("M05: failed")).await.unwrap();
+    let scans = store.scans(10).await.unwrap();
+    assert_eq!(scans.iter().map(|s| s.id).collect::<Vec<_>>(), [third, second, first]);
+    assert_eq!((scans[0].status.as_str(), scans[0].error.as_deref()), ("failed", Some("M05: failed")));
+    assert_eq!((scans[2].status.as_str(), scans[2].new_count), ("finished", 3));
+    assert!(store.warning("nope").await.unwrap().is_none());
+}
+
 async fn sqlite() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("state.db")).await.unwrap();
@@ -138,7 +226,7 @@ macro_rules! suite {
     };
 }
 
-suite!(batch_lifecycle, users_sessions_and_throttling, ledger_entries_and_checkpoints);
+suite!(batch_lifecycle, users_sessions_and_throttling, ledger_entries_and_checkpoints, warnings_and_scans);
 
 #[tokio::test]
 async fn sqlite_reopens_with_data_and_schema() {

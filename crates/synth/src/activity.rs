@@ -51,7 +51,9 @@ const LINES: &[(&str, &str)] = &[
 /// days (F03, F07) or the same amount twice.
 #[derive(Default)]
 pub struct PayeeLedger {
-    last: HashMap<(String, String), NaiveDate>,
+    /// Every day each unit paid each firm: payments are written line by line, not
+    /// in date order, so one remembered day is not enough.
+    paid: HashMap<(String, String), Vec<NaiveDate>>,
 }
 
 impl County {
@@ -63,14 +65,15 @@ impl County {
             }
             let f = self.rng.pick(&pool).clone();
             let key = (unit.to_owned(), f.code.clone());
-            if ledger.last.get(&key).is_none_or(|d| (day - *d).num_days().abs() > 45) {
-                ledger.last.insert(key, day);
+            let days = ledger.paid.entry(key).or_default();
+            if days.iter().all(|d| (day - *d).num_days().abs() > 45) {
+                days.push(day);
                 return Some(f);
             }
         }
         // A small county has few suppliers: register one more rather than pay one twice.
         let firm = self.clean_firm("商贸", date(2012, 3, 1)).ok()?;
-        ledger.last.insert((unit.to_owned(), firm.code.clone()), day);
+        ledger.paid.insert((unit.to_owned(), firm.code.clone()), vec![day]);
         self.payees.push(firm.clone());
         Some(firm)
     }
