@@ -240,11 +240,19 @@ pub async fn detail(
                         .iter()
                         .filter(|(_, v)| !v.is_empty())
                         .map(|(k, v)| {
-                            let label = table
-                                .and_then(|t| t.columns.iter().find(|c| c.key == k))
+                            let column = table.and_then(|t| t.columns.iter().find(|c| c.key == k));
+                            let label = column
                                 .map(|c| if lang == Lang::Zh { c.label.to_owned() } else { k.clone() })
                                 .unwrap_or_else(|| k.clone());
-                            context! { label => label, value => v.clone() }
+                            // Enums are stored by key; in Chinese, show the label the department wrote.
+                            let value = column
+                                .and_then(|c| c.enum_values())
+                                .and_then(|values| values.iter().find(|e| e.key == v))
+                                .and_then(|e| e.labels.first())
+                                .filter(|_| lang == Lang::Zh)
+                                .map(|l| (*l).to_owned())
+                                .unwrap_or_else(|| v.clone());
+                            context! { label => label, value => value }
                         })
                         .collect()
                 })

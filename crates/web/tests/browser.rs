@@ -282,7 +282,13 @@ async fn screenshots_of_every_page() {
             let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
             std::fs::create_dir_all(&dir)?;
             std::fs::write(dir.join("page-upload-result.png"), b.client.screenshot().await?)?;
-            for (path, name) in [("/", "overview"), ("/batches", "batches"), ("/quality", "quality")] {
+            for (path, name) in [
+                ("/", "overview"),
+                ("/batches", "batches"),
+                ("/quality", "quality"),
+                ("/warnings", "warnings"),
+                ("/models", "models"),
+            ] {
                 b.goto(path).await?;
                 b.client.wait().for_element(Locator::Css("main h1")).await?;
                 tokio::time::sleep(Duration::from_millis(800)).await;
