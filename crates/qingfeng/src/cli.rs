@@ -106,6 +106,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// The latest scans: when, trigger, models, batches, configuration, counts 扫描记录
+    Scans {
+        #[arg(long, default_value_t = 20)]
+        limit: u64,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// The supervision models: code, name, severity, parameters 模型目录
     Models {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -430,6 +437,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                     }
                 }
             }
+            Ok(EXIT_OK)
+        }
+        Command::Scans { limit, format } => {
+            let warehouse = open(&cli.data).await?;
+            output::scans(&warehouse.store().scans(limit).await?, format == Format::Json)?;
             Ok(EXIT_OK)
         }
         Command::Models { format } => {

@@ -407,3 +407,44 @@ pub fn eval(report: &[crate::eval::ModelScore], json: bool) -> anyhow::Result<()
     }
     Ok(())
 }
+
+pub fn scans(list: &[store::ScanRecord], json: bool) -> anyhow::Result<()> {
+    if json {
+        outln!("{}", serde_json::to_string(list)?);
+        return Ok(());
+    }
+    let mut table = new_table(&[
+        "扫描 scan",
+        "开始 started",
+        "触发 trigger",
+        "状态 status",
+        "模型 models",
+        "批次 batches",
+        "配置 config",
+        "新增 new",
+        "未变 unchanged",
+        "变化 changed",
+        "消除 resolved",
+    ]);
+    for s in list {
+        let count = |json: &str| serde_json::from_str::<Vec<serde_json::Value>>(json).map(|v| v.len()).unwrap_or(0);
+        table.add_row([
+            s.id.to_string(),
+            s.started_at.clone(),
+            s.trigger.clone(),
+            s.status.clone(),
+            count(&s.models_json).to_string(),
+            count(&s.batches_json).to_string(),
+            s.config_sha256.chars().take(12).collect(),
+            s.new_count.to_string(),
+            s.unchanged_count.to_string(),
+            s.changed_count.to_string(),
+            s.resolved_count.to_string(),
+        ]);
+    }
+    outln!("{table}");
+    for s in list.iter().filter(|s| s.error.is_some()) {
+        outln!("  扫描 scan {}: {}", s.id, s.error.as_deref().unwrap_or_default());
+    }
+    Ok(())
+}

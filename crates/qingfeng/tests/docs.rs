@@ -60,9 +60,7 @@ fn matches(expected: &[String], actual: &[&str]) -> bool {
     match expected.split_first() {
         None => actual.is_empty(),
         Some((first, rest)) if first == "..." => (0..=actual.len()).any(|skip| matches(rest, &actual[skip..])),
-        Some((first, rest)) => {
-            actual.first().is_some_and(|a| line_matches(first, a)) && matches(rest, &actual[1..])
-        }
+        Some((first, rest)) => actual.first().is_some_and(|a| line_matches(first, a)) && matches(rest, &actual[1..]),
     }
 }
 
@@ -102,7 +100,13 @@ fn worked_examples_run_as_documented() {
                 .output()
                 .unwrap();
             let stdout = String::from_utf8_lossy(&output.stdout);
-            assert_eq!(output.status.code(), Some(0), "{}: $ {command}\n{stdout}{}", page.display(), String::from_utf8_lossy(&output.stderr));
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{}: $ {command}\n{stdout}{}",
+                page.display(),
+                String::from_utf8_lossy(&output.stderr)
+            );
             let actual: Vec<&str> = stdout.lines().collect();
             assert!(
                 matches(&expected, &actual),

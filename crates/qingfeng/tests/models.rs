@@ -118,6 +118,17 @@ fn configuration_changes_what_is_raised_and_is_recorded() {
     let summary: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(summary["models"][0]["changed"], 1, "{summary}");
 
+    // Every scan is recorded with its configuration: the strict one differs from the defaults.
+    let scans: Value =
+        serde_json::from_str(&ok(qingfeng(&data).args(["scans", "--format", "json"]).output().unwrap())).unwrap();
+    let scans = scans.as_array().unwrap();
+    assert_eq!(scans.len(), 4, "after import, manual, strict, F02 again");
+    assert_eq!(scans[3]["trigger"], "import");
+    assert!(scans[1]["config_json"].as_str().unwrap().contains("7000000"), "F02 threshold in fen: {}", scans[1]);
+    assert_ne!(scans[1]["config_sha256"], scans[2]["config_sha256"]);
+    assert_eq!(scans[1]["resolved_count"], 1);
+    assert_eq!(scans[0]["models_json"], "[\"F02\"]");
+
     // Unknown keys are errors naming the key and its line.
     std::fs::write(&config, "[models.F02]\nthreshhold = 70000\n").unwrap();
     let bad = qingfeng(&data).args(["scan", "--config"]).arg(&config).output().unwrap();
@@ -225,7 +236,11 @@ fn demo_county_recall_and_precision_are_one() {
         let data = dir.path().join("data");
         ok(qingfeng(&data).args(["synth", "--scale", "0.1", "--seed", seed, "--out"]).arg(&county).output().unwrap());
         ok(qingfeng(&data).arg("import").arg(&county).output().unwrap());
-        let report = ok(qingfeng(&data).args(["eval", "--format", "json", "--truth"]).arg(county.join("_truth.jsonl")).output().unwrap());
+        let report = ok(qingfeng(&data)
+            .args(["eval", "--format", "json", "--truth"])
+            .arg(county.join("_truth.jsonl"))
+            .output()
+            .unwrap());
         let report: Value = serde_json::from_str(&report).unwrap();
         let mut scored = 0;
         for m in report.as_array().unwrap().iter().filter(|m| m["implemented"] == true) {

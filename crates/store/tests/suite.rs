@@ -145,7 +145,10 @@ async fn warnings_and_scans(store: &dyn StateStore) {
         warning("M06-c", "M06", 2, 100_000, "331099001001"),
     ];
     store.save_warnings(first, &list, &[], &[]).await.unwrap();
-    store.end_scan(first, "2026-11-29T09:00:05+08:00", &ScanCounts { new: 3, ..Default::default() }, None).await.unwrap();
+    store
+        .end_scan(first, "2026-11-29T09:00:05+08:00", &ScanCounts { new: 3, ..Default::default() }, None)
+        .await
+        .unwrap();
 
     // Queue order: severity, then amount, largest first.
     let (all, total) = store.warnings(&WarningFilter::default()).await.unwrap();
