@@ -23,6 +23,9 @@ use std::sync::Arc;
 
 pub use datafusion::arrow;
 
+/// Views every model may read (`kin`, `program`, `unit`): see `views.sql`.
+pub const VIEWS: &str = include_str!("views.sql");
+
 /// One contract table: its stored schema and the Parquet files of its accepted batches.
 #[derive(Clone, Debug)]
 pub struct TableInput {
@@ -70,6 +73,13 @@ impl Engine {
                 .with_listing_options(options)
                 .with_schema(t.schema.clone());
             ctx.register_table(t.name.as_str(), Arc::new(ListingTable::try_new(config)?))?;
+        }
+        for statement in VIEWS
+            .split("\n;\n")
+            .map(str::trim)
+            .filter(|s| s.lines().any(|l| !l.starts_with("--") && !l.trim().is_empty()))
+        {
+            ctx.sql(statement).await?;
         }
         let calendar = if tables.iter().any(|t| t.name == "calendar" && !t.files.is_empty()) {
             udf::Calendar::from_batches(&ctx.sql("SELECT date, kind FROM calendar").await?.collect().await?)

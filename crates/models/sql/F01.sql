@@ -20,12 +20,7 @@
 --! paid_fen = { zh = "全年支付", en = "Paid in the year" }
 --! ratio = { zh = "执行率", en = "Share spent" }
 --! payments = { zh = "支付笔数", en = "Payments" }
-WITH unit AS (
-    SELECT org_code, max(org_name) AS org_name
-    FROM (SELECT org_code, org_name FROM budget UNION ALL SELECT org_code, org_name FROM official) AS u
-    GROUP BY org_code
-),
-line AS (
+WITH line AS (
     SELECT org_code, year, budget_line, max(line_name) AS line_name,
         max(coalesce(adjusted, approved)) AS budget,
         array_agg(src('budget', _batch, _row, org_code || '/' || CAST(year AS VARCHAR) || '/' || budget_line)) AS sources

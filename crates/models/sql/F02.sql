@@ -24,12 +24,7 @@
 --! payee = { zh = "收款人", en = "Payee" }
 --! purpose = { zh = "用途", en = "Purpose" }
 --! threshold_fen = { zh = "阈值", en = "Threshold" }
-WITH unit AS (
-    SELECT org_code, max(org_name) AS org_name
-    FROM (SELECT org_code, org_name FROM budget UNION ALL SELECT org_code, org_name FROM official) AS u
-    GROUP BY org_code
-),
-cash AS (
+WITH cash AS (
     SELECT * FROM payment WHERE method = 'cash' AND amount >= ${threshold}
 )
 SELECT

@@ -32,12 +32,7 @@
 --! amounts_fen = { zh = "各笔金额", en = "Amounts" }
 --! payments = { zh = "笔数", en = "Payments" }
 --! threshold_fen = { zh = "审批阈值", en = "Threshold" }
-WITH unit AS (
-    SELECT org_code, max(org_name) AS org_name
-    FROM (SELECT org_code, org_name FROM budget UNION ALL SELECT org_code, org_name FROM official) AS u
-    GROUP BY org_code
-),
-small AS (
+WITH small AS (
     SELECT payment_id, org_code, pay_date, amount, coalesce(payee_code, payee_name) AS payee, payee_name, _batch, _row,
         lag(pay_date) OVER (PARTITION BY org_code, coalesce(payee_code, payee_name) ORDER BY pay_date, payment_id) AS previous
     FROM payment

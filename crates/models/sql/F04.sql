@@ -17,28 +17,7 @@
 --! links = { zh = "关联关系", en = "Links" }
 --! dates = { zh = "支付日期", en = "Dates" }
 --! payments = { zh = "笔数", en = "Payments" }
-WITH unit AS (
-    SELECT org_code, max(org_name) AS org_name
-    FROM (SELECT org_code, org_name FROM budget UNION ALL SELECT org_code, org_name FROM official) AS u
-    GROUP BY org_code
-),
--- b is a's `relation`; the reverse link turns child into parent and back.
-rel AS (
-    SELECT id_number AS a, relative_id_number AS b,
-        CASE relation WHEN 'spouse' THEN '配偶 spouse' WHEN 'child' THEN '子女 child' WHEN 'parent' THEN '父母 parent'
-            WHEN 'sibling' THEN '兄弟姐妹 sibling' WHEN 'child_spouse' THEN '子女配偶 child''s spouse'
-            ELSE '其他近亲属 other close relative' END AS relation,
-        _batch, _row
-    FROM kinship
-    UNION ALL
-    SELECT relative_id_number AS a, id_number AS b,
-        CASE relation WHEN 'spouse' THEN '配偶 spouse' WHEN 'child' THEN '父母 parent' WHEN 'parent' THEN '子女 child'
-            WHEN 'sibling' THEN '兄弟姐妹 sibling' WHEN 'child_spouse' THEN '配偶父母 spouse''s parent'
-            ELSE '其他近亲属 other close relative' END AS relation,
-        _batch, _row
-    FROM kinship
-),
--- People of each unit on each day: its officials and their relatives.
+WITH -- People of each unit on each day: its officials and their relatives.
 insider AS (
     SELECT o.org_code, o.id_number AS person, o.id_number AS official, coalesce(o.name, o.id_number) AS official_name,
         '本人 self' AS relation, o.start_date, o.end_date,
@@ -50,7 +29,7 @@ insider AS (
         src('official', o._batch, o._row, o.id_number || '/' || o.org_code),
         src('kinship', r._batch, r._row, r.a || '/' || r.b)
     FROM official o
-    JOIN rel r ON r.a = o.id_number
+    JOIN kin r ON r.a = o.id_number
     WHERE r.b <> o.id_number
 ),
 -- Who stands behind each enterprise.

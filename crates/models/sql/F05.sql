@@ -41,12 +41,7 @@
 --! spent_fen = { zh = "全年支出", en = "Spent in the year" }
 --! year_ratio = { zh = "全年执行率", en = "Share of the year" }
 --! year_end_reached = { zh = "数据已覆盖年末", en = "Data reaches year end" }
-WITH unit AS (
-    SELECT org_code, max(org_name) AS org_name
-    FROM (SELECT org_code, org_name FROM budget UNION ALL SELECT org_code, org_name FROM official) AS u
-    GROUP BY org_code
-),
-horizon AS (
+WITH horizon AS (
     SELECT max(pay_date) AS last_day FROM payment
 ),
 line AS (

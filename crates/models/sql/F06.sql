@@ -30,12 +30,7 @@
 --! mad = { zh = "平均绝对偏差", en = "Mean absolute deviation" }
 --! max_mad = { zh = "界限", en = "Bound" }
 --! digit_counts = { zh = "首位数字1–9笔数", en = "Payments by first digit 1–9" }
-WITH unit AS (
-    SELECT org_code, max(org_name) AS org_name
-    FROM (SELECT org_code, org_name FROM budget UNION ALL SELECT org_code, org_name FROM official) AS u
-    GROUP BY org_code
-),
-p AS (
+WITH p AS (
     SELECT org_code, coalesce(year, CAST(date_part('year', pay_date) AS BIGINT)) AS year,
         CAST(substr(CAST(amount AS VARCHAR), 1, 1) AS BIGINT) AS digit, amount, payment_id, _batch, _row
     FROM payment

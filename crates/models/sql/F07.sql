@@ -25,12 +25,7 @@
 --! amounts_fen = { zh = "金额", en = "Amounts" }
 --! vouchers = { zh = "凭证号", en = "Vouchers" }
 --! payments = { zh = "笔数", en = "Payments" }
-WITH unit AS (
-    SELECT org_code, max(org_name) AS org_name
-    FROM (SELECT org_code, org_name FROM budget UNION ALL SELECT org_code, org_name FROM official) AS u
-    GROUP BY org_code
-),
-p AS (
+WITH p AS (
     SELECT payment_id, org_code, pay_date, amount, coalesce(payee_code, payee_name) AS payee, payee_name, voucher_no,
         _batch, _row
     FROM payment

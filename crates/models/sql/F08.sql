@@ -23,12 +23,7 @@
 --! total_fen = { zh = "全年支付", en = "Paid in the year" }
 --! december_share = { zh = "12月占比", en = "December share" }
 --! lines = { zh = "超限科目", en = "Lines over the bound" }
-WITH unit AS (
-    SELECT org_code, max(org_name) AS org_name
-    FROM (SELECT org_code, org_name FROM budget UNION ALL SELECT org_code, org_name FROM official) AS u
-    GROUP BY org_code
-),
-p AS (
+WITH p AS (
     SELECT org_code, coalesce(year, CAST(date_part('year', pay_date) AS BIGINT)) AS year,
         coalesce(budget_line, '') AS budget_line, amount, date_part('month', pay_date) = 12 AS december,
         payment_id, _batch, _row

@@ -18,12 +18,7 @@
 --! status_date = { zh = "状态日期", en = "Status date" }
 --! dates = { zh = "支付日期", en = "Dates" }
 --! payments = { zh = "笔数", en = "Payments" }
-WITH unit AS (
-    SELECT org_code, max(org_name) AS org_name
-    FROM (SELECT org_code, org_name FROM budget UNION ALL SELECT org_code, org_name FROM official) AS u
-    GROUP BY org_code
-),
-gone AS (
+WITH gone AS (
     SELECT credit_code, max(name) AS name, max(status) AS status, min(status_date) AS status_date,
         max(src('enterprise', _batch, _row, credit_code)) AS source
     FROM enterprise

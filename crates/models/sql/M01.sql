@@ -23,9 +23,6 @@ WITH dead AS (
     FROM death
     GROUP BY id_number
 ),
-prog AS (
-    SELECT program_code, max(name) AS name FROM fund_program GROUP BY program_code
-),
 hit AS (
     SELECT d.*, x.death_date, x.source AS death_source
     FROM disbursement d
@@ -48,5 +45,5 @@ SELECT
     array_agg(src('disbursement', h._batch, h._row, h.record_id)) AS src_payments,
     max(h.death_source) AS src_death
 FROM hit h
-LEFT JOIN prog p ON p.program_code = h.program_code
+LEFT JOIN program p ON p.program_code = h.program_code
 GROUP BY h.recipient_id, h.program_code

@@ -18,19 +18,14 @@
 --! posts = { zh = "任职", en = "Posts" }
 --! periods = { zh = "任职期间所属期", en = "Periods while in post" }
 --! payments = { zh = "发放笔数", en = "Payments" }
-WITH prog AS (
-    SELECT program_code, max(name) AS name, bool_or(means_tested) AS means_tested
-    FROM fund_program
-    GROUP BY program_code
-),
-pair AS (
+WITH pair AS (
     SELECT
         d.recipient_id, d.recipient_name, d.program_code, d.period, d.amount, d.handler_org, d.region_code,
         d.record_id, d._batch, d._row,
         coalesce(o.org_name, o.org_code) || coalesce(o.position, '') AS post,
         src('official', o._batch, o._row, o.id_number || '/' || o.org_code) AS post_source
     FROM disbursement d
-    JOIN prog p ON p.program_code = d.program_code AND p.means_tested
+    JOIN program p ON p.program_code = d.program_code AND p.means_tested
     JOIN official o ON o.id_number = d.recipient_id
         AND (o.start_date IS NULL OR o.start_date < d.period + INTERVAL '1 month')
         AND (o.end_date IS NULL OR o.end_date >= d.period)
@@ -74,4 +69,4 @@ SELECT
     h.src_posts
 FROM paid a
 JOIN held h ON h.recipient_id = a.recipient_id AND h.program_code = a.program_code
-LEFT JOIN prog p ON p.program_code = a.program_code
+LEFT JOIN program p ON p.program_code = a.program_code

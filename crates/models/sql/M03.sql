@@ -18,26 +18,7 @@
 --! cadres = { zh = "相关干部（关系）", en = "Cadres (relation)" }
 --! periods = { zh = "所属期", en = "Periods" }
 --! payments = { zh = "发放笔数", en = "Payments" }
-WITH prog AS (
-    SELECT program_code, max(name) AS name FROM fund_program GROUP BY program_code
-),
--- b is a's `relation`; the reverse link turns child into parent and back.
-rel AS (
-    SELECT id_number AS a, relative_id_number AS b,
-        CASE relation WHEN 'spouse' THEN '配偶 spouse' WHEN 'child' THEN '子女 child' WHEN 'parent' THEN '父母 parent'
-            WHEN 'sibling' THEN '兄弟姐妹 sibling' WHEN 'child_spouse' THEN '子女配偶 child''s spouse'
-            ELSE '其他近亲属 other close relative' END AS relation,
-        _batch, _row
-    FROM kinship
-    UNION ALL
-    SELECT relative_id_number AS a, id_number AS b,
-        CASE relation WHEN 'spouse' THEN '配偶 spouse' WHEN 'child' THEN '父母 parent' WHEN 'parent' THEN '子女 child'
-            WHEN 'sibling' THEN '兄弟姐妹 sibling' WHEN 'child_spouse' THEN '配偶父母 spouse''s parent'
-            ELSE '其他近亲属 other close relative' END AS relation,
-        _batch, _row
-    FROM kinship
-),
-pair AS (
+WITH pair AS (
     SELECT
         d.recipient_id, d.recipient_name, d.program_code, d.period, d.amount, d.handler_org, d.region_code,
         d.record_id, d._batch, d._row,
@@ -46,7 +27,7 @@ pair AS (
         src('official', o._batch, o._row, o.id_number || '/' || o.org_code) AS post_source,
         src('kinship', r._batch, r._row, r.a || '/' || r.b) AS kin_source
     FROM disbursement d
-    JOIN rel r ON r.b = d.recipient_id
+    JOIN kin r ON r.b = d.recipient_id
     JOIN official o ON o.id_number = r.a
         AND ((o.category = 'village_cadre' AND o.region_code = d.region_code) OR o.org_code = d.handler_org)
         AND (o.start_date IS NULL OR o.start_date < d.period + INTERVAL '1 month')
@@ -94,4 +75,4 @@ SELECT
     l.src_kinship
 FROM paid a
 JOIN linked l ON l.recipient_id = a.recipient_id AND l.program_code = a.program_code
-LEFT JOIN prog p ON p.program_code = a.program_code
+LEFT JOIN program p ON p.program_code = a.program_code

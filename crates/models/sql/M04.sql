@@ -18,13 +18,10 @@
 --! exclusive_group = { zh = "互斥组", en = "Exclusive group" }
 --! payments = { zh = "发放笔数", en = "Payments" }
 --! paid_fen = { zh = "发放合计", en = "Paid in all" }
-WITH prog AS (
-    SELECT program_code, max(exclusive_group) AS exclusive_group FROM fund_program GROUP BY program_code
-),
-d AS (
+WITH d AS (
     SELECT d.*, p.exclusive_group, coalesce(p.exclusive_group, d.program_code) AS grp
     FROM disbursement d
-    LEFT JOIN prog p ON p.program_code = d.program_code
+    LEFT JOIN program p ON p.program_code = d.program_code
 ),
 -- Count first: only the few repeated (recipient, period, group) carry evidence further.
 repeated AS (

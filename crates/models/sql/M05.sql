@@ -19,15 +19,10 @@
 --! assets = { zh = "家庭资产", en = "Household assets" }
 --! periods = { zh = "所属期", en = "Periods" }
 --! payments = { zh = "发放笔数", en = "Payments" }
-WITH prog AS (
-    SELECT program_code, max(name) AS name, bool_or(means_tested) AS means_tested
-    FROM fund_program
-    GROUP BY program_code
-),
-paid AS (
+WITH paid AS (
     SELECT d.*
     FROM disbursement d
-    JOIN prog p ON p.program_code = d.program_code AND p.means_tested
+    JOIN program p ON p.program_code = d.program_code AND p.means_tested
 ),
 recipient AS (
     SELECT DISTINCT recipient_id FROM paid
@@ -126,4 +121,4 @@ SELECT
     o.src_assets
 FROM total t
 JOIN owned o ON o.recipient_id = t.recipient_id AND o.program_code = t.program_code
-LEFT JOIN prog p ON p.program_code = t.program_code
+LEFT JOIN program p ON p.program_code = t.program_code

@@ -20,20 +20,15 @@
 --! standard_fen = { zh = "标准金额", en = "Standard" }
 --! approved_fen = { zh = "核定金额", en = "Approved" }
 --! direction = { zh = "偏差", en = "Direction" }
-WITH prog AS (
-    SELECT program_code, max(name) AS name, max(standard_amount) AS standard
-    FROM fund_program
-    GROUP BY program_code
-),
-off AS (
-    SELECT d.*, p.name AS program_name, p.standard,
-        CASE WHEN p.standard IS NOT NULL AND d.amount > p.standard THEN d.amount - p.standard
-             ELSE coalesce(d.approved_amount, p.standard) - d.amount END AS gap,
-        CASE WHEN p.standard IS NOT NULL AND d.amount > p.standard THEN 'over' ELSE 'under' END AS dir
+WITH off AS (
+    SELECT d.*, p.name AS program_name, p.standard_amount AS standard,
+        CASE WHEN p.standard_amount IS NOT NULL AND d.amount > p.standard_amount THEN d.amount - p.standard_amount
+             ELSE coalesce(d.approved_amount, p.standard_amount) - d.amount END AS gap,
+        CASE WHEN p.standard_amount IS NOT NULL AND d.amount > p.standard_amount THEN 'over' ELSE 'under' END AS dir
     FROM disbursement d
-    JOIN prog p ON p.program_code = d.program_code
-    WHERE (p.standard IS NOT NULL AND d.amount > p.standard)
-       OR d.amount < coalesce(d.approved_amount, p.standard)
+    JOIN program p ON p.program_code = d.program_code
+    WHERE (p.standard_amount IS NOT NULL AND d.amount > p.standard_amount)
+       OR d.amount < coalesce(d.approved_amount, p.standard_amount)
 )
 SELECT
     recipient_id || '/' || program_code || '/' || to_char(period, '%Y-%m') AS key,

@@ -19,16 +19,10 @@
 --! ages = { zh = "所属期年龄", en = "Ages" }
 --! periods = { zh = "所属期", en = "Periods" }
 --! payments = { zh = "发放笔数", en = "Payments" }
-WITH prog AS (
-    SELECT program_code, max(name) AS name, max(min_age) AS min_age, max(max_age) AS max_age
-    FROM fund_program
-    GROUP BY program_code
-    HAVING max(min_age) IS NOT NULL OR max(max_age) IS NOT NULL
-),
-aged AS (
+WITH aged AS (
     SELECT d.*, p.name AS program_name, p.min_age, p.max_age, age_at(d.recipient_id, d.period) AS age
     FROM disbursement d
-    JOIN prog p ON p.program_code = d.program_code
+    JOIN program p ON p.program_code = d.program_code
 ),
 hit AS (
     SELECT * FROM aged WHERE age < min_age OR age > max_age

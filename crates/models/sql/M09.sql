@@ -19,26 +19,7 @@
 --! relation = { zh = "关系", en = "Relation" }
 --! periods = { zh = "所属期", en = "Periods" }
 --! payments = { zh = "发放笔数", en = "Payments" }
-WITH prog AS (
-    SELECT program_code, max(name) AS name FROM fund_program GROUP BY program_code
-),
--- b is a's `relation`; the reverse link turns child into parent and back.
-rel AS (
-    SELECT id_number AS a, relative_id_number AS b,
-        CASE relation WHEN 'spouse' THEN '配偶 spouse' WHEN 'child' THEN '子女 child' WHEN 'parent' THEN '父母 parent'
-            WHEN 'sibling' THEN '兄弟姐妹 sibling' WHEN 'child_spouse' THEN '子女配偶 child''s spouse'
-            ELSE '其他近亲属 other close relative' END AS relation,
-        _batch, _row
-    FROM kinship
-    UNION ALL
-    SELECT relative_id_number AS a, id_number AS b,
-        CASE relation WHEN 'spouse' THEN '配偶 spouse' WHEN 'child' THEN '父母 parent' WHEN 'parent' THEN '子女 child'
-            WHEN 'sibling' THEN '兄弟姐妹 sibling' WHEN 'child_spouse' THEN '配偶父母 spouse''s parent'
-            ELSE '其他近亲属 other close relative' END AS relation,
-        _batch, _row
-    FROM kinship
-),
-pair AS (
+WITH pair AS (
     SELECT d.recipient_id, d.recipient_name, d.program_code, d.period, d.amount, d.handler_org, d.region_code,
         d.record_id, d._batch, d._row, d.handler_id, '本人 self' AS relation, CAST(NULL AS VARCHAR) AS kin_source
     FROM disbursement d
@@ -47,7 +28,7 @@ pair AS (
     SELECT d.recipient_id, d.recipient_name, d.program_code, d.period, d.amount, d.handler_org, d.region_code,
         d.record_id, d._batch, d._row, d.handler_id, r.relation, src('kinship', r._batch, r._row, r.a || '/' || r.b)
     FROM disbursement d
-    JOIN rel r ON r.a = d.handler_id AND r.b = d.recipient_id
+    JOIN kin r ON r.a = d.handler_id AND r.b = d.recipient_id
     WHERE d.handler_id <> d.recipient_id
 ),
 pays AS (
@@ -92,4 +73,4 @@ SELECT
     k.src_kinship
 FROM paid a
 JOIN kin k ON k.recipient_id = a.recipient_id AND k.handler_id = a.handler_id
-LEFT JOIN prog p ON p.program_code = a.program_code
+LEFT JOIN program p ON p.program_code = a.program_code

@@ -1,0 +1,36 @@
+-- Views every model may read, registered by the engine before models run.
+-- Each statement ends with a line holding only ";".
+
+-- Kinship in both directions: `b` is `a`'s `relation` (Chinese label and English key);
+-- the reverse link turns child into parent and back.
+CREATE VIEW kin AS
+SELECT id_number AS a, relative_id_number AS b,
+    CASE relation WHEN 'spouse' THEN '配偶 spouse' WHEN 'child' THEN '子女 child' WHEN 'parent' THEN '父母 parent'
+        WHEN 'sibling' THEN '兄弟姐妹 sibling' WHEN 'child_spouse' THEN '子女配偶 child''s spouse'
+        ELSE '其他近亲属 other close relative' END AS relation,
+    _batch, _row
+FROM kinship
+UNION ALL
+SELECT relative_id_number AS a, id_number AS b,
+    CASE relation WHEN 'spouse' THEN '配偶 spouse' WHEN 'child' THEN '父母 parent' WHEN 'parent' THEN '子女 child'
+        WHEN 'sibling' THEN '兄弟姐妹 sibling' WHEN 'child_spouse' THEN '配偶父母 spouse''s parent'
+        ELSE '其他近亲属 other close relative' END AS relation,
+    _batch, _row
+FROM kinship
+;
+
+-- One row per fund program, however many batches carried it.
+CREATE VIEW program AS
+SELECT program_code, max(name) AS name, bool_or(means_tested) AS means_tested,
+    max(standard_amount) AS standard_amount, max(min_age) AS min_age, max(max_age) AS max_age,
+    max(exclusive_group) AS exclusive_group
+FROM fund_program
+GROUP BY program_code
+;
+
+-- The name of each unit (by credit code), from budgets and official posts.
+CREATE VIEW unit AS
+SELECT org_code, max(org_name) AS org_name
+FROM (SELECT org_code, org_name FROM budget UNION ALL SELECT org_code, org_name FROM official) AS u
+GROUP BY org_code
+;
