@@ -60,7 +60,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("col_model", "模型", "Model"),
     ("col_subject", "对象", "Subject"),
     ("col_amount", "涉及金额（元）", "Amount (yuan)"),
-    ("col_reason", "预警理由", "Reason"),
+    ("col_warning_reason", "预警理由", "Reason"),
     ("col_models_on_subject", "同一对象命中模型数", "Models on this subject"),
     ("col_first_scan", "首次发现（扫描）", "First raised (scan)"),
     ("warning_reason", "预警理由", "Reason"),
