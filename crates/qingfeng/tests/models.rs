@@ -250,3 +250,114 @@ fn demo_county_recall_and_precision_are_one() {
         assert_eq!(scored, 18, "seed {seed}: every M and F model has planted cases");
     }
 }
+
+/// One HTTP/1.1 exchange with the server: `(status line and headers, body)`.
+fn http(port: u16, request: &[u8]) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(request).unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    let reply = String::from_utf8_lossy(&reply).into_owned();
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
+    (head.to_owned(), body.to_owned())
+}
+
+fn cookie(head: &str, name: &str) -> String {
+    head.lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+        .unwrap_or_default()
+}
+
+fn csrf_field(body: &str) -> String {
+    body.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_owned()
+}
+
+/// An upload accepted by the web app is followed by a scan (the `serve` hook),
+/// recorded with trigger `import`.
+#[test]
+fn an_accepted_upload_starts_a_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut add = qingfeng(&data)
+        .args(["user", "add", "admin", "--role", "admin", "--password-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(add.stdin.as_mut().unwrap(), b"upload-scan-pw\n").unwrap();
+    assert!(add.wait().unwrap().success());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _server = Kill(
+        qingfeng(&data)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let get = |path: &str, cookies: &str| {
+        http(
+            port,
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\nCookie: {cookies}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+    };
+    let (head, body) = get("/login", "");
+    let login_cookie = cookie(&head, "qf_login_csrf");
+    let form = format!("username=admin&password=upload-scan-pw&csrf={}&next=/", csrf_field(&body));
+    let (head, _) = http(
+        port,
+        format!(
+            "POST /login HTTP/1.1\r\nHost: x\r\nCookie: qf_login_csrf={login_cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            form.len()
+        )
+        .as_bytes(),
+    );
+    let session = format!("qf_session={}", cookie(&head, "qf_session"));
+    let (_, upload_form) = get("/upload", &session);
+    let boundary = "----qingfengscanboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"disbursement.csv\"\r\nContent-Type: text/csv\r\n\r\n",
+        csrf_field(&upload_form)
+    )
+    .into_bytes();
+    body.extend(std::fs::read(example().join("disbursement.csv")).unwrap());
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let mut request = format!(
+        "POST /upload HTTP/1.1\r\nHost: x\r\nCookie: {session}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    request.extend(body);
+    let (head, reply) = http(port, &request);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}\n{reply}");
+    assert!(reply.contains("已接收"), "{reply}");
+
+    let mut scans = Value::Null;
+    for _ in 0..150 {
+        let out = qingfeng(&data).args(["scans", "--format", "json"]).output().unwrap();
+        scans = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        if scans.as_array().is_some_and(|s| s.iter().any(|s| s["status"] == "finished")) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let scan = &scans[0];
+    assert_eq!((scan["trigger"].as_str(), scan["status"].as_str()), (Some("import"), Some("finished")), "{scans}");
+    assert_eq!(scan["batches_json"], "[1]");
+}
