@@ -843,7 +843,11 @@ impl County {
 
     fn village(&mut self, index: usize, villages: usize) -> std::io::Result<()> {
         let town = index % TOWNS.len();
-        let village_code = format!("{COUNTY}{:03}{:03}", 100 + town, 200 + index / TOWNS.len());
+        // A township has village numbers 200–999; past 800 villages each (scale ≈ 38), the
+        // county gets more townships (codes 112, 124, …), so codes stay 12 digits.
+        let round = index / TOWNS.len();
+        let village_code =
+            format!("{COUNTY}{:03}{:03}", 100 + town + TOWNS.len() * (round / 800), 200 + round % 800);
         let village_name =
             format!("{}{}村", VILLAGE_NAMES[index % VILLAGE_NAMES.len()], index / VILLAGE_NAMES.len() + 1);
         let address = format!("{COUNTY_NAME}{}{village_name}", TOWNS[town]);
