@@ -27,8 +27,12 @@ def ent(n):
     body=f"91331099MA{n:07d}"[:17]
     s=sum(chars.index(ch)*wt for ch,wt in zip(body,w))
     return body+chars[(31-s%31)%31]
-rows={t:[] for t in ['person','death','official','kinship','enterprise','enterprise_role','vehicle','property','fund_program','disbursement','budget','payment']}
+rows={t:[] for t in ['calendar','official_vehicle','fuel_record','reimbursement','person','death','official','kinship','enterprise','enterprise_role','vehicle','property','fund_program','disbursement','budget','payment']}
 heads={
+ 'calendar':['date','kind'],
+ 'official_vehicle':['plate','org_code','vehicle_type','fuel_type','tank_capacity','fuel_card_no','city'],
+ 'fuel_record':['card_no','plate','time','station','city','litres','product','amount','case'],
+ 'reimbursement':['claim_id','org_code','claimant_id','claimant_name','category','expense_date','vendor_name','amount','guests','companions','approval_doc','city','purpose','invoice_no','case'],
  'person':['id_number','name','household_id','region_code','case'],
  'death':['id_number','name','death_date'],
  'official':['id_number','name','org_code','org_name','position','category','region_code','start_date','end_date'],
@@ -165,6 +169,45 @@ pay('DB01','2025-10','P33','600','600',case='M05 exclusion: legal representative
 person('P34','何三十四','19400134'.replace('0134','0114'))
 pay('DB01','2025-10','P34','600','600',account='6217000000000004',holder=people['P34'][0],case='M08 exclusion: the holder is the recipient')
 pmt(U4,'2025-10-08','30000','清风县文具店',ent(115),case='F03 exclusion: together below the threshold'); pmt(U4,'2025-10-10','40000','清风县文具店',ent(115),case='F03 exclusion')
+
+# Conduct (四风): the 2025 National Day holiday and its two swapped working weekend days.
+for day in range(1, 9):
+    rows['calendar'].append([f'2025-10-{day:02d}', 'holiday'])
+rows['calendar'] += [['2025-09-28', 'workday'], ['2025-10-11', 'workday']]
+claim=[0]
+def claim_row(category, date, vendor, amount, guests='', companions='', approval='', invoice='', claimant='P3', case=''):
+    claim[0]+=1; i,n=people[claimant]
+    rows['reimbursement'].append([f'BX{claim[0]:04d}',U4,i,n,category,date,vendor,amount,guests,companions,approval,'台州市','公务',invoice,case])
+claim_row('reception','2025-10-02','清风县迎宾馆','600',4,2,'清函〔2025〕1号',case='W01 hit: National Day, a Thursday')
+claim_row('reception','2025-06-14','清风县迎宾馆','600',4,2,'清函〔2025〕2号',case='W01 hit: a Saturday')
+claim_row('reception','2025-09-28','清风县迎宾馆','600',4,2,'清函〔2025〕3号',case='W01 exclusion: a swapped working Sunday')
+claim_row('reception','2025-03-12','清风县国际大酒店','1800',4,2,'清函〔2025〕4号',case='W02 hit: 300 yuan a head')
+claim_row('reception','2025-03-12','清风县国际大酒店','950',4,5,'清函〔2025〕5号',case='W02 hit: 5 companions for 4 guests')
+claim_row('reception','2025-03-12','清风县国际大酒店','600',4,2,'',case='W02 hit: no approval document')
+claim_row('reception','2025-03-12','清风县国际大酒店','900',4,2,'清函〔2025〕6号',case='W02 exclusion: exactly 150 yuan a head')
+claim_row('reception','2025-03-12','清风县国际大酒店','2400',12,4,'清函〔2025〕7号',case='W02 exclusion: 4 companions for 12 guests')
+claim_row('reception','2025-04-16','金色年华KTV','500',3,2,'清函〔2025〕8号',case='W03 hit: a karaoke bar')
+claim_row('reception','2025-04-16','清风县人民政府招待所','500',3,2,'清函〔2025〕9号',case='W03 exclusion: a government guest house')
+claim_row('travel','2025-04-01','','1680',invoice='33100000000000000001',case='W08 hit: one invoice twice (this is the first)')
+claim_row('travel','2025-04-20','','1680',invoice='33100000000000000001',case='W08 hit: one invoice twice')
+claim_row('meeting','2025-05-14','清风县会议中心','3000',invoice='33100000000000000002',case='W08 exclusion: same vendor and day, other amount')
+claim_row('meeting','2025-05-14','清风县会议中心','3200',invoice='33100000000000000003',case='W08 exclusion')
+def car(plate, fuel, tank, card, city='台州市'):
+    rows['official_vehicle'].append([plate,U4,'小型轿车',fuel,tank,card,city])
+def fuel(card, plate, time, litres, product='92', city='台州市', case=''):
+    rows['fuel_record'].append([card,plate,time,'中石化清风加油站',city,litres,product,f"{float(litres)*7.8:.2f}",case])
+car('浙J0A001','gasoline',55,'YK0001'); car('浙J0A003','gasoline',60,'YK0003'); car('浙J0A004','gasoline',60,'YK0004')
+car('浙J0A005','gasoline',60,'YK0005'); car('浙J0A006','gasoline',60,'YK0006'); car('浙J0A007','diesel',70,'YK0007')
+fuel('YK0001','浙J0A001','2025-03-12 10:00','60',case='W04 hit: 60 litres into a 55-litre tank')
+fuel('YK0001','浙J0A001','2025-03-13 10:30','57',case='W04 exclusion: within 105 %; W05 exclusion: 24.5 hours later')
+fuel('YK0003','','2025-04-08 09:00','30',case='W05 hit: twice in one day (no plate: found by its card)')
+fuel('YK0003','','2025-04-08 20:00','25',case='W05 hit')
+fuel('YK0004','浙J0A004','2025-10-01 06:30','35',case='W06 hit: National Day, early (the day before in UTC)')
+fuel('YK0004','浙J0A004','2025-10-11 15:00','35',case='W06 exclusion: a swapped working Saturday')
+fuel('YK0005','浙J0A005','2025-05-14 11:00','35',city='杭州市',case='W06 hit: another city')
+fuel('YK0005','浙J0A005','2025-05-21 11:00','35',case='W06 exclusion: at home')
+fuel('YK0006','浙J0A006','2025-06-10 09:40','40',product='diesel',case='W07 hit: diesel in a petrol car')
+fuel('YK0007','浙J0A007','2025-06-11 09:40','40',product='diesel',case='W07 exclusion: diesel in a diesel car')
 for t,h in heads.items():
     if not rows[t]:
         continue

@@ -74,13 +74,6 @@ impl Engine {
                 .with_schema(t.schema.clone());
             ctx.register_table(t.name.as_str(), Arc::new(ListingTable::try_new(config)?))?;
         }
-        for statement in VIEWS
-            .split("\n;\n")
-            .map(str::trim)
-            .filter(|s| s.lines().any(|l| !l.starts_with("--") && !l.trim().is_empty()))
-        {
-            ctx.sql(statement).await?;
-        }
         let calendar = if tables.iter().any(|t| t.name == "calendar" && !t.files.is_empty()) {
             udf::Calendar::from_batches(&ctx.sql("SELECT date, kind FROM calendar").await?.collect().await?)
         } else {
@@ -88,6 +81,14 @@ impl Engine {
         };
         for f in udf::all(Arc::new(calendar)) {
             ctx.register_udf(f);
+        }
+        // Views last: they call the functions.
+        for statement in VIEWS
+            .split("\n;\n")
+            .map(str::trim)
+            .filter(|s| s.lines().any(|l| !l.starts_with("--") && !l.trim().is_empty()))
+        {
+            ctx.sql(statement).await?;
         }
         Ok(Engine { ctx })
     }

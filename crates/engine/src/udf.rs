@@ -8,10 +8,12 @@
 //! | `norm_name(name)` | the name trimmed, full-width folded, middle dots unified |
 //! | `is_workday(date)` | a working day on the holiday calendar (weekends, holidays, swapped workdays) |
 //! | `workdays_between(a, b)` | working days after `a` up to and including `b` |
+//! | `local_date(time)` | the calendar day of a contract date-time in China (UTC+8) |
 
+use datafusion::arrow::array::Date32Array;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, StringArray};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Date32Type, Int64Type};
+use datafusion::arrow::datatypes::{DataType, Date32Type, Int64Type, TimeUnit, TimestampSecondType};
 use datafusion::error::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarUDF, Volatility, create_udf};
 use std::collections::HashMap;
@@ -151,6 +153,11 @@ pub fn all(calendar: Arc<Calendar>) -> Vec<ScalarUDF> {
                 a[0].as_primitive::<Date32Type>().iter().map(|d| d.map(|d| calendar.is_workday(d))).collect();
             Ok(Arc::new(out))
         }),
+        udf("local_date", vec![DataType::Timestamp(TimeUnit::Second, Some("+08:00".into()))], DataType::Date32, |a| {
+            let times = a[0].as_primitive::<TimestampSecondType>();
+            let out: Date32Array = times.iter().map(|t| t.map(|t| (t + 8 * 3600).div_euclid(86_400) as i32)).collect();
+            Ok(Arc::new(out))
+        }),
         udf("workdays_between", vec![DataType::Date32, DataType::Date32], DataType::Int64, move |a| {
             let (from, to) = (a[0].as_primitive::<Date32Type>(), a[1].as_primitive::<Date32Type>());
             let out: Int64Array = (0..from.len())
@@ -173,7 +180,6 @@ pub fn all(calendar: Arc<Calendar>) -> Vec<ScalarUDF> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::arrow::array::Date32Array;
 
     #[test]
     fn weekends_without_a_calendar() {

@@ -34,3 +34,16 @@ SELECT org_code, max(org_name) AS org_name
 FROM (SELECT org_code, org_name FROM budget UNION ALL SELECT org_code, org_name FROM official) AS u
 GROUP BY org_code
 ;
+
+-- Fuel records with their official vehicle (by plate, else by fuel card), the local day
+-- and the time in seconds.
+CREATE VIEW refuel AS
+SELECT f.card_no, coalesce(f.plate, c.plate) AS plate, f.time, local_date(f.time) AS day,
+    CAST(f.time AS BIGINT) AS seconds, f.station, f.city, f.litres, f.product, f.amount,
+    v.org_code, v.vehicle_type, v.fuel_type, v.tank_capacity, v.city AS home_city,
+    f._batch, f._row, v._batch AS vehicle_batch, v._row AS vehicle_row
+FROM fuel_record f
+LEFT JOIN (SELECT fuel_card_no, max(plate) AS plate FROM official_vehicle GROUP BY fuel_card_no) c
+    ON c.fuel_card_no = f.card_no
+LEFT JOIN official_vehicle v ON v.plate = coalesce(f.plate, c.plate)
+;

@@ -201,7 +201,7 @@ fn exports_as_csv_and_xlsx() {
     ok(qingfeng(&data).arg("scan").output().unwrap());
     let csv = ok(qingfeng(&data).args(["warnings", "export", "--format", "csv"]).output().unwrap());
     assert!(csv.starts_with('\u{feff}'));
-    assert_eq!(csv.lines().count(), 1 + 23);
+    assert_eq!(csv.lines().count(), 1 + 35);
     let out = dir.path().join("warnings.xlsx");
     ok(qingfeng(&data).args(["warnings", "export", "--format", "xlsx", "--out"]).arg(&out).output().unwrap());
     assert!(std::fs::read(&out).unwrap().starts_with(b"PK"));
@@ -227,7 +227,7 @@ fn scans_on_postgres_raise_the_same_warnings() {
 }
 
 /// The demo county's planted cases: every one found, nothing else raised
-/// (`qingfeng eval`: recall and precision 1.0 for every M and F model).
+/// (`qingfeng eval`: recall and precision 1.0 for every M, F and W model).
 #[test]
 fn demo_county_recall_and_precision_are_one() {
     for seed in ["1", "2", "3"] {
@@ -247,7 +247,7 @@ fn demo_county_recall_and_precision_are_one() {
             assert_eq!((m["recall"].as_f64(), m["precision"].as_f64()), (Some(1.0), Some(1.0)), "seed {seed}: {m}");
             scored += 1;
         }
-        assert_eq!(scored, 18, "seed {seed}: every M and F model has planted cases");
+        assert_eq!(scored, 26, "seed {seed}: every M, F and W model has planted cases");
     }
 }
 

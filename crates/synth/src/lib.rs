@@ -272,7 +272,12 @@ impl County {
                 return d;
             }
         }
-        from
+        // The whole window is a holiday (National Day, Spring Festival): the first safe day after it.
+        let mut d = from;
+        while !calendar::is_safe_workday(d) && d < from + chrono::Duration::days(60) {
+            d += chrono::Duration::days(1);
+        }
+        d
     }
 
     pub fn truth(
@@ -846,8 +851,7 @@ impl County {
         // A township has village numbers 200–999; past 800 villages each (scale ≈ 38), the
         // county gets more townships (codes 112, 124, …), so codes stay 12 digits.
         let round = index / TOWNS.len();
-        let village_code =
-            format!("{COUNTY}{:03}{:03}", 100 + town + TOWNS.len() * (round / 800), 200 + round % 800);
+        let village_code = format!("{COUNTY}{:03}{:03}", 100 + town + TOWNS.len() * (round / 800), 200 + round % 800);
         let village_name =
             format!("{}{}村", VILLAGE_NAMES[index % VILLAGE_NAMES.len()], index / VILLAGE_NAMES.len() + 1);
         let address = format!("{COUNTY_NAME}{}{village_name}", TOWNS[town]);
