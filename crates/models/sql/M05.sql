@@ -70,15 +70,20 @@ asset AS (
     JOIN enterprise e ON e.credit_code = r.credit_code AND e.status = 'active'
     WHERE r.role = 'shareholder' AND r.holder_id IS NOT NULL
 ),
+-- Assets of the households first (few), then the payments they overlap.
+owned_by AS (
+    SELECT h.recipient_id, h.household_id, a.since, a.until, a.asset, a.asset_sources
+    FROM household h
+    JOIN asset a ON a.member_id = h.member_id
+),
 pair AS (
     SELECT
         d.recipient_id, d.recipient_name, d.program_code, d.period, d.amount, d.handler_org, d.region_code,
-        d.record_id, d._batch, d._row, h.household_id, a.asset, a.asset_sources
+        d.record_id, d._batch, d._row, o.household_id, o.asset, o.asset_sources
     FROM paid d
-    JOIN household h ON h.recipient_id = d.recipient_id
-    JOIN asset a ON a.member_id = h.member_id
-        AND (a.since IS NULL OR a.since < d.period + INTERVAL '1 month')
-        AND (a.until IS NULL OR a.until >= d.period)
+    JOIN owned_by o ON o.recipient_id = d.recipient_id
+        AND (o.since IS NULL OR o.since < d.period + INTERVAL '1 month')
+        AND (o.until IS NULL OR o.until >= d.period)
 ),
 pays AS (
     SELECT DISTINCT recipient_id, recipient_name, program_code, period, amount, handler_org, region_code, record_id, _batch, _row
