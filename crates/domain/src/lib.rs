@@ -4,6 +4,7 @@
 //! that is the only way to build it, so nothing downstream re-validates.
 //! This crate does no IO.
 
+pub mod calendar;
 mod credit_code;
 mod id_number;
 pub mod mask;

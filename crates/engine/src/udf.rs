@@ -8,6 +8,7 @@
 //! | `norm_name(name)` | the name trimmed, full-width folded, middle dots unified |
 //! | `is_workday(date)` | a working day on the holiday calendar (weekends, holidays, swapped workdays) |
 //! | `workdays_between(a, b)` | working days after `a` up to and including `b` |
+//! | `next_workday(date)` | the first working day after `date` |
 //! | `local_date(time)` | the calendar day of a contract date-time in China (UTC+8) |
 
 use datafusion::arrow::array::Date32Array;
@@ -34,7 +35,8 @@ fn from_date(d: chrono::NaiveDate) -> i32 {
 }
 
 /// The State Council's holiday arrangements: an imported `calendar` table's
-/// holidays and swapped working days; otherwise Monday to Friday.
+/// holidays and swapped working days, else the calendar shipped for 2019–2026
+/// (`domain::calendar`), else Monday to Friday.
 #[derive(Default, Debug)]
 pub struct Calendar {
     days: HashMap<i32, bool>,
@@ -63,8 +65,7 @@ impl Calendar {
         if let Some(&workday) = self.days.get(&days) {
             return workday;
         }
-        // 1970-01-01 was a Thursday.
-        !matches!((days.rem_euclid(7) + 3) % 7, 5 | 6)
+        to_date(days).is_some_and(domain::calendar::is_workday)
     }
 }
 
@@ -107,6 +108,7 @@ fn age(birth: chrono::NaiveDate, at: chrono::NaiveDate) -> i64 {
 pub fn all(calendar: Arc<Calendar>) -> Vec<ScalarUDF> {
     let utf8 = || DataType::Utf8;
     let workdays = calendar.clone();
+    let next = calendar.clone();
     vec![
         udf("src", vec![utf8(), DataType::Int64, DataType::Int64, utf8()], utf8(), |a| {
             let (table, batch, row, key) = (
@@ -153,6 +155,20 @@ pub fn all(calendar: Arc<Calendar>) -> Vec<ScalarUDF> {
                 a[0].as_primitive::<Date32Type>().iter().map(|d| d.map(|d| calendar.is_workday(d))).collect();
             Ok(Arc::new(out))
         }),
+        udf("next_workday", vec![DataType::Date32], DataType::Date32, {
+            let calendar = next.clone();
+            move |a| {
+                let out: Date32Array = a[0]
+                    .as_primitive::<Date32Type>()
+                    .iter()
+                    .map(|d| {
+                        // Holidays last at most ten days; the bound guards against a broken calendar.
+                        d.map(|d| ((d + 1)..=(d + 31)).find(|&n| calendar.is_workday(n)).unwrap_or(d + 1))
+                    })
+                    .collect();
+                Ok(Arc::new(out))
+            }
+        }),
         udf("local_date", vec![DataType::Timestamp(TimeUnit::Second, Some("+08:00".into()))], DataType::Date32, |a| {
             let times = a[0].as_primitive::<TimestampSecondType>();
             let out: Date32Array = times.iter().map(|t| t.map(|t| (t + 8 * 3600).div_euclid(86_400) as i32)).collect();
@@ -182,12 +198,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn weekends_without_a_calendar() {
+    fn the_shipped_calendar_without_an_imported_one() {
         let c = Calendar::default();
         let day = |y, m, d| from_date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap());
         assert!(c.is_workday(day(2025, 3, 3))); // Monday
         assert!(!c.is_workday(day(2025, 3, 1))); // Saturday
-        assert!(!c.is_workday(day(2025, 3, 2))); // Sunday
+        assert!(!c.is_workday(day(2023, 10, 2))); // National Day, a Monday
+        assert!(c.is_workday(day(2023, 10, 7))); // a swapped Saturday
+        assert!(!c.is_workday(day(2031, 3, 1))); // beyond the shipped years: Saturday
     }
 
     #[test]
@@ -212,5 +230,23 @@ mod tests {
         let c = Calendar::from_batches(&[batch]);
         assert!(c.is_workday(from_date(chrono::NaiveDate::from_ymd_opt(2025, 1, 26).unwrap()))); // a swapped Sunday
         assert!(!c.is_workday(from_date(chrono::NaiveDate::from_ymd_opt(2025, 1, 28).unwrap()))); // Spring Festival eve, a Tuesday
+    }
+
+    /// The functions as models call them, in SQL.
+    #[tokio::test]
+    async fn functions_in_sql() {
+        let ctx = datafusion::prelude::SessionContext::new();
+        for f in all(Arc::new(Calendar::default())) {
+            ctx.register_udf(f);
+        }
+        // 1759267800 is 2025-09-30 21:30 UTC, 2025-10-01 05:30 in China.
+        let sql = "SELECT CAST(next_workday(DATE '2025-09-30') AS VARCHAR), workdays_between(DATE '2025-09-26', DATE '2025-10-13'),
+            is_workday(DATE '2025-10-11'), age_at('33109919450615001X', DATE '2025-06-15'), id_valid('11010519491231002X'),
+            norm_name(' 阿依古丽•买买提 '), CAST(local_date(arrow_cast(1759267800, 'Timestamp(Second, Some(\"+08:00\"))')) AS VARCHAR)";
+        let batches = ctx.sql(sql).await.unwrap().collect().await.unwrap();
+        let row = datafusion::arrow::util::pretty::pretty_format_batches(&batches).unwrap().to_string();
+        for expected in ["2025-10-09", "| 7 ", "true", "| 80 ", "阿依古丽·买买提", "2025-10-01"] {
+            assert!(row.contains(expected), "{expected} in {row}");
+        }
     }
 }
