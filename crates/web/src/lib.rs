@@ -63,6 +63,7 @@ fn templates() -> Environment<'static> {
         ("warnings.html", include_str!("../templates/warnings.html")),
         ("warning.html", include_str!("../templates/warning.html")),
         ("models.html", include_str!("../templates/models.html")),
+        ("pager.html", include_str!("../templates/pager.html")),
     ] {
         // The templates are part of the binary; a syntax error in one is a bug caught by every page test.
         if let Err(e) = env.add_template(name, source) {
