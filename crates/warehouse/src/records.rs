@@ -54,7 +54,65 @@ fn text(array: &ArrayRef, row: usize, kind: Option<&str>) -> String {
     }
 }
 
+/// The contract columns of row `i` as text.
+fn row_values(batch: &RecordBatch, i: usize) -> Vec<(String, String)> {
+    batch
+        .schema()
+        .fields()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.name().starts_with('_'))
+        .map(|(c, f)| {
+            let kind = f.metadata().get("qingfeng.kind").map(String::as_str);
+            (f.name().clone(), text(batch.column(c), i, kind))
+        })
+        .collect()
+}
+
 impl Warehouse {
+    /// Every record of `table` whose `column` is one of `values`, oldest batch first;
+    /// the source's key is the value matched.
+    pub async fn records_where(
+        &self,
+        table: &str,
+        column: &str,
+        values: &[String],
+    ) -> Result<Vec<SourceRecord>, WarehouseError> {
+        let mut out = Vec::new();
+        for (record, path) in self.table_files(table).await? {
+            let err = |detail: String| WarehouseError::Parquet { path: path.clone(), detail };
+            let file = std::fs::File::open(&path).map_err(|e| err(e.to_string()))?;
+            let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+                .and_then(|b| b.build())
+                .map_err(|e| err(e.to_string()))?;
+            for batch_data in reader {
+                let batch_data: RecordBatch = batch_data.map_err(|e| err(e.to_string()))?;
+                let (Ok(c), Ok(r)) =
+                    (batch_data.schema().index_of(column), batch_data.schema().index_of(ingest::PROVENANCE_ROW))
+                else {
+                    continue;
+                };
+                let Some(keys) = batch_data.column(c).as_string_opt::<i32>() else { continue };
+                let rows = batch_data.column(r).as_primitive::<Int64Type>();
+                for i in 0..batch_data.num_rows() {
+                    if keys.is_valid(i) && values.iter().any(|v| v == keys.value(i)) {
+                        out.push(SourceRecord {
+                            source: Source {
+                                table: table.to_owned(),
+                                batch: record.id,
+                                row: rows.value(i),
+                                key: keys.value(i).to_owned(),
+                            },
+                            values: row_values(&batch_data, i),
+                            source_name: record.source_name.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The records `sources` name, in the order given. A source whose batch or
     /// row cannot be found is left out (its reference still shows on the warning).
     pub async fn source_records(&self, sources: &[Source]) -> Result<Vec<SourceRecord>, WarehouseError> {
@@ -96,17 +154,7 @@ impl Warehouse {
                     if !rows.contains(&n) {
                         continue;
                     }
-                    let values = schema
-                        .fields()
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, f)| !f.name().starts_with('_'))
-                        .map(|(c, f)| {
-                            let kind = f.metadata().get("qingfeng.kind").map(String::as_str);
-                            (f.name().clone(), text(batch_data.column(c), i, kind))
-                        })
-                        .collect();
-                    found.insert((batch, n), (values, record.source_name.clone()));
+                    found.insert((batch, n), (row_values(&batch_data, i), record.source_name.clone()));
                 }
             }
         }

@@ -40,6 +40,35 @@
       var el = document.getElementById(block.getAttribute("data-for"));
       if (!el) return;
       var data = JSON.parse(block.textContent);
+      if (el.getAttribute("data-kind") === "fuel-calendar") {
+        // One calendar per year: litres per day as a heat-map, rest-day and
+        // out-of-town refuels marked.
+        var years = data.years.length ? data.years : [new Date().getFullYear()];
+        el.style.height = (50 + years.length * 170) + "px";
+        var ofYear = function (list, y) { return list.filter(function (d) { return d[0].slice(0, 4) === String(y); }); };
+        var most = Math.max.apply(null, data.days.map(function (d) { return d[1]; }).concat([1]));
+        var series = [];
+        years.forEach(function (y, i) {
+          series.push({ type: "heatmap", name: data.labels.litres, coordinateSystem: "calendar", calendarIndex: i, data: ofYear(data.days, y) });
+        });
+        years.forEach(function (y, i) {
+          series.push({
+            type: "scatter", coordinateSystem: "calendar", calendarIndex: i, symbolSize: 9,
+            itemStyle: { color: "#b42318" },
+            tooltip: { formatter: function (p) { return p.value[0] + " " + data.labels[p.value[2]] + " " + p.value[1]; } },
+            data: ofYear(data.marks, y)
+          });
+        });
+        var fuel = echarts.init(el);
+        fuel.setOption({
+          tooltip: {},
+          visualMap: { min: 0, max: most, orient: "horizontal", left: "center", top: 0, seriesIndex: years.map(function (y, i) { return i; }), inRange: { color: ["#dbe8fb", "#1f5fa8"] } },
+          calendar: years.map(function (y, i) { return { top: 60 + i * 170, left: 50, right: 20, cellSize: ["auto", 16], range: String(y) }; }),
+          series: series
+        });
+        window.addEventListener("resize", function () { fuel.resize(); });
+        return;
+      }
       var chart = echarts.init(el);
       var option;
       if (el.getAttribute("data-kind") === "rows") {

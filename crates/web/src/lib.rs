@@ -7,6 +7,7 @@
 //! without a session.
 
 pub mod auth;
+mod conduct;
 mod i18n;
 mod pages;
 mod warnings;
@@ -64,6 +65,8 @@ fn templates() -> Environment<'static> {
         ("warning.html", include_str!("../templates/warning.html")),
         ("models.html", include_str!("../templates/models.html")),
         ("pager.html", include_str!("../templates/pager.html")),
+        ("unit_claims.html", include_str!("../templates/unit_claims.html")),
+        ("vehicle.html", include_str!("../templates/vehicle.html")),
     ] {
         // The templates are part of the binary; a syntax error in one is a bug caught by every page test.
         if let Err(e) = env.add_template(name, source) {
@@ -83,6 +86,8 @@ pub fn app(state: AppState) -> Router {
         .route("/warnings/export.xlsx", get(warnings::export_xlsx))
         .route("/warnings/{id}", get(warnings::detail))
         .route("/models", get(warnings::catalogue_page))
+        .route("/units/{org}/reimbursements", get(conduct::unit_claims))
+        .route("/vehicles/{plate}", get(conduct::vehicle))
         .route("/reports/{batch}/{format}", get(pages::error_report))
         .route("/logout", post(pages::logout));
     let public = Router::new()

@@ -101,6 +101,7 @@ fn row_value(lang: Lang, w: &WarningRecord, catalogue: &[Model], models_on_subje
         severity => w.severity.clone(),
         severity_label => severity_label(lang, &w.severity),
         subject_kind => i18n::get(lang, &format!("subject_{}", w.subject_kind)),
+        subject_kind_key => w.subject_kind.clone(),
         subject_id => w.subject_id.clone(),
         subject_query => crate::urlencode(&w.subject_id),
         subject_name => w.subject_name.clone(),

@@ -444,6 +444,36 @@ async fn warnings_queue_detail_catalogue_and_export() {
 }
 
 #[tokio::test]
+async fn a_units_claims_and_a_vehicles_fuel_history() {
+    let app = spawn_app().await;
+    let (cookie, _) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example");
+    let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
+    for name in ["official_vehicle.csv", "fuel_record.csv", "reimbursement.csv"] {
+        let result = warehouse.import(&example.join(name), &options, None).await.unwrap();
+        assert!(matches!(result, warehouse::ImportResult::Accepted { .. }), "{name}");
+    }
+    let claims = app.get("/units/11331099MB0000004P/reimbursements", &cookie).await;
+    assert_eq!(claims.status, StatusCode::OK, "{}", claims.body);
+    for expected in ["BX0001", "2025-10-02", "金色年华KTV", "公务接待", "清函〔2025〕1号"] {
+        assert!(claims.body.contains(expected), "{expected} missing: {}", claims.body);
+    }
+    let car = app.get(&format!("/vehicles/{}", urlencode("浙J0A004")), &cookie).await;
+    assert_eq!(car.status, StatusCode::OK, "{}", car.body);
+    for expected in ["2025-10-01 06:30", "2025-10-11 15:00", "休息日加油", "YK0004", "fuel-calendar"] {
+        assert!(car.body.contains(expected), "{expected} missing: {}", car.body);
+    }
+    // The swapped working Saturday is not a rest day; National Day is.
+    assert_eq!(car.body.matches("class=\"flagged\"").count(), 1, "{}", car.body);
+    // A refuel that names only the card belongs to the card's car.
+    let by_card = app.get(&format!("/vehicles/{}", urlencode("浙J0A003")), &cookie).await;
+    assert!(by_card.body.contains("2025-04-08 20:00"), "{}", by_card.body);
+    let unknown = app.get(&format!("/vehicles/{}", urlencode("浙J9999")), &cookie).await;
+    assert!(unknown.body.contains("车辆登记中没有这个号牌"));
+}
+
+#[tokio::test]
 async fn the_ledger_is_public_as_tiles() {
     let app = spawn_app().await;
     assert_eq!(app.get("/ledger/checkpoint", "").await.status, StatusCode::NOT_FOUND, "no entries yet");
