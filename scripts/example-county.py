@@ -177,7 +177,8 @@ rows['calendar'] += [['2025-09-28', 'workday'], ['2025-10-11', 'workday']]
 claim=[0]
 def claim_row(category, date, vendor, amount, guests='', companions='', approval='', invoice='', claimant='P3', case=''):
     claim[0]+=1; i,n=people[claimant]
-    rows['reimbursement'].append([f'BX{claim[0]:04d}',U4,i,n,category,date,vendor,amount,guests,companions,approval,'台州市','公务',invoice,case])
+    city = '杭州市' if vendor.startswith('杭州') else '台州市'
+    rows['reimbursement'].append([f'BX{claim[0]:04d}',U4,i,n,category,date,vendor,amount,guests,companions,approval,city,'公务',invoice,case])
 claim_row('reception','2025-10-02','清风县迎宾馆','600',4,2,'清函〔2025〕1号',case='W01 hit: National Day, a Thursday')
 claim_row('reception','2025-06-14','清风县迎宾馆','600',4,2,'清函〔2025〕2号',case='W01 hit: a Saturday')
 claim_row('reception','2025-09-28','清风县迎宾馆','600',4,2,'清函〔2025〕3号',case='W01 exclusion: a swapped working Sunday')
@@ -208,6 +209,13 @@ fuel('YK0005','浙J0A005','2025-05-14 11:00','35',city='杭州市',case='W06 hit
 fuel('YK0005','浙J0A005','2025-05-21 11:00','35',case='W06 exclusion: at home')
 fuel('YK0006','浙J0A006','2025-06-10 09:40','40',product='diesel',case='W07 hit: diesel in a petrol car')
 fuel('YK0007','浙J0A007','2025-06-11 09:40','40',product='diesel',case='W07 exclusion: diesel in a diesel car')
+
+# W09: two snack bars in Hangzhou that bill about 35 yuan a head; one then bills 130.
+for vendor, last, case in [('杭州城关小吃店', '780', 'W09 hit: 130 yuan a head where 35 is usual'), ('杭州城关面馆', '300', 'W09 exclusion: 50 yuan a head, within the spread')]:
+    days = ['2025-02-10', '2025-03-11', '2025-04-15', '2025-05-13', '2025-06-17', '2025-07-15']
+    for k, (day, amount) in enumerate(zip(days, ['198', '204', '210', '216', '222', '208'])):
+        claim_row('reception', day, vendor, amount, 4, 2, f'清函〔2025〕{30 + k}号', case='history of ' + case.split(':')[0])
+    claim_row('reception', '2025-09-17', vendor, last, 4, 2, '清函〔2025〕40号', case=case)
 for t,h in heads.items():
     if not rows[t]:
         continue

@@ -11,7 +11,7 @@ macro_rules! files {
 
 const FILES: &[(&str, &str)] = files!(
     "M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "M09", "F01", "F02", "F03", "F04", "F05", "F06", "F07",
-    "F08", "F09", "W01", "W02", "W03", "W04", "W05", "W06", "W07", "W08",
+    "F08", "F09", "W01", "W02", "W03", "W04", "W05", "W06", "W07", "W08", "W09",
 );
 
 /// Every built-in model, in code order.

@@ -825,7 +825,7 @@ fn conduct(c: &mut County, i: usize) -> R {
     // W02: over the per-head standard; too many companions; no approval document.
     let variant = i % 3;
     let (fen, guests, companions, approval) = match variant {
-        0 => (6 * 260 * 100, 4, 2, "清函〔2025〕91号"),
+        0 => (6 * 400 * 100, 4, 2, "清函〔2025〕91号"),
         1 => (10 * 100 * 100, 4, 6, "清函〔2025〕92号"),
         _ => (5 * 120 * 100, 3, 2, ""),
     };
@@ -851,6 +851,64 @@ fn conduct(c: &mut County, i: usize) -> R {
         &unit.name,
         json!({"reason": reason, "guests": guests, "companions": companions, "amount_fen": fen}),
         "公务接待超标准",
+    );
+    if variant == 0 {
+        // 400 yuan a head where receptions cost 60 to 140: a price outlier too.
+        c.truth(
+            "W09",
+            "claim",
+            &claim,
+            &unit.name,
+            json!({"per_head_fen": 40_000}),
+            "人均费用远超同类接待（与W02同一事实）",
+        );
+    }
+
+    // W09: a snack bar that bills 30 to 40 yuan a head, then 130 (under the standard).
+    let vendor = format!("城关镇小吃店{}", i + 1);
+    for k in 0..7 {
+        let day = c.workday(
+            date(2025, 3, 3) + chrono::Duration::days(30 * k),
+            date(2025, 3, 24) + chrono::Duration::days(30 * k),
+        );
+        let fen = 6 * (3000 + c.rng.range(0, 1000));
+        c.write_claim(
+            &unit,
+            &claimant,
+            "公务接待",
+            day,
+            &vendor,
+            fen,
+            Some(4),
+            Some(2),
+            "清函〔2025〕96号",
+            "清风县",
+            "工作餐",
+            None,
+        )?;
+    }
+    let day = c.workday(date(2025, 11, 3), date(2025, 11, 21));
+    let claim = c.write_claim(
+        &unit,
+        &claimant,
+        "公务接待",
+        day,
+        &vendor,
+        6 * 13_000,
+        Some(4),
+        Some(2),
+        "清函〔2025〕97号",
+        "清风县",
+        "接待",
+        None,
+    )?;
+    c.truth(
+        "W09",
+        "claim",
+        &claim,
+        &unit.name,
+        json!({"vendor": vendor, "per_head_fen": 13_000}),
+        "人均费用远超该商户常态",
     );
 
     // W03: a karaoke bar and a private club.
