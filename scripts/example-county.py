@@ -216,6 +216,8 @@ for vendor, last, case in [('杭州城关小吃店', '780', 'W09 hit: 130 yuan a
     for k, (day, amount) in enumerate(zip(days, ['198', '204', '210', '216', '222', '208'])):
         claim_row('reception', day, vendor, amount, 4, 2, f'清函〔2025〕{30 + k}号', case='history of ' + case.split(':')[0])
     claim_row('reception', '2025-09-17', vendor, last, 4, 2, '清函〔2025〕40号', case=case)
+
+claim_row('reception','2025-10-11','清风县迎宾馆','600',4,2,'清函〔2025〕41号',case='W01 exclusion: a swapped working Saturday')
 for t,h in heads.items():
     if not rows[t]:
         continue
