@@ -145,7 +145,16 @@ pub async fn queue(
     let last_scan = state.warehouse.store().scans(1).await?.into_iter().next().map(|s| {
         context! { id => s.id, at => s.started_at.replace('T', " ").chars().take(19).collect::<String>(), status => s.status }
     });
+    // A least amount that is not money is said, not silently ignored.
+    let amount_error = q.min_amount.as_deref().map(str::trim).filter(|a| !a.is_empty()).and_then(|a| {
+        domain::Money::parse(a).err().map(|e| {
+            let message = e.to_string();
+            let (zh, en) = contract::split_bilingual(&message);
+            if lang == Lang::Zh { zh.to_owned() } else { en.to_owned() }
+        })
+    });
     let page_value = context! {
+        amount_error => amount_error,
         rows => rows,
         total => total,
         page => page,

@@ -406,11 +406,20 @@ async fn warnings_queue_detail_catalogue_and_export() {
         ("?min_amount=600.01", false),
         ("?status=resolved_by_data", false),
         ("?status=all&sort=amount", true),
+        ("?min_amount=abc", true),
     ] {
         let reply = app.get(&format!("/warnings{query}"), &cookie).await;
         assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(reply.body.contains(&format!("/warnings/{id}")), shown, "{query}");
     }
+
+    let bad_amount = app.get("/warnings?min_amount=abc", &cookie).await;
+    assert!(
+        bad_amount.body.contains("id=\"amount-error\"") && bad_amount.body.contains("金额不是数字"),
+        "{}",
+        bad_amount.body
+    );
+    assert!(!app.get("/warnings?min_amount=600", &cookie).await.body.contains("amount-error"));
 
     // The warning page: reason, figures, and the source records themselves.
     let page = app.get(&format!("/warnings/{id}"), &cookie).await;
