@@ -9,6 +9,7 @@
 //! cluster that registers the same tables and functions.
 
 mod rows;
+pub mod trading;
 pub mod udf;
 
 use datafusion::arrow::datatypes::SchemaRef;
@@ -79,7 +80,7 @@ impl Engine {
         } else {
             udf::Calendar::default()
         };
-        for f in udf::all(Arc::new(calendar)) {
+        for f in udf::all(Arc::new(calendar)).into_iter().chain(trading::all()) {
             ctx.register_udf(f);
         }
         // Views last: they call the functions.

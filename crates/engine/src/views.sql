@@ -47,3 +47,26 @@ LEFT JOIN (SELECT fuel_card_no, max(plate) AS plate FROM official_vehicle GROUP 
     ON c.fuel_card_no = f.card_no
 LEFT JOIN official_vehicle v ON v.plate = coalesce(f.plate, c.plate)
 ;
+
+-- Tenders with the method and category named in Chinese and English.
+CREATE VIEW trade AS
+SELECT t.*,
+    CASE t.method WHEN 'open' THEN '公开招标 open' WHEN 'invited' THEN '邀请招标 invited'
+        WHEN 'negotiation' THEN '竞争性谈判 negotiation' WHEN 'consultation' THEN '竞争性磋商 consultation'
+        WHEN 'inquiry' THEN '询价 inquiry' WHEN 'single_source' THEN '单一来源 single source'
+        WHEN 'auction' THEN '拍卖 auction' WHEN 'listing' THEN '挂牌 listing' ELSE '其他 other' END AS method_label,
+    CASE t.category WHEN 'works' THEN '工程建设 works' WHEN 'goods' THEN '货物 goods' WHEN 'services' THEN '服务 services'
+        WHEN 'land' THEN '土地使用权 land' WHEN 'mining' THEN '矿业权 mining' WHEN 'state_asset' THEN '国有产权 state asset'
+        ELSE '其他 other' END AS category_label
+FROM tender t
+;
+
+-- Each tender's award: the winner(s), amounts and dates, with their source rows.
+CREATE VIEW won AS
+SELECT tender_id, min(winner_code) AS winner_code, max(coalesce(winner_name, winner_code)) AS winner,
+    count(DISTINCT winner_code) AS winners, sum(award_amount) AS award_amount, sum(contract_amount) AS contract_amount,
+    sum(final_amount) AS final_amount, min(contract_date) AS contract_date,
+    array_agg(src('award', _batch, _row, tender_id || '/' || winner_code)) AS sources
+FROM award
+GROUP BY tender_id
+;

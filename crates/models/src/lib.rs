@@ -9,6 +9,7 @@
 mod builtin;
 mod config;
 mod model;
+pub mod trading;
 mod warning;
 
 pub use builtin::builtin;

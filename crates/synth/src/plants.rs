@@ -320,6 +320,33 @@ fn clean_bids(c: &mut County, ceiling: i64, n: usize) -> std::io::Result<Vec<Bid
     Ok(bids)
 }
 
+/// `n` clean bids plus the price `extra` makes of theirs, screen-clean together
+/// (so that only the case's own model fires); returns the bids and that price.
+fn clean_bids_and(
+    c: &mut County,
+    ceiling: i64,
+    n: usize,
+    extra: impl Fn(&[i64]) -> i64,
+) -> std::io::Result<(Vec<BidPlan>, i64)> {
+    let mut found = None;
+    for _attempt in 0..10_000 {
+        let p = prices(c, ceiling, n);
+        let x = extra(&p);
+        let mut all = p.clone();
+        all.push(x);
+        if screens_clean(&all) {
+            found = Some((p, x));
+            break;
+        }
+    }
+    let (p, x) = found.ok_or_else(|| std::io::Error::other("synth: no screen-clean bids for a planted case"))?;
+    let mut bids = Vec::new();
+    for price in p {
+        bids.push(BidPlan { firm: firm(c, date(2014, 4, 1))?, price, valid: true });
+    }
+    Ok((bids, x))
+}
+
 fn lowest(bids: &[BidPlan]) -> usize {
     (0..bids.len()).min_by_key(|&i| bids[i].price).unwrap_or(0)
 }
@@ -345,8 +372,8 @@ fn trading(c: &mut County, i: usize) -> R {
 
     // P03: the winner bids 99.6 % of the ceiling.
     let buyer = c.plant_unit("图书馆");
-    let mut bids = clean_bids(c, ceiling, 2)?;
-    bids.push(BidPlan { firm: firm(c, date(2014, 4, 1))?, price: ceiling / 1000 * 996, valid: true });
+    let (mut bids, price) = clean_bids_and(c, ceiling, 2, |_| ceiling / 1000 * 996)?;
+    bids.push(BidPlan { firm: firm(c, date(2014, 4, 1))?, price, valid: true });
     let t = tender(c, &buyer, "服务", "公开招标", "综合评分", ceiling, base, 25, bids, 2);
     c.write_tender(&t, None)?;
     c.truth("P03", "tender", &t.id, &t.title, json!({"award_ratio": 0.996}), "中标价为最高限价的99.6%");
@@ -432,8 +459,9 @@ fn trading(c: &mut County, i: usize) -> R {
     let mut ids = Vec::new();
     for (round, start) in [base, base + chrono::Duration::days(40)].into_iter().enumerate() {
         let ceiling = 1_300_000_00;
-        let mut bids = clean_bids(c, ceiling, 2)?;
-        let low = bids.iter().map(|b| b.price).min().unwrap_or(ceiling) - 2_000_00 - round as i64 * 100;
+        let (mut bids, low) = clean_bids_and(c, ceiling, 2, |p| {
+            p.iter().copied().min().unwrap_or(ceiling) - 2_000_00 - round as i64 * 100
+        })?;
         bids.push(BidPlan { firm: supplier.clone(), price: low, valid: true });
         let t = tender(c, &buyer, "货物", "询价", "最低价", ceiling, start, 5, bids, 2);
         c.write_tender(&t, None)?;
@@ -456,8 +484,7 @@ fn trading(c: &mut County, i: usize) -> R {
     c.write_kin(&official, &wife, "配偶")?;
     let winner =
         c.write_firm("91", "清风县康宁医疗器械有限公司", "企业", &wife, date(2016, 8, 1), "存续", None, &[&wife])?;
-    let mut bids = clean_bids(c, ceiling, 2)?;
-    let low = bids.iter().map(|b| b.price).min().unwrap_or(ceiling) - 5_000_00;
+    let (mut bids, low) = clean_bids_and(c, ceiling, 2, |p| p.iter().copied().min().unwrap_or(ceiling) - 5_000_00)?;
     bids.push(BidPlan { firm: winner.clone(), price: low, valid: true });
     let t = tender(c, &buyer, "货物", "公开招标", "最低价", ceiling, base, 25, bids, 2);
     c.write_tender(&t, None)?;
@@ -477,12 +504,14 @@ fn trading(c: &mut County, i: usize) -> R {
     for round in 0..5 {
         let start = date(2025, 1, 13) + chrono::Duration::days(70 * round as i64 + i as i64);
         let (ceiling, favourite_wins) = if round < 3 { (5_000_000_00, true) } else { (1_200_000_00, false) };
-        let mut bids = clean_bids(c, ceiling, 2)?;
+        let mut bids;
         let w = if favourite_wins {
-            let low = bids.iter().map(|b| b.price).min().unwrap_or(ceiling) - 10_000_00;
+            let (b, low) = clean_bids_and(c, ceiling, 2, |p| p.iter().copied().min().unwrap_or(ceiling) - 10_000_00)?;
+            bids = b;
             bids.push(BidPlan { firm: favourite.clone(), price: low, valid: true });
             2
         } else {
+            bids = clean_bids(c, ceiling, 2)?;
             lowest(&bids)
         };
         let t = tender(c, &buyer, "工程建设", "公开招标", "最低价", ceiling, start, 25, bids, w);
@@ -532,8 +561,7 @@ fn trading(c: &mut County, i: usize) -> R {
     // P12: the winner was founded 60 days before the notice.
     let buyer = c.plant_unit("职业技术学校");
     let young = firm(c, base - chrono::Duration::days(60))?;
-    let mut bids = clean_bids(c, ceiling, 2)?;
-    let low = bids.iter().map(|b| b.price).min().unwrap_or(ceiling) - 5_000_00;
+    let (mut bids, low) = clean_bids_and(c, ceiling, 2, |p| p.iter().copied().min().unwrap_or(ceiling) - 5_000_00)?;
     bids.push(BidPlan { firm: young.clone(), price: low, valid: true });
     let t = tender(c, &buyer, "工程建设", "公开招标", "最低价", ceiling, base, 25, bids, 2);
     c.write_tender(&t, None)?;
@@ -562,9 +590,10 @@ fn trading(c: &mut County, i: usize) -> R {
         Some(date(2024, 12, 1)),
         &[&rep],
     )?;
-    let mut bids = clean_bids(c, ceiling, 2)?;
-    let high = bids.iter().map(|b| b.price).max().unwrap_or(ceiling) + 3_000_00;
-    bids.push(BidPlan { firm: revoked.clone(), price: high.min(ceiling), valid: true });
+    // The revoked firm makes the highest of three clean bids.
+    let mut bids = clean_bids(c, ceiling, 3)?;
+    let high = (0..bids.len()).max_by_key(|&j| bids[j].price).unwrap_or(0);
+    bids[high].firm = revoked.clone();
     let w = lowest(&bids);
     let t = tender(c, &buyer, "工程建设", "公开招标", "最低价", ceiling, base, 25, bids, w);
     c.write_tender(&t, None)?;
