@@ -218,6 +218,151 @@ for vendor, last, case in [('杭州城关小吃店', '780', 'W09 hit: 130 yuan a
     claim_row('reception', '2025-09-17', vendor, last, 4, 2, '清函〔2025〕40号', case=case)
 
 claim_row('reception','2025-10-11','清风县迎宾馆','600',4,2,'清函〔2025〕41号',case='W01 exclusion: a swapped working Saturday')
+
+# Public resource trading (公共资源交易). Every tender gets fresh firms unless a case
+# shares them, so that no other P model (P06 in particular) fires by accident.
+heads['tender']=['tender_id','title','category','method','buyer_code','buyer_name','ceiling_price','publish_date','bid_open_date','award_date','project_code','evaluation','case']
+heads['bid']=['tender_id','bidder_code','bidder_name','price','ip','mac','device_id','file_hash','bond_account','contact_name','contact_id','contact_phone','status','case']
+heads['award']=['tender_id','winner_code','winner_name','award_amount','contract_date','contract_amount','final_amount','status','case']
+for t in ['tender','bid','award']:
+    rows[t]=[]
+NAMES='华信 宏达 金诚 永安 鼎盛 恒通 瑞丰 东方 博远 中科 天成 嘉禾 新锐 广源 明达 兴业 正和 安泰 宇航 立新 汇通 锦程 beacon'.split()[:-1]
+firm_no=[0]
+def firm(name=None):
+    firm_no[0]+=1; n=firm_no[0]
+    return (ent(300+n), name or f'清风县{NAMES[n%len(NAMES)]}{n}号建设有限公司')
+def buyer(n, name):
+    return (cc(20+n), name)
+tid=[0]; bid_no=[0]
+def tender(b, title, category='goods', method='open', ceiling='1000000', publish='2025-03-03', open_='2025-03-25', award='2025-03-28', evaluation='comprehensive', case=''):
+    tid[0]+=1; t=f'ZB2025{tid[0]:03d}'
+    rows['tender'].append([t,title,category,method,b[0],b[1],ceiling,publish,open_,award,'XM'+t[2:],evaluation,case]); return t
+def bid(t, f, price, status='有效', same=None, contact=None, case=''):
+    bid_no[0]+=1; n=bid_no[0]
+    v={'ip':f'10.1.{n//200}.{n%200+1}','mac':f'00-16-3E-00-{n//256:02X}-{n%256:02X}','device_id':f'DEV{n:06d}','file_hash':f'{n:032x}',
+       'bond_account':f'6217009900{n:06d}','contact_phone':f'1380000{n:04d}'}
+    v.update(same or {})
+    name, cid = contact or (f'代理人{n}', pid('19850101'))
+    rows['bid'].append([t,f[0],f[1],price,v['ip'],v['mac'],v['device_id'],v['file_hash'],v['bond_account'],name,cid,v['contact_phone'],status,case])
+def award(t, f, amount, contract_date=None, contract_amount=None, final='', status='履行中', case=''):
+    # Signed on the award date unless said otherwise.
+    contract_date = contract_date or next(r[9] for r in rows['tender'] if r[0] == t)
+    rows['award'].append([t,f[0],f[1],amount,contract_date,contract_amount or amount,final,status,case])
+def clean(t, winner, price, case=''):
+    # The winner's price and two others 4 % and 9 % above: no screen fires.
+    bid(t, winner, price, case=case)
+    for k in (104, 109):
+        bid(t, firm(), f'{int(price)*k//100}', case=case)
+    award(t, winner, price, case=case)
+def lot(b, title, price, case='', **kw):
+    t=tender(b, title, case=case, **kw); w=firm(); clean(t, w, price, case=case); return t, w
+B=[buyer(i, n) for i, n in enumerate(['清风县城市管理局','清风县档案馆','清风县图书馆','清风县体育中心','清风县妇幼保健院','清风县园林管理处','清风县机关事务服务中心','清风县人民医院','清风县水务集团有限公司','清风县交通运输局','清风县城市建设发展中心','清风县疾病预防控制中心','清风县职业技术学校','清风县气象局'])]
+
+# P01
+t=tender(B[0],'城区照明设备采购',case='P01 hit: one bid in an open tender'); f=firm(); bid(t,f,'880000',case='P01 hit'); award(t,f,'880000',case='P01 hit')
+t=tender(B[0],'照明系统维保（单一来源）',method='single_source',case='P01 exclusion: single source'); f=firm(); bid(t,f,'300000',case='P01 exclusion'); award(t,f,'300000',case='P01 exclusion')
+# P02
+lot(B[1],'档案密集架采购','880000',publish='2025-03-03',open_='2025-03-15',case='P02 hit: 12 days for an open tender')
+lot(B[1],'档案数字化服务','880000',method='consultation',category='services',publish='2025-03-03',open_='2025-03-13',case='P02 exclusion: consultation, exactly 10 days')
+lot(B[1],'档案袋询价采购','88000',method='inquiry',publish='2025-03-03',open_='2025-03-06',case='P02 exclusion: inquiry, 3 days')
+# P03
+t=tender(B[2],'图书采购',case='P03 hit: 99.5 % of the ceiling'); w=firm()
+bid(t,w,'995000',case='P03 hit'); bid(t,firm(),'900000',case='P03 hit'); bid(t,firm(),'940000',case='P03 hit'); award(t,w,'995000',case='P03 hit')
+t=tender(B[2],'期刊采购',case='P03 exclusion: 98.9 %'); w=firm()
+bid(t,w,'989000',case='P03 exclusion'); bid(t,firm(),'900000',case='P03 exclusion'); bid(t,firm(),'940000',case='P03 exclusion'); award(t,w,'989000',case='P03 exclusion')
+# P04
+def priced(b, title, prices, case):
+    t=tender(b, title, ceiling='1200000', case=case); fs=[firm() for _ in prices]
+    for f, p in zip(fs, prices):
+        bid(t, f, p, case=case)
+    award(t, fs[0], prices[0], case=case)
+priced(B[3],'健身器材采购A',['900000','920000','920000','960000'],'P04 hit: two identical prices')
+priced(B[3],'健身器材采购B',['900000','910000','920000','930000'],'P04 hit: an arithmetic progression')
+priced(B[3],'健身器材采购C',['1000000','1002000','1005000'],'P04 hit: coefficient of variation 0.25 %')
+priced(B[3],'健身器材采购D',['800000','950000','955000','962000'],'P04 hit: relative distance 24.9')
+priced(B[3],'健身器材采购E',['800000','950000','955000'],'P04 exclusion: a wide gap but only three bids')
+priced(B[3],'健身器材采购F',['900000','910000','920100','930100'],'P04 exclusion: gaps 1 % apart')
+# P05
+t=tender(B[4],'医疗设备采购A',case='P05 hit: one file hash'); a,b2=firm(),firm()
+bid(t,a,'880000',same={'file_hash':'9f86d081884c7d659a2feaa0c55ad015'},case='P05 hit'); bid(t,b2,'915000',same={'file_hash':'9f86d081884c7d659a2feaa0c55ad015'},case='P05 hit'); bid(t,firm(),'960000',case='P05 hit'); award(t,a,'880000',case='P05 hit')
+rep=person('P40','周四十','19700140'.replace('0140','0110'))
+t=tender(B[4],'医疗设备采购B',case='P05 hit: one legal representative'); a,b2=firm(),firm()
+rows['enterprise'] += [[a[0],a[1],'周四十',rep,'2012-01-01','active',''],[b2[0],b2[1],'周四十',rep,'2013-01-01','active','']]
+clean(t,a,'880000',case='P05 hit'); bid(t,b2,'930000',case='P05 hit')
+t=tender(B[4],'医疗设备采购C',case='P05 hit: one bidder holds shares in another'); a,b2=firm(),firm()
+rows['enterprise_role'].append([b2[0],a[1],a[0],'shareholder'])
+clean(t,a,'880000',case='P05 hit'); bid(t,b2,'930000',case='P05 hit')
+t=tender(B[4],'医疗设备采购D',case='P05 exclusion: two contacts named alike, different people'); a,b2=firm(),firm()
+bid(t,a,'880000',contact=('王伟',pid('19800101')),case='P05 exclusion'); bid(t,b2,'915000',contact=('王伟',pid('19810101')),case='P05 exclusion'); bid(t,firm(),'960000',case='P05 exclusion'); award(t,a,'880000',case='P05 exclusion')
+# P06
+R=[firm(),firm(),firm()]
+for k, (day, w) in enumerate([('2025-04-01',0),('2025-07-01',1),('2025-10-01',2)]):
+    t=tender(B[5],f'绿化养护第{k+1}期',category='services',publish=day,open_=f'2025-{4+3*k:02d}-25',award=f'2025-{4+3*k:02d}-28',case='P06 hit: three firms win in turn')
+    ps={w:'880000',(w+1)%3:'915000',(w+2)%3:'960000'}
+    for j in range(3):
+        bid(t,R[j],ps[j],case='P06 hit')
+    award(t,R[w],'880000',case='P06 hit')
+S=[firm(),firm()]
+for k, (day, w) in enumerate([('2025-04-01',0),('2025-07-01',0),('2025-10-01',None)]):
+    t=tender(B[5],f'树木移植第{k+1}期',category='works',publish=day,open_=f'2025-{4+3*k:02d}-25',award=f'2025-{4+3*k:02d}-28',case='P06 exclusion: one of the two never wins')
+    x=firm(); win=S[w] if w is not None else x
+    for f, p in [(win,'880000')]+[(g,q) for g,q in zip([g for g in S+[x] if g!=win],['915000','960000'])]:
+        bid(t,f,p,case='P06 exclusion')
+    award(t,win,'880000',case='P06 exclusion')
+# P07
+Q=firm()
+lot_q=lambda title, price, day, case: (lambda t: clean(t,Q,price,case=case))(tender(B[6],title,method='inquiry',ceiling='1500000',publish=day,open_=day[:8]+f'{int(day[8:])+5:02d}',award=day[:8]+f'{int(day[8:])+7:02d}',case=case))
+lot_q('办公家具采购（一）','1200000','2025-05-06','P07 hit: two goods contracts 45 days apart')
+lot_q('办公家具采购（二）','1300000','2025-06-20','P07 hit')
+Q2=Q; Q=firm()
+lot_q('办公电脑采购（一）','1200000','2025-01-06','P07 exclusion: 120 days apart')
+lot_q('办公电脑采购（二）','1300000','2025-05-06','P07 exclusion')
+Q=firm()
+t=tender(B[6],'物业服务（一）',category='services',case='P07 exclusion: services, together below 1,000,000'); clean(t,Q,'400000',case='P07 exclusion')
+t=tender(B[6],'物业服务（二）',category='services',publish='2025-04-01',open_='2025-04-25',award='2025-04-28',case='P07 exclusion'); clean(t,Q,'500000',case='P07 exclusion')
+# P08
+person('P41','钱四十一','19720141'.replace('0141','0111')); official('P41',B[7][0],B[7][1],'public_institution',position='副院长')
+wife=person('P42','孙四十二','19740142'.replace('0142','0112')); rows['kinship'].append([people['P41'][0],wife,'spouse'])
+t=tender(B[7],'医用耗材采购',case="P08 hit: a shareholder is the wife of the buyer's deputy head"); f=firm()
+rows['enterprise_role'].append([f[0],'孙四十二',wife,'shareholder']); clean(t,f,'880000',case='P08 hit')
+person('P43','吴四十三','19660143'.replace('0143','0113')); official('P43',B[7][0],B[7][1],'public_institution',end='2024-12-31',position='院长')
+t=tender(B[7],'医疗废物处置服务',category='services',case='P08 exclusion: the legal representative left the buyer in 2024'); f=firm()
+rows['enterprise'].append([f[0],f[1],'吴四十三',people['P43'][0],'2015-01-01','active','']); clean(t,f,'880000',case='P08 exclusion')
+t=tender(B[7],'病房改造工程',category='works',case='P08 exclusion: the wife is a shareholder, but her husband works elsewhere'); f=firm()
+person('P44','郑四十四','19750144'.replace('0144','0114')); official('P44',U1,'清风县统计局','civil_servant')
+w2=person('P45','冯四十五','19760145'.replace('0145','0115')); rows['kinship'].append([people['P44'][0],w2,'spouse'])
+rows['enterprise_role'].append([f[0],'冯四十五',w2,'shareholder']); clean(t,f,'880000',case='P08 exclusion')
+# P09
+H=firm()
+for k, (who, price) in enumerate([(H,'5000000'),(H,'5200000'),(None,'3000000'),(H,'5100000'),(None,'3100000')]):
+    day=f'2025-{2*k+2:02d}-03'
+    t=tender(B[8],f'供水管网改造第{k+1}标段',category='works',ceiling='6000000',publish=day,open_=day[:5]+f'{2*k+2:02d}-25',award=day[:5]+f'{2*k+2:02d}-28',case='P09 hit: one firm wins 71 % of the buyer’s year')
+    clean(t,who or firm(),price,case='P09 hit')
+H2=firm()
+for k, (who, price) in enumerate([(H2,'5000000'),(H2,'5200000'),(None,'3000000'),(H2,'5100000')]):
+    day=f'2025-{2*k+2:02d}-03'
+    t=tender(B[9],f'农村公路改造第{k+1}标段',category='works',ceiling='6000000',publish=day,open_=day[:5]+f'{2*k+2:02d}-25',award=day[:5]+f'{2*k+2:02d}-28',case='P09 exclusion: only four awards in the year')
+    clean(t,who or firm(),price,case='P09 exclusion')
+# P10
+for title, final, case in [('道路修缮工程','1120000','P10 hit: settled 12 % over'),('桥梁修缮工程','1100000','P10 hit: settled exactly 10 % over'),('人行道修缮工程','1090000','P10 exclusion: 9 % over')]:
+    t=tender(B[10],title,category='works',ceiling='1200000',case=case); w=firm()
+    bid(t,w,'1000000',case=case); bid(t,firm(),'1040000',case=case); bid(t,firm(),'1090000',case=case)
+    award(t,w,'1000000',final=final,status='已完成',case=case)
+# P11
+t=tender(B[11],'疫苗冷链设备采购',evaluation='lowest_price',case='P11 hit: the lowest bid rejected in a lowest-price tender'); w=firm()
+bid(t,firm(),'900000',status='否决',case='P11 hit'); bid(t,w,'940000',case='P11 hit'); bid(t,firm(),'985000',case='P11 hit'); award(t,w,'940000',case='P11 hit')
+t=tender(B[11],'检测试剂采购',case='P11 exclusion: the lowest bid rejected, but scored on quality'); w=firm()
+bid(t,firm(),'900000',status='否决',case='P11 exclusion'); bid(t,w,'940000',case='P11 exclusion'); bid(t,firm(),'985000',case='P11 exclusion'); award(t,w,'940000',case='P11 exclusion')
+# P12
+for title, founded, price, case in [('实训楼改造工程','2025-01-10','1500000','P12 hit: founded 81 days before the notice'),('实训设备采购','2025-01-10','800000','P12 exclusion: award under 1,000,000'),('校园绿化工程','2024-09-01','1500000','P12 exclusion: founded 212 days before')]:
+    t=tender(B[12],title,category='works',ceiling='2000000',publish='2025-04-01',open_='2025-04-25',award='2025-04-28',case=case); f=firm()
+    rep=pid('19800101'); rows['enterprise'].append([f[0],f[1],'某丙',rep,founded,'active','']); clean(t,f,price,case=case)
+# P13
+t=tender(B[13],'气象观测站改造工程',category='works',case='P13 hit: a bidder revoked two months before the opening'); f=firm()
+rows['enterprise'].append([f[0],f[1],'某丁',pid('19700101'),'2010-01-01','revoked','2025-01-15']); lot_w=firm(); clean(t,lot_w,'880000',case='P13 hit'); bid(t,f,'990000',case='P13 hit')
+t=tender(B[13],'雷达站维护服务',category='services',case='P13 exclusion: cancelled after the opening'); f=firm()
+rows['enterprise'].append([f[0],f[1],'某戊',pid('19700101'),'2010-01-01','cancelled','2025-06-30']); lot_w=firm(); clean(t,lot_w,'880000',case='P13 exclusion'); bid(t,f,'990000',case='P13 exclusion')
+
 for t,h in heads.items():
     if not rows[t]:
         continue

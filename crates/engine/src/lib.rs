@@ -24,6 +24,9 @@ use std::sync::Arc;
 
 pub use datafusion::arrow;
 
+/// The bid screens of every tender (`qingfeng screens export`): see `screens.sql`.
+pub const SCREENS: &str = include_str!("screens.sql");
+
 /// Views every model may read (`kin`, `program`, `unit`): see `views.sql`.
 pub const VIEWS: &str = include_str!("views.sql");
 
@@ -113,6 +116,15 @@ impl Engine {
         check_columns(model, &schema)?;
         let batches = df.collect().await.map_err(|e| query_error(model, e))?;
         rows::findings(model, &schema, &batches)
+    }
+
+    /// Runs a query: its column names, and its rows as JSON values (numbers
+    /// stay numbers, dates `YYYY-MM-DD`, lists arrays).
+    pub async fn table(&self, sql: &str) -> Result<(Vec<String>, Vec<Vec<serde_json::Value>>), EngineError> {
+        let df = self.ctx.sql(sql).await?;
+        let schema = df.schema().inner().clone();
+        let batches = df.collect().await?;
+        Ok(rows::table(&schema, &batches))
     }
 
     /// Runs any query (for tests and diagnostics).

@@ -49,6 +49,18 @@ fn cell(array: &ArrayRef, row: usize) -> Value {
     }
 }
 
+/// The column names of `schema` and every row of `batches` as JSON values.
+pub fn table(schema: &Schema, batches: &[RecordBatch]) -> (Vec<String>, Vec<Vec<Value>>) {
+    let columns = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let mut rows = Vec::new();
+    for b in batches {
+        for row in 0..b.num_rows() {
+            rows.push((0..b.num_columns()).map(|i| cell(b.column(i), row)).collect());
+        }
+    }
+    (columns, rows)
+}
+
 fn text(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,

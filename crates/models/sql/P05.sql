@@ -20,27 +20,29 @@
 WITH b AS (
     SELECT b.*, t.bid_open_date FROM bid b LEFT JOIN tender t ON t.tender_id = b.tender_id
 ),
--- One row per bid and identifier; `is_self` marks a bidder's own credit code (for control links).
+-- One row per bid and identifier, with the row it came from and the bid; `is_self` marks a bidder's own credit
+-- code (for control links).
 ident AS (
-    SELECT tender_id, bidder_code, 'ip' AS signal, ip AS value, false AS is_self, '' AS role, _batch, _row, 'bid' AS tbl FROM b
-    UNION ALL SELECT tender_id, bidder_code, 'mac', upper(replace(mac, ':', '-')), false, '', _batch, _row, 'bid' FROM b
-    UNION ALL SELECT tender_id, bidder_code, 'device_id', device_id, false, '', _batch, _row, 'bid' FROM b
-    UNION ALL SELECT tender_id, bidder_code, 'file_hash', lower(file_hash), false, '', _batch, _row, 'bid' FROM b
-    UNION ALL SELECT tender_id, bidder_code, 'bond_account', bond_account, false, '', _batch, _row, 'bid' FROM b
-    UNION ALL SELECT tender_id, bidder_code, 'contact_phone', contact_phone, false, '', _batch, _row, 'bid' FROM b
-    UNION ALL SELECT tender_id, bidder_code, 'contact', coalesce(contact_id, norm_name(contact_name)), false, '', _batch, _row, 'bid' FROM b
-    UNION ALL SELECT b.tender_id, b.bidder_code, 'person', e.legal_rep_id, false, '法定代表人 legal representative',
-        e._batch, e._row, 'enterprise'
+    SELECT tender_id, bidder_code, 'ip' AS signal, ip AS value, false AS is_self, _batch, _row, 'bid' AS tbl,
+        _batch AS bid_batch, _row AS bid_row FROM b
+    UNION ALL SELECT tender_id, bidder_code, 'mac', upper(replace(mac, ':', '-')), false, _batch, _row, 'bid', _batch AS bb, _row AS br FROM b
+    UNION ALL SELECT tender_id, bidder_code, 'device_id', device_id, false, _batch, _row, 'bid', _batch AS bb, _row AS br FROM b
+    UNION ALL SELECT tender_id, bidder_code, 'file_hash', lower(file_hash), false, _batch, _row, 'bid', _batch AS bb, _row AS br FROM b
+    UNION ALL SELECT tender_id, bidder_code, 'bond_account', bond_account, false, _batch, _row, 'bid', _batch AS bb, _row AS br FROM b
+    UNION ALL SELECT tender_id, bidder_code, 'contact_phone', contact_phone, false, _batch, _row, 'bid', _batch AS bb, _row AS br FROM b
+    UNION ALL SELECT tender_id, bidder_code, 'contact', coalesce(contact_id, norm_name(contact_name)), false, _batch, _row, 'bid',
+        _batch AS bb, _row AS br FROM b
+    UNION ALL SELECT b.tender_id, b.bidder_code, 'person', e.legal_rep_id, false, e._batch, e._row, 'enterprise', b._batch, b._row
     FROM b JOIN enterprise e ON e.credit_code = b.bidder_code
-    UNION ALL SELECT b.tender_id, b.bidder_code, 'person', r.holder_id, false, r.role, r._batch, r._row, 'enterprise_role'
+    UNION ALL SELECT b.tender_id, b.bidder_code, 'person', r.holder_id, false, r._batch, r._row, 'enterprise_role', b._batch, b._row
     FROM b JOIN enterprise_role r ON r.credit_code = b.bidder_code
         AND (r.start_date IS NULL OR b.bid_open_date IS NULL OR r.start_date <= b.bid_open_date)
         AND (r.end_date IS NULL OR b.bid_open_date IS NULL OR r.end_date >= b.bid_open_date)
-    UNION ALL SELECT b.tender_id, b.bidder_code, 'control', r.holder_id, false, r.role, r._batch, r._row, 'enterprise_role'
+    UNION ALL SELECT b.tender_id, b.bidder_code, 'control', r.holder_id, false, r._batch, r._row, 'enterprise_role', b._batch, b._row
     FROM b JOIN enterprise_role r ON r.credit_code = b.bidder_code
         AND (r.start_date IS NULL OR b.bid_open_date IS NULL OR r.start_date <= b.bid_open_date)
         AND (r.end_date IS NULL OR b.bid_open_date IS NULL OR r.end_date >= b.bid_open_date)
-    UNION ALL SELECT tender_id, bidder_code, 'control', bidder_code AS own_code, true, '', _batch, _row, 'bid' FROM b
+    UNION ALL SELECT tender_id, bidder_code, 'control', bidder_code AS own_code, true, _batch, _row, 'bid', _batch AS bb, _row AS br FROM b
 ),
 named AS (
     SELECT *, CASE signal WHEN 'ip' THEN 'IP地址 IP address' WHEN 'mac' THEN 'MAC地址 MAC address'
@@ -55,7 +57,9 @@ named AS (
 pair AS (
     SELECT x.tender_id, x.bidder_code AS a, y.bidder_code AS b, x.signal, x.label, x.value,
         src(x.tbl, x._batch, x._row, x.tender_id || '/' || x.bidder_code) AS src_a,
-        src(y.tbl, y._batch, y._row, y.tender_id || '/' || y.bidder_code) AS src_b
+        src(y.tbl, y._batch, y._row, y.tender_id || '/' || y.bidder_code) AS src_b,
+        src('bid', x.bid_batch, x.bid_row, x.tender_id || '/' || x.bidder_code) AS bid_a,
+        src('bid', y.bid_batch, y.bid_row, y.tender_id || '/' || y.bidder_code) AS bid_b
     FROM named x
     JOIN named y ON y.tender_id = x.tender_id AND y.signal = x.signal AND y.value = x.value
         AND x.bidder_code <> y.bidder_code
@@ -66,7 +70,7 @@ per_pair AS (
         array_agg(DISTINCT signal) AS signals,
         array_agg(DISTINCT label) AS labels,
         least(a, b) || '~' || greatest(a, b) || ': ' || array_to_string(array_agg(DISTINCT label || '=' || value), '; ') AS pair,
-        array_agg(src_a) AS src_a, array_agg(src_b) AS src_b
+        array_agg(src_a) AS src_a, array_agg(src_b) AS src_b, array_agg(bid_a) AS bid_a, array_agg(bid_b) AS bid_b
     FROM pair
     GROUP BY tender_id, least(a, b), greatest(a, b)
 ),
@@ -76,7 +80,7 @@ per_tender AS (
         array_sort(array_distinct(flatten(array_agg(p.signals)))) AS signal_keys,
         array_sort(array_distinct(flatten(array_agg(p.labels)))) AS signal_labels,
         array_agg(p.pair ORDER BY p.a, p.b) AS pairs,
-        array_distinct(flatten(array_agg(array_concat(p.src_a, p.src_b)))) AS src_identifiers
+        array_distinct(flatten(array_agg(array_concat(p.src_a, p.src_b, p.bid_a, p.bid_b)))) AS src_identifiers
     FROM per_pair p
     GROUP BY p.tender_id
 )

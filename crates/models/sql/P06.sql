@@ -66,29 +66,40 @@ best AS (
 member AS (
     SELECT b.firms, b.scope, b.tender_ids, unnest(b.tender_ids) AS tender_id FROM best b WHERE b.pick = 1
 ),
+member_bids AS (
+    SELECT m.firms, array_agg(src('bid', b._batch, b._row, b.tender_id || '/' || b.bidder_code)) AS src_bids
+    FROM member m
+    JOIN bid b ON b.tender_id = m.tender_id AND array_has(string_to_array(m.firms, ','), b.bidder_code)
+    GROUP BY m.firms
+),
 firm_name AS (
     SELECT bidder_code, max(bidder_name) AS name FROM bid GROUP BY bidder_code
+),
+summary AS (
+    SELECT
+        m.firms AS key,
+        'group' AS subject_kind,
+        m.firms AS subject_id,
+        array_to_string(array_agg(DISTINCT coalesce(f.name, w.winner_code)), '、') AS subject_name,
+        sum(w.award_amount) AS amount_fen,
+        max(t.buyer_code) AS org_code,
+        max(t.region_code) AS region_code,
+        array_to_string(array_agg(DISTINCT coalesce(f.name, w.winner_code)), '、') AS firm_names,
+        CASE WHEN starts_with(max(m.scope), 'buyer:') THEN '招标人 buyer ' || max(coalesce(t.buyer_name, t.buyer_code))
+            ELSE '类别 category ' || max(t.category_label) END AS scope,
+        count(*) AS tenders,
+        array_agg(t.tender_id ORDER BY t.award_date, t.tender_id) AS tender_ids,
+        array_agg(w.winner ORDER BY t.award_date, t.tender_id) AS winners,
+        min(coalesce(t.award_date, t.bid_open_date)) AS first_date,
+        max(coalesce(t.award_date, t.bid_open_date)) AS last_date,
+        array_agg(src('tender', t._batch, t._row, t.tender_id)) AS src_tenders,
+        flatten(array_agg(w.sources)) AS src_awards
+    FROM member m
+    JOIN trade t ON t.tender_id = m.tender_id
+    JOIN won w ON w.tender_id = m.tender_id
+    LEFT JOIN firm_name f ON f.bidder_code = w.winner_code
+    GROUP BY m.firms
 )
-SELECT
-    m.firms AS key,
-    'group' AS subject_kind,
-    m.firms AS subject_id,
-    array_to_string(array_agg(DISTINCT coalesce(f.name, w.winner_code)), '、') AS subject_name,
-    sum(w.award_amount) AS amount_fen,
-    max(t.buyer_code) AS org_code,
-    max(t.region_code) AS region_code,
-    array_to_string(array_agg(DISTINCT coalesce(f.name, w.winner_code)), '、') AS firm_names,
-    CASE WHEN starts_with(max(m.scope), 'buyer:') THEN '招标人 buyer ' || max(coalesce(t.buyer_name, t.buyer_code))
-        ELSE '类别 category ' || max(t.category_label) END AS scope,
-    count(*) AS tenders,
-    array_agg(t.tender_id ORDER BY t.award_date, t.tender_id) AS tender_ids,
-    array_agg(w.winner ORDER BY t.award_date, t.tender_id) AS winners,
-    min(coalesce(t.award_date, t.bid_open_date)) AS first_date,
-    max(coalesce(t.award_date, t.bid_open_date)) AS last_date,
-    array_agg(src('tender', t._batch, t._row, t.tender_id)) AS src_tenders,
-    flatten(array_agg(w.sources)) AS src_awards
-FROM member m
-JOIN trade t ON t.tender_id = m.tender_id
-JOIN won w ON w.tender_id = m.tender_id
-LEFT JOIN firm_name f ON f.bidder_code = w.winner_code
-GROUP BY m.firms
+SELECT s.*, mb.src_bids
+FROM summary s
+JOIN member_bids mb ON mb.firms = s.key

@@ -9,8 +9,8 @@
 --! basis_zh = "《招标投标法实施条例》第三十四条：与招标人存在利害关系可能影响招标公正性的法人、其他组织或者个人，不得参加投标；《政府采购法》第十二条：采购人员及相关人员与供应商有利害关系的，必须回避。"
 --! basis_en = "Regulations on the Tendering and Bidding Law art. 34: those with an interest in the buyer that may affect fairness may not bid; Government Procurement Law art. 12: procurement staff with an interest in a supplier must withdraw."
 --! reads = ["tender", "award", "enterprise", "enterprise_role", "official", "kinship"]
---! reason_zh = "{subject_name}由{winner}中标；其{role}{holder}{link}。"
---! reason_en = "{winner} won {subject_name}; its {role} {holder} {link}."
+--! reason_zh = "{subject_name}由{winner}中标；其{role}{holder}与招标单位{official}（{position}）的关系：{relation}。"
+--! reason_en = "{winner} won {subject_name}; its {role} {holder} is, to {official} ({position}) of the buyer: {relation}."
 --!
 --! [figures]
 --! winner = { zh = "中标人", en = "Winner" }
@@ -19,7 +19,6 @@
 --! official = { zh = "招标单位公职人员", en = "Official of the buyer" }
 --! position = { zh = "职务", en = "Position" }
 --! relation = { zh = "亲属关系", en = "Relation" }
---! link = { zh = "关联", en = "Link" }
 WITH w AS (
     SELECT t.tender_id, t.title, t.buyer_code, coalesce(t.buyer_name, t.buyer_code) AS buyer_name, t.region_code,
         coalesce(t.award_date, a.contract_date, t.bid_open_date) AS day, a.winner_code,
@@ -74,12 +73,8 @@ SELECT
     array_to_string(array_agg(DISTINCT h.role), '、') AS role,
     max(coalesce(h.holder_name, h.holder_id)) AS holder,
     max(h.official_name) || '（' || h.official_id || '）' AS official,
-    max(h.position) AS position,
+    coalesce(max(h.position), '—') AS position,
     max(h.relation) AS relation,
-    CASE WHEN max(h.relation) = '本人 self'
-        THEN '本人即' || max(h.buyer_name) || max(coalesce(h.position, '')) || ' is an official of the buyer'
-        ELSE '是' || max(h.buyer_name) || max(coalesce(h.position, '')) || max(h.official_name) || '的亲属（' || max(h.relation) || '）'
-            || ' is a relative of an official of the buyer' END AS link,
     max(src('tender', h._batch, h._row, h.tender_id)) AS src_tender,
     max(src('award', h.award_batch, h.award_row, h.tender_id)) AS src_award,
     array_agg(DISTINCT h.holder_source) AS src_holder,

@@ -106,6 +106,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Bid screens of every tender with ≥ 3 valid priced bids, highest collusion score first 报价筛查
+    Screens {
+        #[command(subcommand)]
+        command: Option<ScreensCommand>,
+        /// How many tenders to list
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// The latest scans: when, trigger, models, batches, configuration, counts 扫描记录
     Scans {
         #[arg(long, default_value_t = 20)]
@@ -203,6 +211,24 @@ pub enum WarningsCommand {
         #[arg(long)]
         all: bool,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ScreensCommand {
+    /// Write every tender's screens to a file (or standard output) 导出报价筛查
+    Export {
+        #[arg(long, value_enum)]
+        format: ScreensFormat,
+        /// Output file (default: standard output)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScreensFormat {
+    Jsonl,
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -424,17 +450,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                     warehouse::export::xlsx(&warnings)?
                 }
             };
-            match out {
-                Some(path) => {
-                    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-                    eprintln!("已导出 exported {} warnings to {}", warnings.len(), path.display());
-                }
-                None => {
-                    use std::io::Write as _;
-                    let mut stdout = std::io::stdout().lock();
-                    if stdout.write_all(&bytes).and_then(|_| stdout.flush()).is_err() {
-                        return Ok(EXIT_OK);
-                    }
+            write_out(out.as_deref(), &bytes, &format!("{} warnings", warnings.len()))?;
+            Ok(EXIT_OK)
+        }
+        Command::Screens { command, limit } => {
+            let warehouse = open(&cli.data).await?;
+            let (engine, _) = crate::scan::load(&warehouse).await?;
+            let (columns, rows) = engine.table(engine::SCREENS).await?;
+            match command {
+                None => output::screens(&columns, &rows, limit),
+                Some(ScreensCommand::Export { format, out }) => {
+                    let bytes = match format {
+                        ScreensFormat::Jsonl => output::screens_jsonl(&columns, &rows),
+                        ScreensFormat::Csv => output::screens_csv(&columns, &rows)?,
+                    };
+                    write_out(out.as_deref(), &bytes, &format!("{} tenders", rows.len()))?;
                 }
             }
             Ok(EXIT_OK)
@@ -671,4 +701,20 @@ async fn scan_after_import(warehouse: &Warehouse, json: bool) {
         Ok(_) => {}
         Err(e) => eprintln!("导入后扫描失败 the scan after the import failed: {e:#}"),
     }
+}
+
+/// Writes an export to `out`, or to standard output (a closed pipe is not an error).
+fn write_out(out: Option<&std::path::Path>, bytes: &[u8], what: &str) -> anyhow::Result<()> {
+    match out {
+        Some(path) => {
+            std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("已导出 exported {what} to {}", path.display());
+        }
+        None => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(bytes).and_then(|_| stdout.flush());
+        }
+    }
+    Ok(())
 }

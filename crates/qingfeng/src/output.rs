@@ -448,3 +448,67 @@ pub fn scans(list: &[store::ScanRecord], json: bool) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+fn screen_cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(screen_cell).collect::<Vec<_>>().join(";"),
+        other => other.to_string(),
+    }
+}
+
+/// The screens of the `limit` tenders with the highest collusion score.
+pub fn screens(columns: &[String], rows: &[Vec<serde_json::Value>], limit: usize) {
+    let pick = ["tender_id", "title", "bids", "cv", "spread", "diffp", "rd", "kurtosis", "skewness", "ks", "score"];
+    let index: Vec<usize> = pick.iter().filter_map(|p| columns.iter().position(|c| c == p)).collect();
+    let mut table = new_table(&[
+        "项目 tender",
+        "名称 title",
+        "报价 bids",
+        "CV",
+        "SPD",
+        "DIFFP",
+        "RD",
+        "KURT",
+        "SKEW",
+        "KS",
+        "评分 score",
+    ]);
+    for row in rows.iter().take(limit) {
+        table.add_row(index.iter().map(|&i| match &row[i] {
+            serde_json::Value::Number(n) if n.is_f64() => format!("{:.3}", n.as_f64().unwrap_or(0.0)),
+            v => screen_cell(v),
+        }));
+    }
+    println!("{table}");
+    println!("共{}个项目（有效报价≥3） / {} tender(s) with three or more valid priced bids", rows.len(), rows.len());
+}
+
+/// One JSON object per tender, columns in query order.
+pub fn screens_jsonl(columns: &[String], rows: &[Vec<serde_json::Value>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for row in rows {
+        let fields: Vec<String> = columns
+            .iter()
+            .zip(row)
+            .map(|(c, v)| format!("{}:{}", serde_json::Value::String(c.clone()), v))
+            .collect();
+        out.extend_from_slice(format!("{{{}}}\n", fields.join(",")).as_bytes());
+    }
+    out
+}
+
+/// CSV (UTF-8 with BOM, for Excel), lists joined by `;`.
+pub fn screens_csv(columns: &[String], rows: &[Vec<serde_json::Value>]) -> anyhow::Result<Vec<u8>> {
+    fn quote(s: &str) -> String {
+        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    }
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    let line = |cells: Vec<String>| format!("{}\r\n", cells.iter().map(|c| quote(c)).collect::<Vec<_>>().join(","));
+    out.extend_from_slice(line(columns.to_vec()).as_bytes());
+    for row in rows {
+        out.extend_from_slice(line(row.iter().map(screen_cell).collect()).as_bytes());
+    }
+    Ok(out)
+}

@@ -59,6 +59,25 @@ pub fn config(data: &Path, explicit: Option<&Path>, catalogue: &[Model]) -> anyh
     }
 }
 
+/// The engine over every accepted batch, and the batches' numbers.
+pub async fn load(warehouse: &Warehouse) -> anyhow::Result<(engine::Engine, Vec<i64>)> {
+    let mut inputs = Vec::new();
+    let mut batches = Vec::new();
+    for table in contract::TABLES {
+        let files = warehouse.table_files(table.name).await?;
+        batches.extend(files.iter().map(|(b, _)| b.id));
+        inputs.push(engine::TableInput {
+            name: table.name.to_owned(),
+            schema: ingest::schema(table),
+            files: files.into_iter().map(|(_, p)| p).collect(),
+        });
+    }
+    batches.sort_unstable();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let engine = engine::Engine::new(&inputs, cores).await.context("无法载入数据 / cannot load the data")?;
+    Ok((engine, batches))
+}
+
 /// Runs a scan. `progress` is called before each model runs (with `None`) and
 /// after (with its outcome).
 pub async fn run(
@@ -86,20 +105,7 @@ pub async fn run(
         None => config.enabled(&catalogue),
     };
 
-    let mut inputs = Vec::new();
-    let mut batches = Vec::new();
-    for table in contract::TABLES {
-        let files = warehouse.table_files(table.name).await?;
-        batches.extend(files.iter().map(|(b, _)| b.id));
-        inputs.push(engine::TableInput {
-            name: table.name.to_owned(),
-            schema: ingest::schema(table),
-            files: files.into_iter().map(|(_, p)| p).collect(),
-        });
-    }
-    batches.sort_unstable();
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let engine = engine::Engine::new(&inputs, cores).await.context("无法载入数据 / cannot load the data")?;
+    let (engine, batches) = load(warehouse).await?;
     // Every model is checked before anything is stored: a broken custom model
     // stops the scan with its file and line, not half-way through.
     for model in &selected {

@@ -227,7 +227,7 @@ fn scans_on_postgres_raise_the_same_warnings() {
 }
 
 /// The demo county's planted cases: every one found, nothing else raised
-/// (`qingfeng eval`: recall and precision 1.0 for every M, F and W model).
+/// (`qingfeng eval`: recall and precision 1.0 for every M, P, F and W model).
 #[test]
 fn demo_county_recall_and_precision_are_one() {
     for seed in ["1", "2", "3"] {
@@ -247,7 +247,7 @@ fn demo_county_recall_and_precision_are_one() {
             assert_eq!((m["recall"].as_f64(), m["precision"].as_f64()), (Some(1.0), Some(1.0)), "seed {seed}: {m}");
             scored += 1;
         }
-        assert_eq!(scored, 27, "seed {seed}: every M, F and W model has planted cases");
+        assert_eq!(scored, 40, "seed {seed}: every M, P, F and W model has planted cases");
     }
 }
 
