@@ -489,11 +489,8 @@ pub fn screens(columns: &[String], rows: &[Vec<serde_json::Value>], limit: usize
 pub fn screens_jsonl(columns: &[String], rows: &[Vec<serde_json::Value>]) -> Vec<u8> {
     let mut out = Vec::new();
     for row in rows {
-        let fields: Vec<String> = columns
-            .iter()
-            .zip(row)
-            .map(|(c, v)| format!("{}:{}", serde_json::Value::String(c.clone()), v))
-            .collect();
+        let fields: Vec<String> =
+            columns.iter().zip(row).map(|(c, v)| format!("{}:{}", serde_json::Value::String(c.clone()), v)).collect();
         out.extend_from_slice(format!("{{{}}}\n", fields.join(",")).as_bytes());
     }
     out

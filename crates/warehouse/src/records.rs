@@ -78,6 +78,21 @@ impl Warehouse {
         column: &str,
         values: &[String],
     ) -> Result<Vec<SourceRecord>, WarehouseError> {
+        self.records_matching(table, column, |v| values.iter().any(|x| x == v)).await
+    }
+
+    /// Every record of `table`, oldest batch first, keyed by `column` (records
+    /// without it are left out). For pages over a whole table of modest size.
+    pub async fn records_all(&self, table: &str, column: &str) -> Result<Vec<SourceRecord>, WarehouseError> {
+        self.records_matching(table, column, |_| true).await
+    }
+
+    async fn records_matching(
+        &self,
+        table: &str,
+        column: &str,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<Vec<SourceRecord>, WarehouseError> {
         let mut out = Vec::new();
         for (record, path) in self.table_files(table).await? {
             let err = |detail: String| WarehouseError::Parquet { path: path.clone(), detail };
@@ -95,7 +110,7 @@ impl Warehouse {
                 let Some(keys) = batch_data.column(c).as_string_opt::<i32>() else { continue };
                 let rows = batch_data.column(r).as_primitive::<Int64Type>();
                 for i in 0..batch_data.num_rows() {
-                    if keys.is_valid(i) && values.iter().any(|v| v == keys.value(i)) {
+                    if keys.is_valid(i) && keep(keys.value(i)) {
                         out.push(SourceRecord {
                             source: Source {
                                 table: table.to_owned(),

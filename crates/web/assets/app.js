@@ -71,7 +71,21 @@
       }
       var chart = echarts.init(el);
       var option;
-      if (el.getAttribute("data-kind") === "rows") {
+      if (el.getAttribute("data-kind") === "graph") {
+        // A co-bidding network: node size by wins, edge width by tenders together.
+        option = {
+          tooltip: {},
+          legend: [{ data: data.categories }],
+          series: [{
+            type: "graph", layout: "force", roam: true, draggable: true,
+            force: { repulsion: 220, edgeLength: [60, 160] },
+            categories: data.categories.map(function (c) { return { name: c }; }),
+            label: { show: true, position: "right", formatter: "{b}" },
+            data: data.nodes.map(function (n) { return { id: n.id, name: n.name, value: n.value, category: n.category, symbolSize: 14 + 6 * Math.min(n.value, 8) }; }),
+            links: data.links.map(function (l) { return { source: l.source, target: l.target, value: l.value, lineStyle: { width: Math.min(1 + l.value, 8) } }; })
+          }]
+        };
+      } else if (el.getAttribute("data-kind") === "rows") {
         option = {
           grid: { left: 160, right: 30, top: 10, bottom: 30 },
           tooltip: {},

@@ -42,13 +42,7 @@ pub async fn unit_claims(
         .map(|r| {
             let id = get(r, "claim_id");
             let category = get(r, "category");
-            let label = contract::table("reimbursement")
-                .and_then(|t| t.columns.iter().find(|c| c.key == "category"))
-                .and_then(|c| c.enum_values())
-                .and_then(|v| v.iter().find(|e| e.key == category))
-                .and_then(|e| e.labels.first().copied())
-                .filter(|_| lang == Lang::Zh)
-                .unwrap_or(category);
+            let label = i18n::enum_label(lang, "reimbursement", "category", category);
             let flagged = by_claim.get(id).map(|w| badges(w)).unwrap_or_default();
             (
                 get(r, "expense_date").to_owned(),

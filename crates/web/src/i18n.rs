@@ -35,6 +35,47 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("section_data", "数据资源", "Data"),
     ("section_supervision", "监督预警", "Supervision"),
     ("nav_warnings", "预警队列", "Warning queue"),
+    ("nav_screens", "报价筛查", "Bid screens"),
+    ("screens_title", "报价筛查：串通评分排名", "Bid screens: tenders by collusion score"),
+    (
+        "screens_intro",
+        "有效报价不少于3家的项目，按串通评分（各筛查指标落在串通一侧的比例）由高到低排列；评分本身不产生预警。",
+        "Tenders with three or more valid priced bids, by collusion score (the share of screens on the collusive side); the score raises no warning by itself.",
+    ),
+    ("screens_score", "串通评分", "Collusion score"),
+    ("screens_flags", "串通一侧的指标", "Screens on the collusive side"),
+    ("screens_none", "有效报价不足3家，不计算筛查指标。", "Fewer than three valid priced bids: no screens."),
+    ("tender_title", "交易项目", "Tender"),
+    ("tender_unknown", "未找到该项目的交易记录。", "No record of this tender."),
+    ("tender_bids", "投标记录", "Bids"),
+    ("tender_shared", "个相同信息（已标红）", "shared identifier value(s), marked"),
+    ("tender_awards", "中标及合同", "Award and contract"),
+    ("tender_screens", "报价筛查指标", "Bid screens"),
+    ("tender_warnings", "本项目的预警", "Warnings on this tender"),
+    ("col_bidder", "投标人", "Bidder"),
+    ("col_price", "投标报价", "Price"),
+    ("col_status", "状态", "Status"),
+    ("col_contact", "委托代理人", "Contact"),
+    ("col_winner", "中标人", "Winner"),
+    ("col_buyer", "招标人", "Buyer"),
+    ("col_tender", "项目", "Tender"),
+    ("col_contract", "合同金额", "Contract"),
+    ("col_final", "结算金额", "Final"),
+    ("col_date", "日期", "Date"),
+    ("won", "中标", "Won"),
+    ("bidder_title", "投标人", "Bidder"),
+    ("bidder_summary", "参与投标", "Bids"),
+    ("bidder_wins", "中标", "Wins"),
+    ("bidder_partners", "共同投标企业", "Co-bidders"),
+    ("bidder_together", "共同投标次数", "Tenders together"),
+    ("bidder_mine", "本企业中标", "This firm won"),
+    ("bidder_theirs", "对方中标", "They won"),
+    ("bidder_timeline", "投标时间线", "Timeline"),
+    ("bidder_this", "本企业", "This firm"),
+    ("bidder_co_bidder", "共同投标人", "Co-bidder"),
+    ("bidder_warnings", "相关预警", "Related warnings"),
+    ("link_tender", "交易项目详情", "The tender"),
+    ("link_bidder", "企业投标情况", "The firm's bids"),
     ("nav_models", "模型目录", "Model catalogue"),
     ("warnings_title", "预警队列", "Warning queue"),
     ("filter_domain", "领域", "Domain"),
@@ -285,4 +326,17 @@ mod tests {
             assert!(!zh.is_empty() && !en.is_empty(), "{key} untranslated");
         }
     }
+}
+
+/// An enum value as the contract stores it (`valid`), shown as the department
+/// wrote it in Chinese (`有效`), or as the key in English. Anything else as is.
+pub fn enum_label(lang: Lang, table: &str, column: &str, value: &str) -> String {
+    contract::table(table)
+        .and_then(|t| t.columns.iter().find(|c| c.key == column))
+        .and_then(|c| c.enum_values())
+        .and_then(|values| values.iter().find(|e| e.key == value))
+        .and_then(|e| e.labels.first())
+        .filter(|_| lang == Lang::Zh)
+        .map(|l| (*l).to_owned())
+        .unwrap_or_else(|| value.to_owned())
 }

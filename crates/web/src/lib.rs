@@ -10,6 +10,7 @@ pub mod auth;
 mod conduct;
 mod i18n;
 mod pages;
+mod trading;
 mod warnings;
 
 pub use i18n::Lang;
@@ -67,6 +68,9 @@ fn templates() -> Environment<'static> {
         ("pager.html", include_str!("../templates/pager.html")),
         ("unit_claims.html", include_str!("../templates/unit_claims.html")),
         ("vehicle.html", include_str!("../templates/vehicle.html")),
+        ("tender.html", include_str!("../templates/tender.html")),
+        ("bidder.html", include_str!("../templates/bidder.html")),
+        ("screens.html", include_str!("../templates/screens.html")),
     ] {
         // The templates are part of the binary; a syntax error in one is a bug caught by every page test.
         if let Err(e) = env.add_template(name, source) {
@@ -88,6 +92,9 @@ pub fn app(state: AppState) -> Router {
         .route("/models", get(warnings::catalogue_page))
         .route("/units/{org}/reimbursements", get(conduct::unit_claims))
         .route("/vehicles/{plate}", get(conduct::vehicle))
+        .route("/screens", get(trading::ranking))
+        .route("/tenders/{id}", get(trading::tender))
+        .route("/bidders/{code}", get(trading::bidder))
         .route("/reports/{batch}/{format}", get(pages::error_report))
         .route("/logout", post(pages::logout));
     let public = Router::new()

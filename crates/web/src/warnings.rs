@@ -255,13 +255,7 @@ pub async fn detail(
                                 .map(|c| if lang == Lang::Zh { c.label.to_owned() } else { k.clone() })
                                 .unwrap_or_else(|| k.clone());
                             // Enums are stored by key; in Chinese, show the label the department wrote.
-                            let value = column
-                                .and_then(|c| c.enum_values())
-                                .and_then(|values| values.iter().find(|e| e.key == v))
-                                .and_then(|e| e.labels.first())
-                                .filter(|_| lang == Lang::Zh)
-                                .map(|l| (*l).to_owned())
-                                .unwrap_or_else(|| v.clone());
+                            let value = i18n::enum_label(lang, &s.table, k, v);
                             context! { label => label, value => value }
                         })
                         .collect()

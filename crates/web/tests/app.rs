@@ -483,6 +483,50 @@ async fn a_units_claims_and_a_vehicles_fuel_history() {
 }
 
 #[tokio::test]
+async fn a_tender_a_bidder_and_the_screens_ranking() {
+    let app = spawn_app().await;
+    let (cookie, _) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example");
+    let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
+    for name in ["enterprise.csv", "enterprise_role.csv", "tender.csv", "bid.csv", "award.csv"] {
+        let result = warehouse.import(&example.join(name), &options, None).await.unwrap();
+        assert!(matches!(result, warehouse::ImportResult::Accepted { .. }), "{name}");
+    }
+    // P05's case: two bids share a file hash, and only those two cells are marked.
+    let tender = app.get("/tenders/ZB2025014", &cookie).await;
+    assert_eq!(tender.status, StatusCode::OK, "{}", tender.body);
+    assert_eq!(tender.body.matches("<td class=\"shared\"><code>9f86d081884c7d659a2feaa0c55ad015</code>").count(), 2);
+    assert_eq!(tender.body.matches("class=\"shared\"").count(), 2, "{}", tender.body);
+    for expected in ["医疗设备采购A", "文件特征码", "串通评分", "公开招标"] {
+        assert!(tender.body.contains(expected), "{expected} missing");
+    }
+    // P06's group seen from one of its firms: two co-bidders, three tenders each, one win each.
+    let bidder = app.get("/bidders/91331099MA0000354K", &cookie).await;
+    assert_eq!(bidder.status, StatusCode::OK, "{}", bidder.body);
+    assert!(
+        bidder.body.contains("id=\"bid-count\">3<") && bidder.body.contains("id=\"win-count\">1<"),
+        "{}",
+        bidder.body
+    );
+    let partners = between(&bidder.body, "id=\"partners\"", "</table>");
+    assert_eq!(
+        partners.matches("<td class=\"num\">3</td><td class=\"num\">1</td><td class=\"num\">1</td>").count(),
+        2,
+        "{partners}"
+    );
+    assert!(bidder.body.contains("data-kind=\"graph\""));
+    // The ranking leads with P04's relative-distance case (score 5 of 7).
+    let ranking = app.get("/screens", &cookie).await;
+    assert_eq!(ranking.status, StatusCode::OK);
+    let first = between(&ranking.body, "<tbody>", "</tr>");
+    assert!(first.contains("ZB2025011") && first.contains("71%"), "{first}");
+    let english = app.get("/screens", &format!("{cookie}; lang=en")).await;
+    assert!(english.body.contains("Bid screens"), "{}", english.body);
+    assert_eq!(app.get("/screens", "").await.status, StatusCode::SEE_OTHER, "staff only");
+}
+
+#[tokio::test]
 async fn the_ledger_is_public_as_tiles() {
     let app = spawn_app().await;
     assert_eq!(app.get("/ledger/checkpoint", "").await.status, StatusCode::NOT_FOUND, "no entries yet");
