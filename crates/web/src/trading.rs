@@ -209,6 +209,28 @@ pub async fn bidder(
         nodes.push(serde_json::json!({"id": other, "name": names.get(other).copied().unwrap_or(other), "value": theirs, "category": 1}));
         links.push(serde_json::json!({"source": code, "target": other, "value": n}));
     }
+    // Edges among the co-bidders too, from the same tenders: a ring that bids together shows as a clique.
+    let shown: BTreeSet<&str> = partners.iter().map(|(c, _)| *c).collect();
+    let mut per_tender: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for b in &all_bids {
+        let c = get(b, "bidder_code");
+        if shown.contains(c) {
+            per_tender.entry(get(b, "tender_id")).or_default().push(c);
+        }
+    }
+    let mut among: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for firms in per_tender.values() {
+        for (i, a) in firms.iter().enumerate() {
+            for b in &firms[i + 1..] {
+                if a != b {
+                    *among.entry(if a < b { (*a, *b) } else { (*b, *a) }).or_default() += 1;
+                }
+            }
+        }
+    }
+    for ((a, b), n) in among {
+        links.push(serde_json::json!({"source": a, "target": b, "value": n}));
+    }
     let chart = serde_json::json!({
         "nodes": nodes, "links": links,
         "categories": [i18n::get(lang, "bidder_this"), i18n::get(lang, "bidder_co_bidder")],

@@ -270,7 +270,9 @@ async fn screenshots_of_every_page() {
         .run("screenshots_of_every_page", async |b| {
             b.sign_in().await?;
             let county = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county").canonicalize()?;
-            for name in ["fund_program.csv", "disbursement_2026Q1.csv", "person.csv", "official_vehicle.xlsx"] {
+            for name in
+                ["fund_program.csv", "disbursement_2026Q1.csv", "person.csv", "official_vehicle.xlsx", "tender.csv", "bid.csv"]
+            {
                 b.upload(&county.join(name)).await?;
             }
             let bad = b.files.join("enterprise.csv");
@@ -288,6 +290,9 @@ async fn screenshots_of_every_page() {
                 ("/quality", "quality"),
                 ("/warnings", "warnings"),
                 ("/models", "models"),
+                ("/screens", "screens"),
+                ("/tenders/TT2026-001", "tender"),
+                ("/bidders/91331023MA2A00017T", "bidder"),
             ] {
                 b.goto(path).await?;
                 b.client.wait().for_element(Locator::Css("main h1")).await?;
