@@ -437,7 +437,7 @@ pub static TABLES: &[Table] = &[
             c("title", "项目名称", Text).req(),
             c("category", "交易类别", Enum(TENDER_CATEGORY)).req(),
             c("method", "交易方式", Enum(TENDER_METHOD)).req(),
-            c("buyer_code", "招标人(采购人)代码", CreditCode).req(),
+            c("buyer_code", "招标人(采购人)代码", PartyId).req(),
             c("buyer_name", "招标人名称", Name),
             c("agent_code", "代理机构代码", CreditCode),
             c("ceiling_price", "最高限价/预算金额", Money),
@@ -456,7 +456,7 @@ pub static TABLES: &[Table] = &[
         references: &[r("tender_id", "tender", "tender_id")],
         columns: &[
             c("tender_id", "项目编号", Text).req(),
-            c("bidder_code", "投标人代码", CreditCode).req(),
+            c("bidder_code", "投标人代码", PartyId).req(),
             c("bidder_name", "投标人名称", Name),
             c("price", "投标报价", Money),
             c("submit_time", "递交时间", DateTime).past(),
@@ -479,7 +479,7 @@ pub static TABLES: &[Table] = &[
         references: &[r("tender_id", "tender", "tender_id")],
         columns: &[
             c("tender_id", "项目编号", Text).req(),
-            c("winner_code", "中标人代码", CreditCode).req(),
+            c("winner_code", "中标人代码", PartyId).req(),
             c("winner_name", "中标人名称", Name),
             c("award_amount", "中标金额", Money).req(),
             c("contract_no", "合同编号", Text),

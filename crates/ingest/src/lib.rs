@@ -15,6 +15,7 @@ mod inspect;
 mod mapping;
 mod read;
 mod report;
+pub mod ocds;
 
 pub use builder::{LOCAL_OFFSET_SECONDS, PROVENANCE_BATCH, PROVENANCE_EXTRA, PROVENANCE_ROW, schema};
 pub use error::{FileError, RowError};

@@ -300,7 +300,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             };
             let mapping = mapping.map(|m| ingest::Mapping::load(&m)).transpose()?;
             let user = user.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "cli".to_owned());
-            let options = ImportOptions { table, mapping, tolerance, user, batch_rows: None };
+            let options = ImportOptions { table, mapping, tolerance, user, batch_rows: None, source_name: None };
             import(&cli.data, &paths, &options, format == Format::Json, !no_scan).await
         }
         Command::Batches { format } => {
@@ -657,6 +657,33 @@ async fn import(
             progress_bar.set_position(bytes);
             progress_bar.set_message(format!("{name} ({rows} rows)"));
         });
+        if options.table.is_none() && ingest::ocds::is_ocds(path) {
+            let result = warehouse.import_ocds(path, options, Some(progress)).await;
+            bar.finish_and_clear();
+            match result {
+                Ok(ocds) => {
+                    output::ocds_summary(path, &ocds.summary, json);
+                    if !ocds.summary.errors.is_empty() {
+                        code = code.max(EXIT_REJECTED);
+                    }
+                    for (_, result) in &ocds.results {
+                        if matches!(result, ImportResult::Rejected { .. }) {
+                            code = code.max(EXIT_REJECTED);
+                        }
+                        if matches!(result, ImportResult::Accepted { .. }) {
+                            accepted += 1;
+                        }
+                        output::import_result(&warehouse, path, result, json);
+                    }
+                }
+                Err(warehouse::ImportError::File(e)) => {
+                    code = code.max(EXIT_REJECTED);
+                    output::import_file_error(path, &e, json);
+                }
+                Err(e) => return Err(e).with_context(|| format!("导入失败 / import failed: {}", path.display())),
+            }
+            continue;
+        }
         let result = warehouse.import(path, options, Some(progress)).await;
         bar.finish_and_clear();
         match result {

@@ -509,3 +509,25 @@ pub fn screens_csv(columns: &[String], rows: &[Vec<serde_json::Value>]) -> anyho
     }
     Ok(out)
 }
+
+/// What an OCDS file held, and every line that could not be used.
+pub fn ocds_summary(path: &Path, s: &ingest::ocds::OcdsSummary, json: bool) {
+    if json {
+        outln!("{}", json!({"file": path.display().to_string(), "ocds": s}));
+        return;
+    }
+    outln!(
+        "OCDS {}: {} 个交易过程 contracting processes → {} tender, {} bid, {} award 行 rows",
+        path.display(),
+        s.processes,
+        s.tenders,
+        s.bids,
+        s.awards
+    );
+    for e in s.errors.iter().take(50) {
+        outln!("  第{}行 line {}: {} / {}", e.line, e.line, e.reason_zh, e.reason_en);
+    }
+    if s.errors.len() > 50 {
+        outln!("  …共{}处 / {} in all", s.errors.len(), s.errors.len());
+    }
+}

@@ -363,3 +363,66 @@ fn an_accepted_upload_starts_a_scan() {
     assert_eq!((scan["trigger"].as_str(), scan["status"].as_str()), (Some("import"), Some("finished")), "{scans}");
     assert_eq!(scan["batches_json"], "[1]");
 }
+
+/// The example county's tenders, bids and awards as OCDS compiled releases
+/// (`scripts/example-ocds.py`) raise the P warnings the CSV files raise, with
+/// the same identities — except P05's shared file hash, which OCDS does not carry.
+#[test]
+fn ocds_input_raises_the_same_trading_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let tables = dir.path().join("example");
+    copy_without(&example(), &tables, &["tender.csv", "bid.csv", "award.csv"]);
+    let data = dir.path().join("data");
+    ok(qingfeng(&data).args(["import", "--no-scan"]).arg(&tables).output().unwrap());
+    let ocds = example().join("../example-ocds/trading.jsonl");
+    let out = ok(qingfeng(&data).args(["import", "--no-scan"]).arg(&ocds).output().unwrap());
+    assert!(out.contains("51 tender, 157 bid, 51 award"), "{out}");
+    ok(qingfeng(&data).arg("scan").output().unwrap());
+    let from_ocds: Vec<String> = raised(&export(&data)).into_iter().filter(|l| l.starts_with('P')).collect();
+
+    let (_csv_dir, csv_data) = imported();
+    ok(qingfeng(&csv_data).arg("scan").output().unwrap());
+    let from_csv: Vec<String> = raised(&export(&csv_data))
+        .into_iter()
+        .filter(|l| l.starts_with('P') && l != "P05\ttender\tZB2025014")
+        .collect();
+    assert_eq!(from_ocds, from_csv);
+    let ids = |d: &Path| -> Vec<String> {
+        export(d)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_owned())
+            .filter(|id| id.starts_with('P'))
+            .collect()
+    };
+    let csv_ids = ids(&csv_data);
+    assert!(ids(&data).iter().all(|id| csv_ids.contains(id)), "the same warning identities");
+}
+
+/// A line that is not JSON, or not OCDS, is reported with its number; the rest imports.
+#[test]
+fn ocds_bad_lines_are_reported_by_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example().join("../example-ocds/trading.jsonl")).unwrap();
+    let mut lines: Vec<&str> = text.lines().take(3).collect();
+    lines.insert(1, "{\"ocid\": \"broken\", ");
+    lines.insert(2, "{\"releases\": 5}");
+    let file = dir.path().join("bad.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = qingfeng(&dir.path().join("data")).args(["import", "--no-scan"]).arg(&file).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("第2行 line 2: 不是有效的JSON"), "{stdout}");
+    assert!(stdout.contains("第3行 line 3") && stdout.contains("no ocid"), "{stdout}");
+    assert!(stdout.contains("3 个交易过程"), "{stdout}");
+}
+
+fn copy_without(from: &Path, to: &Path, skip: &[&str]) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if !skip.contains(&name.as_str()) && path.is_file() {
+            std::fs::copy(&path, to.join(name)).unwrap();
+        }
+    }
+}

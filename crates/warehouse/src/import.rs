@@ -41,6 +41,17 @@ pub struct ImportOptions {
     pub user: String,
     /// Rows per Parquet row group and Arrow batch; `None` for the default.
     pub batch_rows: Option<usize>,
+    /// The file name recorded as the batch's source, when not the imported file's
+    /// own (an OCDS file's tables are imported from files converted from it).
+    pub source_name: Option<String>,
+}
+
+/// What an OCDS file became: what the conversion read, and one batch per table.
+#[derive(Debug)]
+pub struct OcdsImport {
+    pub summary: ingest::ocds::OcdsSummary,
+    /// `tender`, `bid`, `award`, in that order; a table the file has no rows for is left out.
+    pub results: Vec<(&'static str, ImportResult)>,
 }
 
 #[derive(Debug)]
@@ -91,6 +102,10 @@ pub fn collect_inputs(paths: &[PathBuf], explicit_table: bool) -> std::io::Resul
             }
             match ingest::table_for_file(&p) {
                 Some(t) => found.push((TABLES.iter().position(|x| x.name == t.name).unwrap_or(0), p)),
+                // OCDS files (.json, .jsonl) carry the trading tables.
+                None if ingest::ocds::is_ocds(&p) => {
+                    found.push((TABLES.iter().position(|x| x.name == "tender").unwrap_or(0), p))
+                }
                 None if explicit_table => found.push((0, p)),
                 None => skipped.push(p),
             }
@@ -178,6 +193,60 @@ impl Warehouse {
         Ok(())
     }
 
+    /// Imports an OCDS file (release or record packages, JSON or JSON Lines):
+    /// converts it, as a stream, into the `tender`, `bid` and `award` tables and
+    /// imports each as a batch whose source is the OCDS file. Lines that are not
+    /// JSON or not OCDS are in the summary's errors, by line.
+    pub async fn import_ocds(
+        &self,
+        path: &Path,
+        options: &ImportOptions,
+        progress: Option<Progress>,
+    ) -> Result<OcdsImport, ImportError> {
+        // Not under tmp/, which every import clears of what a crash left.
+        let dir = self.root.join("ocds-work").join(uuid::Uuid::new_v4().to_string());
+        std::fs::create_dir_all(&dir).map_err(|e| FileError::Io { path: dir.clone(), source: e })?;
+        let summary = {
+            let (path, dir) = (path.to_owned(), dir.clone());
+            tokio::task::spawn_blocking(move || ingest::ocds::convert(&path, &dir))
+                .await
+                .map_err(|e| FileError::Sink { path: PathBuf::new(), detail: e.to_string() })?
+        };
+        let summary = match summary {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e.into());
+            }
+        };
+        let source_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut results = Vec::new();
+        for (name, rows) in [("tender", summary.tenders), ("bid", summary.bids), ("award", summary.awards)] {
+            if rows == 0 {
+                continue;
+            }
+            let table = contract::table(name).ok_or_else(|| FileError::UnknownTable { path: path.to_owned() })?;
+            let options = ImportOptions {
+                table: Some(table),
+                mapping: None,
+                source_name: Some(source_name.clone()),
+                ..options.clone()
+            };
+            let result = self.import(&dir.join(format!("{name}.csv")), &options, progress.clone()).await;
+            match result {
+                Ok(r) => results.push((table.name, r)),
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&dir);
+                    return Err(e);
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        // The parent too, when no other OCDS import is under way.
+        let _ = std::fs::remove_dir(self.root.join("ocds-work"));
+        Ok(OcdsImport { summary, results })
+    }
+
     /// Imports one file as one batch.
     pub async fn import(
         &self,
@@ -201,7 +270,10 @@ impl Warehouse {
             return Ok(ImportResult::Duplicate { existing });
         }
         let now = chrono::Utc::now().with_timezone(&china_time());
-        let source_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let source_name = options
+            .source_name
+            .clone()
+            .unwrap_or_else(|| path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         let new = NewBatch {
             table: table.name.to_owned(),
             source_name: source_name.clone(),
