@@ -13,9 +13,9 @@ mod error;
 mod header;
 mod inspect;
 mod mapping;
+pub mod ocds;
 mod read;
 mod report;
-pub mod ocds;
 
 pub use builder::{LOCAL_OFFSET_SECONDS, PROVENANCE_BATCH, PROVENANCE_EXTRA, PROVENANCE_ROW, schema};
 pub use error::{FileError, RowError};

@@ -41,13 +41,32 @@ pub struct OcdsSummary {
 }
 
 const TENDER: &[&str] = &[
-    "tender_id", "title", "category", "method", "buyer_code", "buyer_name", "ceiling_price", "publish_date",
-    "bid_open_date", "award_date", "project_code", "evaluation", "ocds_line",
+    "tender_id",
+    "title",
+    "category",
+    "method",
+    "buyer_code",
+    "buyer_name",
+    "ceiling_price",
+    "publish_date",
+    "bid_open_date",
+    "award_date",
+    "project_code",
+    "evaluation",
+    "ocds_line",
 ];
 const BID: &[&str] = &["tender_id", "bidder_code", "bidder_name", "price", "submit_time", "status", "ocds_line"];
 const AWARD: &[&str] = &[
-    "tender_id", "winner_code", "winner_name", "award_amount", "contract_no", "contract_date", "contract_amount",
-    "final_amount", "status", "ocds_line",
+    "tender_id",
+    "winner_code",
+    "winner_name",
+    "award_amount",
+    "contract_no",
+    "contract_date",
+    "contract_amount",
+    "final_amount",
+    "status",
+    "ocds_line",
 ];
 
 struct Out {
@@ -324,7 +343,9 @@ impl Out {
                     self.error(
                         line,
                         format!("ocid {ocid} 的发布不连续：请导入编译发布（compiled release）或记录包"),
-                        format!("releases of ocid {ocid} are not consecutive: import compiled releases or a record package"),
+                        format!(
+                            "releases of ocid {ocid} are not consecutive: import compiled releases or a record package"
+                        ),
                     );
                     return;
                 }
@@ -494,7 +515,11 @@ mod tests {
         assert_eq!((s.processes, s.tenders, s.bids, s.awards), (1, 1, 2, 1));
         assert!(s.errors.is_empty(), "{:?}", s.errors);
         assert!(tender.contains("ocds-1,设备采购,goods,open,12331099470000000B,清风县人民医院,1000000.00,2025-03-01,2025-03-25,2025-03-28,T1,lowest_price,1"), "{tender}");
-        assert!(bid.contains("ocds-1,S1,甲公司,880000.50,,valid,1") && bid.contains("ocds-1,GB-COH-0123,乙公司,870000.00,,rejected,1"), "{bid}");
+        assert!(
+            bid.contains("ocds-1,S1,甲公司,880000.50,,valid,1")
+                && bid.contains("ocds-1,GB-COH-0123,乙公司,870000.00,,rejected,1"),
+            "{bid}"
+        );
         assert!(!bid.contains("S3"), "an invitation is not a bid");
         assert!(award.contains("ocds-1,S1,甲公司,880000.50,c1,2025-04-02,880000.50,,performing,1"), "{award}");
     }

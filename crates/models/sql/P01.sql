@@ -19,10 +19,22 @@
 --! winner = { zh = "中标人", en = "Winner" }
 WITH counted AS (
     SELECT tender_id, count(DISTINCT bidder_code) AS bids,
-        count(DISTINCT CASE WHEN coalesce(status, 'valid') = 'valid' THEN bidder_code END) AS valid_bids,
-        array_agg(src('bid', _batch, _row, tender_id || '/' || bidder_code)) AS src_bids
+        count(DISTINCT CASE WHEN coalesce(status, 'valid') = 'valid' THEN bidder_code END) AS valid_bids
     FROM bid
     GROUP BY tender_id
+),
+hit AS (
+    SELECT t.*, c.bids, c.valid_bids
+    FROM trade t
+    JOIN counted c ON c.tender_id = t.tender_id
+    WHERE t.method IN ('open', 'invited', 'negotiation', 'consultation', 'inquiry') AND c.valid_bids = 1
+),
+-- Source references only for the tenders that fire.
+sources AS (
+    SELECT b.tender_id, array_agg(src('bid', b._batch, b._row, b.tender_id || '/' || b.bidder_code)) AS src_bids
+    FROM bid b
+    JOIN hit h ON h.tender_id = b.tender_id
+    GROUP BY b.tender_id
 )
 SELECT
     t.tender_id AS key,
@@ -33,13 +45,12 @@ SELECT
     t.buyer_code AS org_code,
     t.region_code,
     t.method_label AS method,
-    c.bids,
-    c.valid_bids,
+    t.bids,
+    t.valid_bids,
     coalesce(w.winner, '—') AS winner,
     src('tender', t._batch, t._row, t.tender_id) AS src_tender,
-    c.src_bids,
+    s.src_bids,
     w.sources AS src_award
-FROM trade t
-JOIN counted c ON c.tender_id = t.tender_id
+FROM hit t
+JOIN sources s ON s.tender_id = t.tender_id
 LEFT JOIN won w ON w.tender_id = t.tender_id
-WHERE t.method IN ('open', 'invited', 'negotiation', 'consultation', 'inquiry') AND c.valid_bids = 1

@@ -46,8 +46,7 @@
 --! score = { zh = "串通评分", en = "Collusion score" }
 WITH priced AS (
     SELECT tender_id, count(*) AS bids, bid_screens(array_agg(price)) AS s,
-        array_agg(price ORDER BY price, bidder_code) AS prices_fen,
-        array_agg(src('bid', _batch, _row, tender_id || '/' || bidder_code)) AS src_bids
+        array_agg(price ORDER BY price, bidder_code) AS prices_fen
     FROM bid
     WHERE coalesce(status, 'valid') = 'valid' AND price > 0
     GROUP BY tender_id
@@ -62,6 +61,14 @@ screened AS (
             CASE WHEN bids >= 4 AND s['rd'] >= ${rd} THEN '相对距离RD=' || round(s['rd'], 2) || ' relative distance' END
         ) AS screens
     FROM priced
+),
+-- Source references only for the tenders that fire.
+sources AS (
+    SELECT b.tender_id, array_agg(src('bid', b._batch, b._row, b.tender_id || '/' || b.bidder_code)) AS src_bids
+    FROM bid b
+    JOIN screened p ON p.tender_id = b.tender_id AND p.screens <> ''
+    WHERE coalesce(b.status, 'valid') = 'valid' AND b.price > 0
+    GROUP BY b.tender_id
 )
 SELECT
     t.tender_id AS key,
@@ -85,8 +92,9 @@ SELECT
     round(p.s['ks'], 6) AS ks,
     p.s['score'] AS score,
     src('tender', t._batch, t._row, t.tender_id) AS src_tender,
-    p.src_bids
+    s.src_bids
 FROM screened p
+JOIN sources s ON s.tender_id = p.tender_id
 JOIN trade t ON t.tender_id = p.tender_id
 LEFT JOIN won w ON w.tender_id = t.tender_id
 WHERE p.screens <> ''

@@ -28,7 +28,7 @@ WITH a AS (
     SELECT a.*, coalesce(a.contract_amount, a.award_amount) AS base FROM award a WHERE a.final_amount IS NOT NULL
 )
 SELECT
-    a.tender_id || '/' || a.winner_code || '/' || coalesce(a.contract_no, '') AS key,
+    a.tender_id || '/' || a.winner_code AS key,
     'tender' AS subject_kind,
     a.tender_id AS subject_id,
     coalesce(t.title, a.tender_id) AS subject_name,

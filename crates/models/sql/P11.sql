@@ -30,10 +30,16 @@ per_tender AS (
         count(DISTINCT CASE WHEN b.state = 'rejected' THEN b.bidder_code END) AS rejected_count,
         array_to_string(array_agg(DISTINCT CASE WHEN b.state = 'rejected' THEN coalesce(b.bidder_name, b.bidder_code) END), '、')
             AS rejected,
-        bool_or(b.state = 'rejected' AND b.price = l.price) AS lowest_rejected,
-        array_agg(src('bid', b._batch, b._row, b.tender_id || '/' || b.bidder_code)) AS src_bids
+        bool_or(b.state = 'rejected' AND b.price = l.price) AS lowest_rejected
     FROM b
     LEFT JOIN lowest l ON l.tender_id = b.tender_id
+    GROUP BY b.tender_id
+),
+-- Source references only for tenders with a rejected bid (the only ones that can fire).
+sources AS (
+    SELECT b.tender_id, array_agg(src('bid', b._batch, b._row, b.tender_id || '/' || b.bidder_code)) AS src_bids
+    FROM b
+    JOIN per_tender p ON p.tender_id = b.tender_id AND p.rejected_count > 0
     GROUP BY b.tender_id
 ),
 winning AS (
@@ -58,11 +64,12 @@ SELECT
     coalesce(w.winning_price, w.award_amount) AS winning_price_fen,
     p.bids,
     src('tender', t._batch, t._row, t.tender_id) AS src_tender,
-    p.src_bids,
+    s.src_bids,
     w.sources AS src_award
 FROM trade t
 JOIN per_tender p ON p.tender_id = t.tender_id
 JOIN winning w ON w.tender_id = t.tender_id AND w.winners = 1
 LEFT JOIN lowest l ON l.tender_id = t.tender_id
+JOIN sources s ON s.tender_id = t.tender_id
 WHERE (t.evaluation = 'lowest_price' AND p.lowest_rejected AND w.winning_price > l.price)
     OR (p.bids >= 2 AND p.rejected_count = p.bids - 1)

@@ -270,9 +270,14 @@ async fn screenshots_of_every_page() {
         .run("screenshots_of_every_page", async |b| {
             b.sign_in().await?;
             let county = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county").canonicalize()?;
-            for name in
-                ["fund_program.csv", "disbursement_2026Q1.csv", "person.csv", "official_vehicle.xlsx", "tender.csv", "bid.csv"]
-            {
+            for name in [
+                "fund_program.csv",
+                "disbursement_2026Q1.csv",
+                "person.csv",
+                "official_vehicle.xlsx",
+                "tender.csv",
+                "bid.csv",
+            ] {
                 b.upload(&county.join(name)).await?;
             }
             let bad = b.files.join("enterprise.csv");
