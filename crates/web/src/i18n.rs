@@ -74,6 +74,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("bidder_warnings", "相关预警", "Related warnings"),
     ("link_tender", "交易项目详情", "The tender"),
     ("link_bidder", "企业投标情况", "The firm's bids"),
+    ("link_group", "企业组共同投标情况", "The group's tenders together"),
+    ("group_title", "企业组共同投标", "Firms bidding together"),
+    ("group_member", "组内企业", "Member"),
+    ("group_timeline", "共同投标项目（两家以上组内企业投标）", "Tenders two or more members bid in"),
+    ("group_outsider", "组外企业中标", "Won by an outsider"),
     ("nav_models", "模型目录", "Model catalogue"),
     ("warnings_title", "预警队列", "Warning queue"),
     ("filter_domain", "领域", "Domain"),
@@ -305,6 +310,19 @@ pub fn get(lang: Lang, key: &str) -> &'static str {
     STRINGS.iter().find(|(k, _, _)| *k == key).map(|(_, zh, en)| if lang == Lang::Zh { *zh } else { *en }).unwrap_or("")
 }
 
+/// An enum value as the contract stores it (`valid`), shown as the department
+/// wrote it in Chinese (`有效`), or as the key in English. Anything else as is.
+pub fn enum_label(lang: Lang, table: &str, column: &str, value: &str) -> String {
+    contract::table(table)
+        .and_then(|t| t.columns.iter().find(|c| c.key == column))
+        .and_then(|c| c.enum_values())
+        .and_then(|values| values.iter().find(|e| e.key == value))
+        .and_then(|e| e.labels.first())
+        .filter(|_| lang == Lang::Zh)
+        .map(|l| (*l).to_owned())
+        .unwrap_or_else(|| value.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,17 +342,4 @@ mod tests {
             assert!(!zh.is_empty() && !en.is_empty(), "{key} untranslated");
         }
     }
-}
-
-/// An enum value as the contract stores it (`valid`), shown as the department
-/// wrote it in Chinese (`有效`), or as the key in English. Anything else as is.
-pub fn enum_label(lang: Lang, table: &str, column: &str, value: &str) -> String {
-    contract::table(table)
-        .and_then(|t| t.columns.iter().find(|c| c.key == column))
-        .and_then(|c| c.enum_values())
-        .and_then(|values| values.iter().find(|e| e.key == value))
-        .and_then(|e| e.labels.first())
-        .filter(|_| lang == Lang::Zh)
-        .map(|l| (*l).to_owned())
-        .unwrap_or_else(|| value.to_owned())
 }

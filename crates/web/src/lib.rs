@@ -71,6 +71,7 @@ fn templates() -> Environment<'static> {
         ("tender.html", include_str!("../templates/tender.html")),
         ("bidder.html", include_str!("../templates/bidder.html")),
         ("screens.html", include_str!("../templates/screens.html")),
+        ("group.html", include_str!("../templates/group.html")),
     ] {
         // The templates are part of the binary; a syntax error in one is a bug caught by every page test.
         if let Err(e) = env.add_template(name, source) {
@@ -95,6 +96,7 @@ pub fn app(state: AppState) -> Router {
         .route("/screens", get(trading::ranking))
         .route("/tenders/{id}", get(trading::tender))
         .route("/bidders/{code}", get(trading::bidder))
+        .route("/groups/{firms}", get(trading::group))
         .route("/reports/{batch}/{format}", get(pages::error_report))
         .route("/logout", post(pages::logout));
     let public = Router::new()

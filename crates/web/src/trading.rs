@@ -313,3 +313,99 @@ pub async fn ranking(
     };
     render(&state, "screens.html", lang, Some(&user), "screens", page)
 }
+
+/// A group of firms (P06's subject, credit codes joined by commas): the tenders
+/// two or more of them bid in, on a timeline with each member's price and the
+/// winner, and the members as a graph (node size: wins; edge width: tenders together).
+pub async fn group(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(firms): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let members: Vec<String> = firms
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let own = state.warehouse.records_where("bid", "bidder_code", &members).await?;
+    let mut by_tender: BTreeMap<&str, Vec<&SourceRecord>> = BTreeMap::new();
+    for b in &own {
+        by_tender.entry(get(b, "tender_id")).or_default().push(b);
+    }
+    by_tender.retain(|_, bids| bids.iter().map(|b| get(b, "bidder_code")).collect::<BTreeSet<_>>().len() >= 2);
+    let ids: Vec<String> = by_tender.keys().map(|s| (*s).to_owned()).collect();
+    let tenders = state.warehouse.records_where("tender", "tender_id", &ids).await?;
+    let awards = state.warehouse.records_where("award", "tender_id", &ids).await?;
+    let tender_of: HashMap<&str, &SourceRecord> = tenders.iter().map(|t| (get(t, "tender_id"), t)).collect();
+    let winner: HashMap<&str, &str> = awards.iter().map(|a| (get(a, "tender_id"), get(a, "winner_code"))).collect();
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    for b in &own {
+        names.entry(get(b, "bidder_code")).or_insert(get(b, "bidder_name"));
+    }
+    let mut wins: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut together: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut rows: Vec<(String, Value)> = Vec::new();
+    for (id, bids) in &by_tender {
+        let w = winner.get(id).copied().unwrap_or("");
+        if members.iter().any(|m| m == w) {
+            *wins.entry(w).or_default() += 1;
+        }
+        let present: Vec<&str> =
+            bids.iter().map(|b| get(b, "bidder_code")).collect::<BTreeSet<_>>().into_iter().collect();
+        for (i, a) in present.iter().enumerate() {
+            for b in &present[i + 1..] {
+                *together.entry((*a, *b)).or_default() += 1;
+            }
+        }
+        let t = tender_of.get(id);
+        let day = t.map(|t| get(t, "bid_open_date")).unwrap_or("").to_owned();
+        let prices: Vec<Value> = members
+            .iter()
+            .map(|m| {
+                let price = bids.iter().find(|b| get(b, "bidder_code") == m).map(|b| get(b, "price")).unwrap_or("");
+                context! { price => price, won => w == m }
+            })
+            .collect();
+        rows.push((
+            day.clone(),
+            context! {
+                id => id, day => day, title => t.map(|t| get(t, "title")).unwrap_or(""),
+                buyer => t.map(|t| get(t, "buyer_name")).unwrap_or(""), prices => prices,
+                outsider => !w.is_empty() && !members.iter().any(|m| m == w), winner => w,
+            },
+        ));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let nodes: Vec<serde_json::Value> = members
+        .iter()
+        .map(|m| {
+            let n = wins.get(m.as_str()).copied().unwrap_or(0);
+            serde_json::json!({"id": m, "name": names.get(m.as_str()).copied().unwrap_or(m), "value": n, "category": 0})
+        })
+        .collect();
+    let links: Vec<serde_json::Value> =
+        together.iter().map(|((a, b), n)| serde_json::json!({"source": a, "target": b, "value": n})).collect();
+    let chart = serde_json::json!({"nodes": nodes, "links": links, "categories": [i18n::get(lang, "group_member")]});
+    let (all_warnings, _) = state
+        .warehouse
+        .store()
+        .warnings(&WarningFilter { domain: Some("trading".into()), ..Default::default() })
+        .await?;
+    let key = members.join(",");
+    let related: Vec<&WarningRecord> =
+        all_warnings.iter().filter(|w| w.subject_id == key || ids.contains(&w.subject_id)).collect();
+    let page = context! {
+        firms => key.clone(),
+        members => members.iter().map(|m| context! {
+            code => m, name => names.get(m.as_str()).copied().unwrap_or(m), wins => wins.get(m.as_str()).copied().unwrap_or(0),
+        }).collect::<Vec<_>>(),
+        tenders => rows.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+        chart => chart.to_string(),
+        warnings => warning_items(lang, &related),
+    };
+    render(&state, "group.html", lang, Some(&user), "screens", page)
+}

@@ -516,6 +516,14 @@ async fn a_tender_a_bidder_and_the_screens_ranking() {
         "{partners}"
     );
     assert!(bidder.body.contains("data-kind=\"graph\""));
+    // The group's page: its three tenders, each won by a different member.
+    let group = app
+        .get(&format!("/groups/{}", urlencode("91331099MA0000354K,91331099MA0000355N,91331099MA0000356R")), &cookie)
+        .await;
+    assert_eq!(group.status, StatusCode::OK, "{}", group.body);
+    let rows = between(&group.body, "id=\"group-tenders\"", "</table>");
+    assert_eq!(rows.matches("<tr><td>2025-").count(), 3, "{rows}");
+    assert_eq!(rows.matches("class=\"num won\"").count(), 3, "{rows}");
     // The ranking leads with P04's relative-distance case (score 5 of 7).
     let ranking = app.get("/screens", &cookie).await;
     assert_eq!(ranking.status, StatusCode::OK);
