@@ -17,10 +17,14 @@
 --! bids = { zh = "投标家数", en = "Bids" }
 --! valid_bids = { zh = "有效投标家数", en = "Valid bids" }
 --! winner = { zh = "中标人", en = "Winner" }
-WITH counted AS (
-    SELECT tender_id, count(DISTINCT bidder_code) AS bids,
-        count(DISTINCT CASE WHEN coalesce(status, 'valid') = 'valid' THEN bidder_code END) AS valid_bids
+WITH bidder AS (
+    SELECT tender_id, bidder_code, bool_or(coalesce(status, 'valid') = 'valid') AS valid
     FROM bid
+    GROUP BY tender_id, bidder_code
+),
+counted AS (
+    SELECT tender_id, count(*) AS bids, sum(CASE WHEN valid THEN 1 ELSE 0 END) AS valid_bids
+    FROM bidder
     GROUP BY tender_id
 ),
 hit AS (

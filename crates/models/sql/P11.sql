@@ -25,19 +25,24 @@ WITH b AS (
 lowest AS (
     SELECT tender_id, min(price) AS price FROM b WHERE price > 0 GROUP BY tender_id
 ),
-per_tender AS (
-    SELECT b.tender_id, count(DISTINCT b.bidder_code) AS bids,
-        count(DISTINCT CASE WHEN b.state = 'rejected' THEN b.bidder_code END) AS rejected_count,
-        array_to_string(array_agg(DISTINCT CASE WHEN b.state = 'rejected' THEN coalesce(b.bidder_name, b.bidder_code) END), '、')
-            AS rejected,
+bidder AS (
+    SELECT b.tender_id, b.bidder_code, bool_or(b.state = 'rejected') AS rejected,
         bool_or(b.state = 'rejected' AND b.price = l.price) AS lowest_rejected
     FROM b
     LEFT JOIN lowest l ON l.tender_id = b.tender_id
-    GROUP BY b.tender_id
+    GROUP BY b.tender_id, b.bidder_code
+),
+per_tender AS (
+    SELECT tender_id, count(*) AS bids, sum(CASE WHEN rejected THEN 1 ELSE 0 END) AS rejected_count,
+        bool_or(lowest_rejected) AS lowest_rejected
+    FROM bidder
+    GROUP BY tender_id
 ),
 -- Source references only for tenders with a rejected bid (the only ones that can fire).
 sources AS (
-    SELECT b.tender_id, array_agg(src('bid', b._batch, b._row, b.tender_id || '/' || b.bidder_code)) AS src_bids
+    SELECT b.tender_id, array_agg(src('bid', b._batch, b._row, b.tender_id || '/' || b.bidder_code)) AS src_bids,
+        array_to_string(array_agg(DISTINCT CASE WHEN b.state = 'rejected' THEN coalesce(b.bidder_name, b.bidder_code) END), '、')
+            AS rejected
     FROM b
     JOIN per_tender p ON p.tender_id = b.tender_id AND p.rejected_count > 0
     GROUP BY b.tender_id
@@ -58,7 +63,7 @@ SELECT
     CASE WHEN t.evaluation = 'lowest_price' AND p.lowest_rejected AND w.winning_price > l.price
         THEN '最低价评标中最低报价被否决 lowest bid rejected in a lowest-price tender'
         ELSE '除中标人外全部投标被否决 every bid but the winner''s rejected' END AS finding,
-    p.rejected,
+    s.rejected,
     l.price AS lowest_price_fen,
     w.winner,
     coalesce(w.winning_price, w.award_amount) AS winning_price_fen,

@@ -151,10 +151,22 @@ pub struct Group {
 /// bidders; while some winner did not bid in all of them, drop the tenders won
 /// by the winner missing from most; the winners left are the group. A group
 /// found from several first tenders is reported once, with its longest run.
+/// Each first tender looks only at its bidders' wins, so the work grows with
+/// the tenders, not with their square.
 pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) -> Vec<Group> {
     let mut order: Vec<usize> = (0..tenders.len()).collect();
     order.sort_by(|&a, &b| (tenders[a].day, &tenders[a].tender).cmp(&(tenders[b].day, &tenders[b].tender)));
     let bidders: Vec<BTreeSet<&str>> = tenders.iter().map(|t| t.bidders.iter().map(String::as_str).collect()).collect();
+    // Each firm's wins, by day: the candidates of a run are the later wins of the first tender's bidders.
+    let mut won: HashMap<&str, Vec<usize>> = HashMap::new();
+    for &i in &order {
+        if let Some(w) = tenders[i].winner.as_deref()
+            && bidders[i].contains(w)
+        {
+            won.entry(w).or_default().push(i);
+        }
+    }
+    let position: HashMap<usize, usize> = order.iter().enumerate().map(|(k, &i)| (i, k)).collect();
     let mut found: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
     for (k, &first) in order.iter().enumerate() {
         let Some(first_winner) = tenders[first].winner.as_deref() else { continue };
@@ -162,16 +174,23 @@ pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) 
             continue;
         }
         let start = tenders[first].day;
-        // The tenders from this one on, within the window, won by one of its bidders.
-        let mut run: Vec<usize> = order[k..]
+        // The tenders from this one on, within the window, won by one of its bidders
+        // and bid for by its winner (who stays in any group found from it).
+        let mut run: Vec<usize> = bidders[first]
             .iter()
+            .filter_map(|f| won.get(f))
+            .flatten()
             .copied()
-            .take_while(|&i| tenders[i].day - start <= window_days)
             .filter(|&i| {
-                tenders[i].winner.as_deref().is_some_and(|w| bidders[first].contains(w) && bidders[i].contains(w))
+                position[&i] >= k && tenders[i].day - start <= window_days && bidders[i].contains(first_winner)
             })
             .collect();
+        run.sort_by_key(|i| position[i]);
+        run.dedup();
         loop {
+            if run.len() < min_tenders {
+                break;
+            }
             let winners: BTreeSet<&str> = run.iter().filter_map(|&i| tenders[i].winner.as_deref()).collect();
             // The winner absent from the most of these tenders leaves, with the tenders it won.
             let worst = winners
