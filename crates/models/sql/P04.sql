@@ -45,8 +45,7 @@
 --! ks = { zh = "KS均匀性统计量", en = "Kolmogorov–Smirnov statistic" }
 --! score = { zh = "串通评分", en = "Collusion score" }
 WITH priced AS (
-    SELECT tender_id, count(*) AS bids, bid_screens(array_agg(price)) AS s,
-        array_agg(price ORDER BY price, bidder_code) AS prices_fen
+    SELECT tender_id, count(*) AS bids, bid_screens(array_agg(price)) AS s
     FROM bid
     WHERE coalesce(status, 'valid') = 'valid' AND price > 0
     GROUP BY tender_id
@@ -62,9 +61,10 @@ screened AS (
         ) AS screens
     FROM priced
 ),
--- Source references only for the tenders that fire.
+-- Source references and the sorted prices only for the tenders that fire.
 sources AS (
-    SELECT b.tender_id, array_agg(src('bid', b._batch, b._row, b.tender_id || '/' || b.bidder_code)) AS src_bids
+    SELECT b.tender_id, array_agg(src('bid', b._batch, b._row, b.tender_id || '/' || b.bidder_code)) AS src_bids,
+        array_agg(b.price ORDER BY b.price, b.bidder_code) AS prices_fen
     FROM bid b
     JOIN screened p ON p.tender_id = b.tender_id AND p.screens <> ''
     WHERE coalesce(b.status, 'valid') = 'valid' AND b.price > 0
@@ -80,7 +80,7 @@ SELECT
     t.region_code,
     p.screens,
     p.bids,
-    p.prices_fen,
+    s.prices_fen,
     p.s['identical'] AS identical,
     round(p.s['gap_spread'], 6) AS gap_spread,
     round(p.s['cv'], 6) AS cv,
