@@ -15,6 +15,11 @@ use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+/// The column of the converted files that holds each row's line (JSON Lines) or
+/// release number (one document) in the OCDS file; the importer reports errors
+/// and records provenance by it.
+pub const LINE_COLUMN: &str = "ocds_line";
+
 /// Whether `path` names an OCDS file (`.json`, `.jsonl`, `.ndjson`).
 pub fn is_ocds(path: &Path) -> bool {
     path.extension()

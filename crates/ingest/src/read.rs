@@ -30,6 +30,10 @@ pub struct ReadOptions<'a> {
     pub today: NaiveDate,
     /// Receives the number of bytes of the file read so far, for progress bars.
     pub bytes_read: Option<&'a AtomicU64>,
+    /// A column (by its header) that holds each row's number in the file it was
+    /// converted from (OCDS: `ocds_line`); errors and provenance use it instead of
+    /// the row in this file. CSV only.
+    pub row_column: Option<&'a str>,
 }
 
 /// Counts the bytes read through it, for progress reporting.
@@ -380,17 +384,22 @@ fn read_csv(
     let first_text: Vec<Vec<String>> = first.iter().map(|r| r.iter().map(str::to_owned).collect()).collect();
     let plan = header::plan(path, table, options.mapping, &first_text)?;
     let header_index = plan.header_index;
+    let row_column = options.row_column.and_then(|name| first[header_index].iter().position(|h| h.trim() == name));
+    // The row's number in the file it came from, when a column says it.
+    let number = |index: u64, record: &csv::StringRecord| -> u64 {
+        row_column.and_then(|c| record.get(c)).and_then(|v| v.trim().parse().ok()).unwrap_or(index)
+    };
     let mut rows = Rows::new(path, table, plan, options, sink, None);
     // Rows are numbered as a spreadsheet numbers them: the first record is row 1.
     for (index, record) in first.iter().enumerate().skip(header_index + 1) {
-        csv_row(&mut rows, index as u64 + 1, record)?;
+        csv_row(&mut rows, number(index as u64 + 1, record), record)?;
     }
     let mut index = first.len() as u64;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {
                 index += 1;
-                csv_row(&mut rows, index, &record)?;
+                csv_row(&mut rows, number(index, &record), &record)?;
             }
             Ok(false) => break,
             Err(e) => return Err(csv_error(index + 1, e)),

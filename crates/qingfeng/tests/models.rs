@@ -398,14 +398,19 @@ fn ocds_input_raises_the_same_trading_warnings() {
     assert!(ids(&data).iter().all(|id| csv_ids.contains(id)), "the same warning identities");
 }
 
-/// A line that is not JSON, or not OCDS, is reported with its number; the rest imports.
+/// A line that is not JSON, or not OCDS, is reported with its number, and so is a
+/// release whose rows fail the contract; the rest imports.
 #[test]
 fn ocds_bad_lines_are_reported_by_number() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(example().join("../example-ocds/trading.jsonl")).unwrap();
-    let mut lines: Vec<&str> = text.lines().take(3).collect();
-    lines.insert(1, "{\"ocid\": \"broken\", ");
-    lines.insert(2, "{\"releases\": 5}");
+    let mut lines: Vec<String> = text.lines().take(3).map(str::to_owned).collect();
+    // The third release has no buyer: its tender row fails, named by its line.
+    let mut third: Value = serde_json::from_str(&lines[2]).unwrap();
+    third.as_object_mut().unwrap().remove("buyer");
+    lines[2] = third.to_string();
+    lines.insert(1, "{\"ocid\": \"broken\", ".to_owned());
+    lines.insert(2, "{\"releases\": 5}".to_owned());
     let file = dir.path().join("bad.jsonl");
     std::fs::write(&file, lines.join("\n")).unwrap();
     let out = qingfeng(&dir.path().join("data")).args(["import", "--no-scan"]).arg(&file).output().unwrap();
@@ -414,6 +419,9 @@ fn ocds_bad_lines_are_reported_by_number() {
     assert!(stdout.contains("第2行 line 2: 不是有效的JSON"), "{stdout}");
     assert!(stdout.contains("第3行 line 3") && stdout.contains("no ocid"), "{stdout}");
     assert!(stdout.contains("3 个交易过程"), "{stdout}");
+    assert!(stdout.contains("→ tender 批次 batch #1 已拒收 rejected"), "{stdout}");
+    assert!(stdout.contains("第5行 row 5  buyer_code"), "{stdout}");
+    assert!(stdout.contains("→ bid 批次 batch #2 已接收 accepted"), "{stdout}");
 }
 
 fn copy_without(from: &Path, to: &Path, skip: &[&str]) {

@@ -44,6 +44,9 @@ pub struct ImportOptions {
     /// The file name recorded as the batch's source, when not the imported file's
     /// own (an OCDS file's tables are imported from files converted from it).
     pub source_name: Option<String>,
+    /// The column holding each row's number in that original file (`ocds_line`),
+    /// for errors and provenance.
+    pub row_column: Option<&'static str>,
 }
 
 /// What an OCDS file became: what the conversion read, and one batch per table.
@@ -230,6 +233,7 @@ impl Warehouse {
                 table: Some(table),
                 mapping: None,
                 source_name: Some(source_name.clone()),
+                row_column: Some(ingest::ocds::LINE_COLUMN),
                 ..options.clone()
             };
             let result = self.import(&dir.join(format!("{name}.csv")), &options, progress.clone()).await;
@@ -469,6 +473,7 @@ fn write_batch(
         batch_rows: options.batch_rows.unwrap_or(ingest::DEFAULT_BATCH_ROWS),
         today,
         bytes_read: Some(&bytes_read),
+        row_column: options.row_column,
     };
     let mut rows_written = 0u64;
     let mut sink = |batch: RecordBatch| -> Result<(), String> {
