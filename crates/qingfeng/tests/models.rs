@@ -434,3 +434,21 @@ fn copy_without(from: &Path, to: &Path, skip: &[&str]) {
         }
     }
 }
+
+/// `qingfeng screens export`: one row per tender with three or more valid priced
+/// bids, highest score first, in CSV (with a BOM, for Excel) and JSON Lines.
+#[test]
+fn screens_export_as_csv_and_jsonl() {
+    let (_dir, data) = imported();
+    let csv = ok(qingfeng(&data).args(["screens", "export", "--format", "csv"]).output().unwrap());
+    assert!(csv.starts_with("\u{feff}tender_id,title,"), "{csv}");
+    let rd_case = csv.lines().nth(1).unwrap();
+    assert!(rd_case.starts_with("ZB2025011,健身器材采购D,") && rd_case.contains(",24.885057,"), "{rd_case}");
+    let jsonl = ok(qingfeng(&data).args(["screens", "export", "--format", "jsonl"]).output().unwrap());
+    let rows: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), csv.lines().count() - 1);
+    assert_eq!(rows[0]["prices_fen"], serde_json::json!([80000000, 95000000, 95500000, 96200000]));
+    assert!(rows.iter().all(|r| r["bids"].as_i64().unwrap() >= 3));
+    let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "highest score first");
+}
