@@ -134,6 +134,11 @@ pub fn table(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.name == name || t.label == name)
 }
 
+/// Finds any stored table by name: a contract table or an Open Contracting one.
+pub fn stored_table(name: &str) -> Option<&'static Table> {
+    table(name).or_else(|| ocds_table(name))
+}
+
 const fn ev(key: &'static str, labels: &'static [&'static str]) -> EnumValue {
     EnumValue { key, labels }
 }
@@ -634,6 +639,79 @@ pub static TABLES: &[Table] = &[
     },
 ];
 
+/// Open Contracting tables: what an OCDS file says, as it says it, for the
+/// Cardinal indicators (R models). They are not part of `shared/CONTRACT.md`:
+/// only the OCDS importer writes them, one row per contracting process, per
+/// tenderer of each bid and per supplier of each award, with OCDS's own codes
+/// (`disqualified`, `pending`, …) and every column optional but the ocid.
+pub static OCDS_TABLES: &[Table] = &[
+    Table {
+        name: "ocds_process",
+        label: "OCDS交易过程",
+        key: Some("ocid"),
+        references: &[],
+        columns: &[
+            c("ocid", "开放合同标识", Text).req(),
+            c("title", "项目名称", Text),
+            c("buyer_id", "采购人标识", Text),
+            c("buyer_name", "采购人名称", Name),
+            c("procuring_entity_id", "采购代理标识", Text),
+            c("procuring_entity_name", "采购代理名称", Name),
+            c("procurement_method", "采购方式", Text),
+            c("procurement_method_details", "采购方式详情", Text),
+            c("main_category", "采购类别", Text),
+            c("tender_status", "项目状态", Text),
+            c("number_of_tenderers", "投标人数", Integer),
+            c("award_criteria", "评审标准", Text),
+            c("tender_start", "投标期开始", Text),
+            c("tender_end", "投标截止", Text),
+            c("tender_days", "投标期天数", Integer),
+        ],
+    },
+    Table {
+        name: "ocds_bid",
+        label: "OCDS投标",
+        key: None,
+        references: &[r("ocid", "ocds_process", "ocid")],
+        columns: &[
+            c("ocid", "开放合同标识", Text).req(),
+            c("bid_index", "投标序号", Integer),
+            c("bid_id", "投标标识", Text),
+            c("status", "投标状态", Text),
+            c("amount", "报价", Decimal),
+            c("currency", "币种", Text),
+            c("date", "递交时间", Text),
+            c("tenderer_id", "投标人标识", Text),
+            c("tenderer_name", "投标人名称", Name),
+            c("tenderer_count", "联合投标人数", Integer),
+        ],
+    },
+    Table {
+        name: "ocds_award",
+        label: "OCDS授标",
+        key: None,
+        references: &[r("ocid", "ocds_process", "ocid")],
+        columns: &[
+            c("ocid", "开放合同标识", Text).req(),
+            c("award_index", "授标序号", Integer),
+            c("award_id", "授标标识", Text),
+            c("status", "授标状态", Text),
+            c("supplier_id", "供应商标识", Text),
+            c("supplier_name", "供应商名称", Name),
+            c("supplier_count", "供应商数", Integer),
+            c("amount", "授标金额", Decimal),
+            c("currency", "币种", Text),
+            c("date", "授标日期", Text),
+            c("item_classes", "标的分类", Text),
+        ],
+    },
+];
+
+/// Finds an Open Contracting table by name.
+pub fn ocds_table(name: &str) -> Option<&'static Table> {
+    OCDS_TABLES.iter().find(|t| t.name == name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -660,6 +738,11 @@ mod tests {
             }
         }
         assert_eq!(TABLES.len(), 22);
+        for t in OCDS_TABLES {
+            assert!(names.insert(t.name), "table {} twice", t.name);
+            assert!(t.column("ocid").is_some_and(|c| c.required), "{}", t.name);
+            assert!(stored_table(t.name).is_some() && table(t.name).is_none());
+        }
     }
 
     #[test]

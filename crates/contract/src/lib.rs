@@ -8,7 +8,7 @@
 mod catalogue;
 mod value;
 
-pub use catalogue::{Column, EnumValue, Kind, Reference, TABLES, Table, table};
+pub use catalogue::{Column, EnumValue, Kind, OCDS_TABLES, Reference, TABLES, Table, ocds_table, stored_table, table};
 pub use value::{Cell, Flag, Value, ValueError, split_bilingual};
 
 /// The version of `shared/CONTRACT.md` this catalogue implements.

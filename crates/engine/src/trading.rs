@@ -5,6 +5,7 @@
 //! |---|---|
 //! | `bid_screens(prices)` | the screens of a list of bid prices, a struct (null under three prices) |
 //! | `rotation_groups(tenders, window_days, min_tenders)` | the rotation groups among a list of `named_struct('tender', …, 'day', …, 'winner', …, 'bidders', [...])` |
+//! | `quantile_r8(values, tau)` | the τ-quantile of a list of numbers as Cardinal computes it (`models::stats`), null for an empty list |
 
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, Float64Array, Int64Array, ListArray, ListBuilder, StringArray, StringBuilder, StructArray,
@@ -189,8 +190,50 @@ impl ScalarUDFImpl for RotationGroups {
     }
 }
 
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Quantile {
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for Quantile {
+    fn name(&self) -> &str {
+        "quantile_r8"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, args: &[DataType]) -> Result<DataType> {
+        match args {
+            [DataType::List(_) | DataType::LargeList(_) | DataType::Null, _] => Ok(DataType::Float64),
+            _ => plan_err!("quantile_r8 takes a list of numbers and a fraction, e.g. quantile_r8(array_agg(x), 0.25)"),
+        }
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let lists = cast(&arrays[0], &float_list())?;
+        let lists = lists.as_list::<i32>();
+        let taus = cast(&arrays[1], &DataType::Float64)?;
+        let taus = taus.as_primitive::<Float64Type>();
+        let out: Float64Array = (0..lists.len())
+            .map(|i| {
+                if lists.is_null(i) || taus.is_null(i) {
+                    return None;
+                }
+                let v = lists.value(i);
+                let values: Vec<f64> = v.as_primitive::<Float64Type>().iter().flatten().collect();
+                models::stats::quantile(&values, taus.value(i))
+            })
+            .collect();
+        Ok(ColumnarValue::Array(Arc::new(out)))
+    }
+}
+
 pub fn all() -> Vec<ScalarUDF> {
     vec![
+        ScalarUDF::new_from_impl(Quantile { signature: Signature::any(2, Volatility::Immutable) }),
         ScalarUDF::new_from_impl(BidScreens { signature: Signature::any(1, Volatility::Immutable) }),
         ScalarUDF::new_from_impl(RotationGroups { signature: Signature::any(3, Volatility::Immutable) }),
     ]
@@ -219,6 +262,16 @@ mod tests {
         assert!(out.contains("| 4 | 0.1   | 0    |"), "{out}");
         let out = query("SELECT bid_screens(make_array(1, 2)) IS NULL AS none").await;
         assert!(out.contains("true"), "{out}");
+    }
+
+    #[tokio::test]
+    async fn quantiles_in_sql() {
+        let out = query(
+            "SELECT round(quantile_r8(array_agg(x), 0.25), 4) AS q1, quantile_r8(array_agg(x), 0.75) AS q3
+             FROM (VALUES (1), (99), (99), (99), (99)) AS t(x)",
+        )
+        .await;
+        assert!(out.contains("| 66.3333 | 99.0 |"), "{out}");
     }
 
     #[tokio::test]

@@ -70,3 +70,54 @@ SELECT tender_id, min(winner_code) AS winner_code, max(coalesce(winner_name, win
 FROM award
 GROUP BY tender_id
 ;
+
+-- The Cardinal indicators (R models) read the OCDS tables. Cardinal leaves out every
+-- contracting process whose tender is cancelled.
+CREATE VIEW cardinal_process AS
+SELECT * FROM ocds_process WHERE tender_status IS NULL OR tender_status <> 'cancelled'
+;
+
+-- Processes whose awards are all final (active, cancelled or unsuccessful; an award
+-- without a status does not count), with the one winner when there is exactly one
+-- active award to exactly one supplier: what Cardinal compares bids with.
+CREATE VIEW cardinal_final AS
+SELECT a.ocid,
+    count(DISTINCT CASE WHEN a.status = 'active' THEN a.award_index END) AS active_awards,
+    CASE WHEN count(DISTINCT CASE WHEN a.status = 'active' THEN a.award_index END) = 1
+        AND max(CASE WHEN a.status = 'active' THEN a.supplier_count END) = 1
+        THEN max(CASE WHEN a.status = 'active' THEN a.supplier_id END) END AS winner
+FROM ocds_award a
+JOIN cardinal_process p ON p.ocid = a.ocid
+GROUP BY a.ocid
+HAVING bool_and(a.status IS NULL OR a.status IN ('active', 'cancelled', 'unsuccessful'))
+;
+
+-- Per process with one winner and per currency: the winner's lowest valid bid, the
+-- lowest valid bid of anyone else (bids by one tenderer, with an amount and currency)
+-- and the difference (second − winning) / winning, for R024 and R058. A process whose
+-- winner did not bid lowest is left out: its award criteria were not price only.
+CREATE VIEW cardinal_gap AS
+SELECT *, (second_amount - winner_amount) / winner_amount AS difference
+FROM (
+    SELECT b.ocid, b.currency, f.winner,
+        max(CASE WHEN b.tenderer_id = f.winner THEN b.tenderer_name END) AS winner_name,
+        min(CASE WHEN b.tenderer_id = f.winner THEN b.amount END) AS winner_amount,
+        min(CASE WHEN b.tenderer_id <> f.winner THEN b.amount END) AS second_amount
+    FROM ocds_bid b
+    JOIN cardinal_final f ON f.ocid = b.ocid AND f.winner IS NOT NULL
+    WHERE b.status = 'valid' AND b.tenderer_count = 1 AND b.tenderer_id IS NOT NULL
+        AND b.amount IS NOT NULL AND b.currency IS NOT NULL
+    GROUP BY b.ocid, b.currency, f.winner
+)
+WHERE winner_amount > 0 AND second_amount >= winner_amount
+;
+
+-- The currency Cardinal compares amounts in when none is configured: here the one most
+-- bids are in (Cardinal takes the first it meets, which depends on the file's order).
+CREATE VIEW cardinal_currency AS
+SELECT currency FROM ocds_bid
+WHERE currency IS NOT NULL AND amount IS NOT NULL
+GROUP BY currency
+ORDER BY count(*) DESC, currency
+LIMIT 1
+;

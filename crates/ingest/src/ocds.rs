@@ -8,6 +8,12 @@
 //! as contract CSV files that the ordinary importer then validates and stores.
 //! Every row carries `ocds_line`, the line (JSON Lines) or release number (a
 //! single document) it came from. The mapping is in `docs/ocds.md`.
+//!
+//! The same process is also written as OCDS says it — `ocds_process`,
+//! `ocds_bid` (one row per tenderer of every bid, invited and withdrawn ones
+//! too) and `ocds_award` (one row per supplier of every award, whatever its
+//! status) — for the Cardinal indicators, which need OCDS's own statuses,
+//! currencies and identifiers that the contract's tables do not keep.
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -42,6 +48,9 @@ pub struct OcdsSummary {
     pub tenders: u64,
     pub bids: u64,
     pub awards: u64,
+    /// Rows of `ocds_bid` and `ocds_award` (one `ocds_process` row per process).
+    pub ocds_bids: u64,
+    pub ocds_awards: u64,
     pub errors: Vec<OcdsError>,
 }
 
@@ -74,10 +83,62 @@ const AWARD: &[&str] = &[
     "ocds_line",
 ];
 
+const OCDS_PROCESS: &[&str] = &[
+    "ocid",
+    "title",
+    "buyer_id",
+    "buyer_name",
+    "procuring_entity_id",
+    "procuring_entity_name",
+    "procurement_method",
+    "procurement_method_details",
+    "main_category",
+    "tender_status",
+    "number_of_tenderers",
+    "award_criteria",
+    "tender_start",
+    "tender_end",
+    "tender_days",
+    "ocds_line",
+];
+const OCDS_BID: &[&str] = &[
+    "ocid",
+    "bid_index",
+    "bid_id",
+    "status",
+    "amount",
+    "currency",
+    "date",
+    "tenderer_id",
+    "tenderer_name",
+    "tenderer_count",
+    "ocds_line",
+];
+const OCDS_AWARD: &[&str] = &[
+    "ocid",
+    "award_index",
+    "award_id",
+    "status",
+    "supplier_id",
+    "supplier_name",
+    "supplier_count",
+    "amount",
+    "currency",
+    "date",
+    "item_classes",
+    "ocds_line",
+];
+
+/// The files `convert` writes, by table name.
+pub const FILES: [&str; 6] = ["tender", "bid", "award", "ocds_process", "ocds_bid", "ocds_award"];
+
 struct Out {
     tender: csv::Writer<std::fs::File>,
     bid: csv::Writer<std::fs::File>,
     award: csv::Writer<std::fs::File>,
+    ocds_process: csv::Writer<std::fs::File>,
+    ocds_bid: csv::Writer<std::fs::File>,
+    ocds_award: csv::Writer<std::fs::File>,
     summary: OcdsSummary,
     /// The process being gathered: consecutive releases of one ocid merge.
     pending: Option<(String, u64, Value)>,
@@ -92,8 +153,8 @@ fn csv_error(path: &Path) -> impl Fn(csv::Error) -> crate::FileError + '_ {
     move |e| crate::FileError::Io { path: path.to_owned(), source: std::io::Error::other(e.to_string()) }
 }
 
-/// Reads the OCDS file at `path` and writes `tender.csv`, `bid.csv` and
-/// `award.csv` into `out` (which must exist).
+/// Reads the OCDS file at `path` and writes one CSV file per table of
+/// [`FILES`] (`tender.csv` …) into `out` (which must exist).
 pub fn convert(path: &Path, out: &Path) -> Result<OcdsSummary, crate::FileError> {
     let writer = |name: &str, header: &[&str]| -> Result<csv::Writer<std::fs::File>, crate::FileError> {
         let p = out.join(name);
@@ -105,6 +166,9 @@ pub fn convert(path: &Path, out: &Path) -> Result<OcdsSummary, crate::FileError>
         tender: writer("tender.csv", TENDER)?,
         bid: writer("bid.csv", BID)?,
         award: writer("award.csv", AWARD)?,
+        ocds_process: writer("ocds_process.csv", OCDS_PROCESS)?,
+        ocds_bid: writer("ocds_bid.csv", OCDS_BID)?,
+        ocds_award: writer("ocds_award.csv", OCDS_AWARD)?,
         summary: OcdsSummary::default(),
         pending: None,
         seen: Default::default(),
@@ -146,7 +210,14 @@ pub fn convert(path: &Path, out: &Path) -> Result<OcdsSummary, crate::FileError>
         }
     }
     o.flush_pending();
-    for (w, name) in [(&mut o.tender, "tender.csv"), (&mut o.bid, "bid.csv"), (&mut o.award, "award.csv")] {
+    for (w, name) in [
+        (&mut o.tender, "tender.csv"),
+        (&mut o.bid, "bid.csv"),
+        (&mut o.award, "award.csv"),
+        (&mut o.ocds_process, "ocds_process.csv"),
+        (&mut o.ocds_bid, "ocds_bid.csv"),
+        (&mut o.ocds_award, "ocds_award.csv"),
+    ] {
         w.flush().map_err(io(&out.join(name)))?;
     }
     Ok(o.summary)
@@ -283,6 +354,22 @@ fn amount(v: Option<&Value>) -> String {
     match v.and_then(|v| v.get("amount")) {
         Some(Value::Number(n)) => n.as_f64().map(|x| format!("{x:.2}")).unwrap_or_default(),
         Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// An OCDS value's amount as written (a number), for the OCDS tables.
+fn number(v: Option<&Value>) -> String {
+    match v.and_then(|v| v.get("amount")) {
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Whole days from `start` to `end` (RFC 3339), truncated toward zero.
+fn days_between(start: &str, end: &str) -> String {
+    match (chrono::DateTime::parse_from_rfc3339(start), chrono::DateTime::parse_from_rfc3339(end)) {
+        (Ok(s), Ok(e)) => (e - s).num_days().to_string(),
         _ => String::new(),
     }
 }
@@ -441,6 +528,7 @@ impl Out {
             &line_text,
         ])?;
         self.summary.tenders += 1;
+        self.ocds(ocid, &line_text, r, &tender, &party)?;
         for b in r.pointer("/bids/details").and_then(Value::as_array).into_iter().flatten() {
             let status = match text(b.get("status")).as_str() {
                 "valid" | "pending" | "" => "valid",
@@ -491,6 +579,116 @@ impl Out {
                     &line_text,
                 ])?;
                 self.summary.awards += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the process as OCDS says it: `ocds_process`, `ocds_bid`, `ocds_award`.
+    fn ocds(
+        &mut self,
+        ocid: &str,
+        line: &str,
+        r: &Value,
+        tender: &Value,
+        party: &dyn Fn(&Value) -> (String, String),
+    ) -> Result<(), csv::Error> {
+        let (buyer_id, buyer_name) = r.get("buyer").map(party).unwrap_or_default();
+        let (entity_id, entity_name) = tender.get("procuringEntity").map(party).unwrap_or_default();
+        let period = tender.get("tenderPeriod");
+        let start = text(period.and_then(|p| p.get("startDate")));
+        let end = text(period.and_then(|p| p.get("endDate")));
+        let tenderers = match tender.get("numberOfTenderers") {
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        self.ocds_process.write_record([
+            ocid,
+            &text(tender.get("title")),
+            &buyer_id,
+            &buyer_name,
+            &entity_id,
+            &entity_name,
+            &text(tender.get("procurementMethod")),
+            &text(tender.get("procurementMethodDetails")),
+            &text(tender.get("mainProcurementCategory")),
+            &text(tender.get("status")),
+            &tenderers,
+            &text(tender.get("awardCriteria")),
+            &start,
+            &end,
+            &days_between(&start, &end),
+            line,
+        ])?;
+        // Tenderers and suppliers may be written as one object instead of a list.
+        let list = |v: Option<&Value>| -> Vec<Value> {
+            match v {
+                Some(Value::Array(a)) => a.clone(),
+                Some(o @ Value::Object(_)) => vec![o.clone()],
+                _ => Vec::new(),
+            }
+        };
+        for (i, b) in r.pointer("/bids/details").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let tenderers = list(b.get("tenderers"));
+            let value = b.get("value");
+            let head = [
+                ocid.to_owned(),
+                (i + 1).to_string(),
+                text(b.get("id")),
+                text(b.get("status")),
+                number(value),
+                text(value.and_then(|v| v.get("currency"))),
+                text(b.get("date")),
+            ];
+            let count = tenderers.len().to_string();
+            let rows: Vec<(String, String)> = if tenderers.is_empty() {
+                vec![Default::default()]
+            } else {
+                tenderers.iter().map(|t| if text(t.get("id")).is_empty() { Default::default() } else { party(t) }).collect()
+            };
+            for (id, name) in rows {
+                let mut rec = head.to_vec();
+                rec.extend([id, name, count.clone(), line.to_owned()]);
+                self.ocds_bid.write_record(&rec)?;
+                self.summary.ocds_bids += 1;
+            }
+        }
+        for (i, a) in r.get("awards").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let suppliers = list(a.get("suppliers"));
+            let classes: Vec<String> = a
+                .get("items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|item| text(item.pointer("/classification/id")).replace('|', "/"))
+                .filter(|c| !c.is_empty())
+                .collect();
+            let value = a.get("value");
+            let head = [
+                ocid.to_owned(),
+                (i + 1).to_string(),
+                text(a.get("id")),
+                text(a.get("status")),
+            ];
+            let tail = [
+                suppliers.len().to_string(),
+                number(value),
+                text(value.and_then(|v| v.get("currency"))),
+                text(a.get("date")),
+                classes.join("|"),
+                line.to_owned(),
+            ];
+            let rows: Vec<(String, String)> = if suppliers.is_empty() {
+                vec![Default::default()]
+            } else {
+                suppliers.iter().map(|s| if text(s.get("id")).is_empty() { Default::default() } else { party(s) }).collect()
+            };
+            for (id, name) in rows {
+                let mut rec = head.to_vec();
+                rec.extend([id, name]);
+                rec.extend(tail.iter().cloned());
+                self.ocds_award.write_record(&rec)?;
+                self.summary.ocds_awards += 1;
             }
         }
         Ok(())

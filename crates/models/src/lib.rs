@@ -9,6 +9,7 @@
 mod builtin;
 mod config;
 mod model;
+pub mod stats;
 pub mod trading;
 mod warning;
 

@@ -517,12 +517,15 @@ pub fn ocds_summary(path: &Path, s: &ingest::ocds::OcdsSummary, json: bool) {
         return;
     }
     outln!(
-        "OCDS {}: {} 个交易过程 contracting processes → {} tender, {} bid, {} award 行 rows",
+        "OCDS {}: {} 个交易过程 contracting processes → {} tender, {} bid, {} award 行 rows; {} ocds_process, {} ocds_bid, {} ocds_award 行 rows",
         path.display(),
         s.processes,
         s.tenders,
         s.bids,
-        s.awards
+        s.awards,
+        s.tenders,
+        s.ocds_bids,
+        s.ocds_awards
     );
     for e in s.errors.iter().take(50) {
         outln!("  第{}行 line {}: {} / {}", e.line, e.line, e.reason_zh, e.reason_en);

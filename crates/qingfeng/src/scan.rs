@@ -63,7 +63,7 @@ pub fn config(data: &Path, explicit: Option<&Path>, catalogue: &[Model]) -> anyh
 pub async fn load(warehouse: &Warehouse) -> anyhow::Result<(engine::Engine, Vec<i64>)> {
     let mut inputs = Vec::new();
     let mut batches = Vec::new();
-    for table in contract::TABLES {
+    for table in contract::TABLES.iter().chain(contract::OCDS_TABLES) {
         let files = warehouse.table_files(table.name).await?;
         batches.extend(files.iter().map(|(b, _)| b.id));
         inputs.push(engine::TableInput {

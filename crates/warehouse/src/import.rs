@@ -224,11 +224,20 @@ impl Warehouse {
         };
         let source_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let mut results = Vec::new();
-        for (name, rows) in [("tender", summary.tenders), ("bid", summary.bids), ("award", summary.awards)] {
+        let counts = [
+            summary.tenders,
+            summary.bids,
+            summary.awards,
+            summary.tenders,
+            summary.ocds_bids,
+            summary.ocds_awards,
+        ];
+        for (name, rows) in ingest::ocds::FILES.into_iter().zip(counts) {
             if rows == 0 {
                 continue;
             }
-            let table = contract::table(name).ok_or_else(|| FileError::UnknownTable { path: path.to_owned() })?;
+            let table =
+                contract::stored_table(name).ok_or_else(|| FileError::UnknownTable { path: path.to_owned() })?;
             let options = ImportOptions {
                 table: Some(table),
                 mapping: None,

@@ -285,7 +285,7 @@ const TABLE_NAMES_EN: &[(&str, &str)] = &[
 
 /// A table's name for people: its Chinese label, or its English name.
 pub fn table_label(lang: Lang, table: &str) -> String {
-    let chinese = contract::table(table).map(|t| t.label).unwrap_or(table);
+    let chinese = contract::stored_table(table).map(|t| t.label).unwrap_or(table);
     match lang {
         Lang::Zh => chinese.to_owned(),
         Lang::En => TABLE_NAMES_EN

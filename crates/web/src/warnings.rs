@@ -243,7 +243,7 @@ pub async fn detail(
         .iter()
         .map(|s| {
             let record = records.iter().find(|r| r.source == *s);
-            let table = contract::table(&s.table);
+            let table = contract::stored_table(&s.table);
             let values: Vec<Value> = record
                 .map(|r| {
                     r.values
