@@ -325,15 +325,9 @@ pub fn warnings(list: &[models::Warning], json: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     for w in list {
-        outln!(
-            "{} · {} · {} {} {} · {} 元",
-            w.id,
-            w.severity,
-            w.subject.kind,
-            w.subject.id,
-            w.subject.name,
-            models::yuan(w.amount_fen)
-        );
+        // Models whose amounts are not yuan (OCDS in any currency) leave amount_fen empty.
+        let amount = if w.amount_fen == 0 { String::new() } else { format!(" · {} 元", models::yuan(w.amount_fen)) };
+        outln!("{} · {} · {} {} {}{amount}", w.id, w.severity, w.subject.kind, w.subject.id, w.subject.name);
         outln!("  {}", w.reason_zh);
         outln!("  {}", w.reason_en);
         let figures: Vec<String> = w

@@ -1,5 +1,5 @@
 //! The Cardinal indicators (R models) on the worked examples of Cardinal's
-//! documentation (`tests/cardinal/`): each example raises exactly the flags
+//! documentation (`docs/models/cardinal/`): each example raises exactly the flags
 //! Cardinal's page shows, with the same values.
 
 use serde_json::Value;
@@ -47,7 +47,7 @@ fn flags(file: &Path, config: &str) -> Vec<(String, String, String, Value)> {
 }
 
 fn example(code: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cardinal").join(format!("{code}.jsonl"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/cardinal").join(format!("{code}.jsonl"))
 }
 
 fn close(v: &Value, expected: f64) -> bool {
@@ -139,7 +139,8 @@ fn r038_excessive_disqualified_bids() {
 #[test]
 fn r048_heterogeneous_supplier() {
     // Cardinal's example sets minimum_contracting_processes = 1 (default 20).
-    one("R048", "[models.R048]\nminimum_contracting_processes = 1\n", "enterprise", "F", "variety", 2.0);
+    let settings = std::fs::read_to_string(example("R048").with_extension("toml")).unwrap();
+    one("R048", &settings, "enterprise", "F", "variety", 2.0);
     assert!(flags(&example("R048"), "").is_empty(), "by default a supplier needs 20 processes");
 }
 

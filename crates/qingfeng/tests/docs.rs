@@ -2,7 +2,8 @@
 //! ```console block's `$ qingfeng …` commands run in a fresh folder holding
 //! the example county, and their standard output must match the lines below
 //! them. In expected output, `[..]` matches any text within a line and a line
-//! `...` matches any number of lines.
+//! `...` matches any number of lines; a last line `[exit N]` expects exit
+//! status N instead of 0.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -89,7 +90,15 @@ fn worked_examples_run_as_documented() {
         }
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&docs().join("example"), &dir.path().join("example"));
-        for (command, expected) in blocks {
+        copy_dir(&docs().join("cardinal"), &dir.path().join("cardinal"));
+        for (command, mut expected) in blocks {
+            let status = match expected.last().and_then(|l| l.strip_prefix("[exit ")?.strip_suffix(']')) {
+                Some(n) => n.parse::<i32>().unwrap(),
+                None => 0,
+            };
+            if status != 0 {
+                expected.pop();
+            }
             let args: Vec<&str> = command.split_whitespace().collect();
             assert_eq!(args[0], "qingfeng", "{}: only qingfeng commands run: {command}", page.display());
             let output = Command::new(env!("CARGO_BIN_EXE_qingfeng"))
@@ -102,7 +111,7 @@ fn worked_examples_run_as_documented() {
             let stdout = String::from_utf8_lossy(&output.stdout);
             assert_eq!(
                 output.status.code(),
-                Some(0),
+                Some(status),
                 "{}: $ {command}\n{stdout}{}",
                 page.display(),
                 String::from_utf8_lossy(&output.stderr)
