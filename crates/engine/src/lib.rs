@@ -64,6 +64,10 @@ impl Engine {
         let mut config = SessionConfig::new().with_target_partitions(partitions.max(1));
         // Plain Utf8 strings, as the files store them: the model functions take Utf8.
         config.options_mut().execution.parquet.schema_force_view_types = false;
+        // Hash-join dynamic filters can deadlock (every thread parked, no CPU) when a
+        // build side feeds several joins: apache/datafusion#21625. R025 on 1 GB of OCDS
+        // hung with them on; off, it runs in seconds.
+        config.options_mut().optimizer.enable_join_dynamic_filter_pushdown = false;
         let ctx = SessionContext::new_with_config(config);
         for t in tables {
             if t.files.is_empty() {
