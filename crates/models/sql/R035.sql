@@ -22,29 +22,39 @@
 --! winner = { zh = "唯一有效投标人", en = "The one valid tenderer" }
 --! disqualified = { zh = "被否决的其他投标人数", en = "Other tenderers disqualified" }
 --! others = { zh = "被否决的投标人", en = "Tenderers disqualified" }
-WITH valid AS (
-    SELECT b.ocid, min(b.tenderer_id) AS tenderer_id, max(coalesce(b.tenderer_name, b.tenderer_id)) AS name
+WITH candidates AS (
+    -- Only a process with a disqualified bid can fire: look no further than those.
+    SELECT DISTINCT ocid FROM ocds_bid WHERE status = 'disqualified' AND tenderer_id IS NOT NULL
+),
+tenderers AS (
+    SELECT b.ocid, b.status, b.tenderer_id, max(coalesce(b.tenderer_name, b.tenderer_id)) AS name
     FROM ocds_bid b
-    JOIN cardinal_final f ON f.ocid = b.ocid
-    WHERE b.status = 'valid' AND b.tenderer_id IS NOT NULL
-    GROUP BY b.ocid
-    HAVING count(DISTINCT b.tenderer_id) = 1
+    JOIN candidates c ON c.ocid = b.ocid
+    WHERE b.status IN ('valid', 'disqualified') AND b.tenderer_id IS NOT NULL
+    GROUP BY b.ocid, b.status, b.tenderer_id
+),
+valid AS (
+    SELECT t.ocid, min(t.tenderer_id) AS tenderer_id, max(t.name) AS name
+    FROM tenderers t
+    JOIN cardinal_final f ON f.ocid = t.ocid
+    WHERE t.status = 'valid'
+    GROUP BY t.ocid
+    HAVING count(*) = 1
 ),
 suppliers AS (
     SELECT a.ocid, min(a.supplier_id) AS supplier_id
     FROM ocds_award a
-    JOIN cardinal_final f ON f.ocid = a.ocid
+    JOIN valid v ON v.ocid = a.ocid
     WHERE a.status = 'active' AND a.supplier_id IS NOT NULL
     GROUP BY a.ocid
-    HAVING count(DISTINCT a.supplier_id) = 1
+    HAVING min(a.supplier_id) = max(a.supplier_id)
 ),
 others AS (
-    SELECT b.ocid, count(DISTINCT b.tenderer_id) AS disqualified,
-        array_to_string(array_sort(array_agg(DISTINCT coalesce(b.tenderer_name, b.tenderer_id))), '、') AS names
-    FROM ocds_bid b
-    JOIN valid v ON v.ocid = b.ocid
-    WHERE b.status = 'disqualified' AND b.tenderer_id IS NOT NULL AND b.tenderer_id <> v.tenderer_id
-    GROUP BY b.ocid
+    SELECT t.ocid, count(*) AS disqualified, array_to_string(array_sort(array_agg(t.name)), '、') AS names
+    FROM tenderers t
+    JOIN valid v ON v.ocid = t.ocid
+    WHERE t.status = 'disqualified' AND t.tenderer_id <> v.tenderer_id
+    GROUP BY t.ocid
 ),
 hit AS (
     SELECT v.ocid, v.name AS winner, o.disqualified, o.names AS others

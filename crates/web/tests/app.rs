@@ -365,23 +365,72 @@ async fn with_an_m01_warning(app: &TestApp) -> String {
             models::Source { table: "disbursement".into(), batch: batches[1], row: 4, key: "R0003".into() },
         ],
     };
-    let warning = models::Warning::new(&model, finding);
+    save_warning(&warehouse, &model, finding).await
+}
+
+/// Stores `finding` as a warning of `model`, as a scan would.
+async fn save_warning(warehouse: &Warehouse, model: &models::Model, finding: models::Finding) -> String {
+    let region = finding.region_code.clone();
+    let warning = models::Warning::new(model, finding);
     let scan = warehouse
         .store()
         .begin_scan(&store::NewScan {
             started_at: "2026-11-29T12:00:00+08:00".into(),
             trigger: "manual".into(),
-            models_json: "[\"M01\"]".into(),
+            models_json: format!("[\"{}\"]", model.code),
             batches_json: "[]".into(),
             config_json: "{}".into(),
             config_sha256: String::new(),
         })
         .await
         .unwrap();
-    let mut record = warehouse::warning_record(&model, &warning, scan);
-    record.region_code = Some("331099001001".into());
-    warehouse.save_model_warnings(scan, &model, vec![record]).await.unwrap();
+    let mut record = warehouse::warning_record(model, &warning, scan);
+    record.region_code = region;
+    warehouse.save_model_warnings(scan, model, vec![record]).await.unwrap();
     warning.id
+}
+
+/// A Cardinal indicator's warning shows the OCDS rows behind it, by their line in the file.
+#[tokio::test]
+async fn a_cardinal_warning_shows_its_ocds_rows() {
+    let app = spawn_app().await;
+    let (cookie, _) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/cardinal/R024.jsonl");
+    let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
+    let imported = warehouse.import_ocds(&file, &options, None).await.unwrap();
+    let batch = |table: &str| match imported.results.iter().find(|(t, _)| *t == table) {
+        Some((_, warehouse::ImportResult::Accepted { batch, .. })) => batch.id,
+        other => panic!("{table}: {other:?}"),
+    };
+    let (bids, process) = (batch("ocds_bid"), batch("ocds_process"));
+    let model = models::builtin().unwrap().into_iter().find(|m| m.code == "R024").unwrap();
+    let mut figures = serde_json::Map::new();
+    for (name, value) in [("winner", "W".into()), ("currency", "USD".into()), ("difference", 1.0.into())] {
+        figures.insert(name.into(), value);
+    }
+    for name in ["winner_amount", "second_amount", "q1", "q3", "lower_fence"] {
+        figures.insert(name.into(), 1.0.into());
+    }
+    let finding = models::Finding {
+        key: "F".into(),
+        subject: models::Subject { kind: "tender".into(), id: "F".into(), name: "F".into() },
+        amount_fen: 0,
+        org_code: None,
+        region_code: None,
+        figures,
+        sources: vec![
+            models::Source { table: "ocds_process".into(), batch: process, row: 1, key: "F".into() },
+            models::Source { table: "ocds_bid".into(), batch: bids, row: 1, key: "F/L".into() },
+        ],
+    };
+    let id = save_warning(&warehouse, &model, finding).await;
+    let page = app.get(&format!("/warnings/{id}"), &cookie).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // The bid row (status, amount, currency, tenderer) under its Chinese labels, and the file it came from.
+    for expected in ["OCDS投标", "投标状态", "valid", "USD", "投标人标识", "R024.jsonl", "次低价与中标价过近"] {
+        assert!(page.body.contains(expected), "{expected} missing: {}", page.body);
+    }
 }
 
 #[tokio::test]
