@@ -27,7 +27,12 @@ WITH main AS (
     SELECT coalesce(nullif(${currency}, ''), (SELECT currency FROM cardinal_currency)) AS currency
 ),
 awarded AS (
-    SELECT DISTINCT a.ocid FROM ocds_award a JOIN cardinal_process p ON p.ocid = a.ocid WHERE a.status = 'active'
+    -- Processes with an active award and a disqualified bid: only they can fire.
+    SELECT DISTINCT a.ocid
+    FROM ocds_award a
+    JOIN cardinal_process p ON p.ocid = a.ocid
+    JOIN (SELECT DISTINCT ocid FROM ocds_bid WHERE status = 'disqualified') d ON d.ocid = a.ocid
+    WHERE a.status = 'active'
 ),
 submitted AS (
     SELECT b.ocid, b.bid_index, b.status, b.amount, b.currency,
