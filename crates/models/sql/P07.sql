@@ -81,6 +81,14 @@ run AS (
     JOIN keyed b ON b.kind = a.kind AND b.buyer_code = a.buyer_code AND b.category = a.category
         AND b.counterpart = a.counterpart
         AND b.day >= a.day AND CAST(b.day AS INT) - CAST(a.day AS INT) <= ${window_days}
+),
+-- The runs that can fire, by cheap aggregates (count(*) ≥ count(DISTINCT)); the lists and
+-- source references below are built for those only.
+candidate AS (
+    SELECT kind, buyer_code, counterpart, category, anchor_id
+    FROM run
+    GROUP BY kind, buyer_code, counterpart, category, anchor_id
+    HAVING count(*) >= 2 AND sum(amount) >= max(threshold) AND (kind = 'enterprise' OR min(winner_code) <> max(winner_code))
 )
 SELECT
     r.kind || '/' || r.buyer_code || '/' || r.counterpart || '/' || r.anchor_id AS key,
@@ -102,6 +110,8 @@ SELECT
     array_agg(src('tender', r._batch, r._row, r.tender_id)) AS src_tenders,
     array_agg(src('award', r.award_batch, r.award_row, r.tender_id)) AS src_awards
 FROM run r
+JOIN candidate c ON c.kind = r.kind AND c.buyer_code = r.buyer_code AND c.counterpart = r.counterpart
+    AND c.category = r.category AND c.anchor_id = r.anchor_id
 GROUP BY r.kind, r.buyer_code, r.counterpart, r.category, r.anchor_id
 HAVING count(DISTINCT r.tender_id) >= 2 AND sum(r.amount) >= max(r.threshold)
     AND (r.kind = 'enterprise' OR count(DISTINCT r.winner_code) >= 2)
