@@ -644,7 +644,10 @@ impl Out {
             let rows: Vec<(String, String)> = if tenderers.is_empty() {
                 vec![Default::default()]
             } else {
-                tenderers.iter().map(|t| if text(t.get("id")).is_empty() { Default::default() } else { party(t) }).collect()
+                tenderers
+                    .iter()
+                    .map(|t| if text(t.get("id")).is_empty() { Default::default() } else { party(t) })
+                    .collect()
             };
             for (id, name) in rows {
                 let mut rec = head.to_vec();
@@ -664,12 +667,7 @@ impl Out {
                 .filter(|c| !c.is_empty())
                 .collect();
             let value = a.get("value");
-            let head = [
-                ocid.to_owned(),
-                (i + 1).to_string(),
-                text(a.get("id")),
-                text(a.get("status")),
-            ];
+            let head = [ocid.to_owned(), (i + 1).to_string(), text(a.get("id")), text(a.get("status"))];
             let tail = [
                 suppliers.len().to_string(),
                 number(value),
@@ -681,7 +679,10 @@ impl Out {
             let rows: Vec<(String, String)> = if suppliers.is_empty() {
                 vec![Default::default()]
             } else {
-                suppliers.iter().map(|s| if text(s.get("id")).is_empty() { Default::default() } else { party(s) }).collect()
+                suppliers
+                    .iter()
+                    .map(|s| if text(s.get("id")).is_empty() { Default::default() } else { party(s) })
+                    .collect()
             };
             for (id, name) in rows {
                 let mut rec = head.to_vec();

@@ -4,7 +4,7 @@
 //! numbers and codes; the engine calls them from SQL (`bid_screens`,
 //! `rotation_groups`) and the pages call them on what they read.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// The screens of one tender's valid priced bids (n ≥ 3). Formulas are in
 /// `docs/models/screens.md`; the standard deviations are the sample ones (n − 1).
@@ -154,23 +154,47 @@ pub struct Group {
 /// Each first tender looks only at its bidders' wins, so the work grows with
 /// the tenders, not with their square.
 pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) -> Vec<Group> {
+    // Firms as numbers given in the order of their names, so that comparing numbers
+    // compares names: the search then compares no strings.
+    let mut names: Vec<&str> = tenders
+        .iter()
+        .flat_map(|t| t.bidders.iter().map(String::as_str).chain(t.winner.as_deref()))
+        .collect::<std::collections::HashSet<&str>>()
+        .into_iter()
+        .collect();
+    names.sort_unstable();
+    let ids: HashMap<&str, u32> = names.iter().enumerate().map(|(n, &f)| (f, n as u32)).collect();
+    let id = |f: &str| ids.get(f).copied();
+    let bidders: Vec<Vec<u32>> = tenders
+        .iter()
+        .map(|t| {
+            let mut v: Vec<u32> = t.bidders.iter().filter_map(|b| id(b)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    let winner: Vec<Option<u32>> = tenders.iter().map(|t| t.winner.as_deref().and_then(id)).collect();
+    let bid = |i: usize, f: u32| bidders[i].binary_search(&f).is_ok();
     let mut order: Vec<usize> = (0..tenders.len()).collect();
     order.sort_by(|&a, &b| (tenders[a].day, &tenders[a].tender).cmp(&(tenders[b].day, &tenders[b].tender)));
-    let bidders: Vec<BTreeSet<&str>> = tenders.iter().map(|t| t.bidders.iter().map(String::as_str).collect()).collect();
+    let mut position = vec![0; tenders.len()];
+    for (k, &i) in order.iter().enumerate() {
+        position[i] = k;
+    }
     // Each firm's wins, by day: the candidates of a run are the later wins of the first tender's bidders.
-    let mut won: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut won: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
     for &i in &order {
-        if let Some(w) = tenders[i].winner.as_deref()
-            && bidders[i].contains(w)
+        if let Some(w) = winner[i]
+            && bid(i, w)
         {
-            won.entry(w).or_default().push(i);
+            won[w as usize].push(i);
         }
     }
-    let position: HashMap<usize, usize> = order.iter().enumerate().map(|(k, &i)| (i, k)).collect();
-    let mut found: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    let mut found: HashMap<Vec<u32>, Vec<usize>> = HashMap::new();
     for (k, &first) in order.iter().enumerate() {
-        let Some(first_winner) = tenders[first].winner.as_deref() else { continue };
-        if !bidders[first].contains(first_winner) {
+        let Some(first_winner) = winner[first] else { continue };
+        if !bid(first, first_winner) {
             continue;
         }
         let start = tenders[first].day;
@@ -178,37 +202,34 @@ pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) 
         // and bid for by its winner (who stays in any group found from it).
         let mut run: Vec<usize> = bidders[first]
             .iter()
-            .filter_map(|f| won.get(f))
-            .flatten()
-            .copied()
-            .filter(|&i| {
-                position[&i] >= k && tenders[i].day - start <= window_days && bidders[i].contains(first_winner)
-            })
+            .flat_map(|&f| won[f as usize].iter().copied())
+            .filter(|&i| position[i] >= k && tenders[i].day - start <= window_days && bid(i, first_winner))
             .collect();
-        run.sort_by_key(|i| position[i]);
+        run.sort_by_key(|&i| position[i]);
         run.dedup();
         loop {
             if run.len() < min_tenders {
                 break;
             }
-            let winners: BTreeSet<&str> = run.iter().filter_map(|&i| tenders[i].winner.as_deref()).collect();
+            let mut winners: Vec<u32> = run.iter().filter_map(|&i| winner[i]).collect();
+            winners.sort_unstable();
+            winners.dedup();
             // The winner absent from the most of these tenders leaves, with the tenders it won.
             let worst = winners
                 .iter()
                 .map(|&f| {
-                    let missing = run.iter().filter(|&&i| !bidders[i].contains(f)).count();
-                    let wins = run.iter().filter(|&&i| tenders[i].winner.as_deref() == Some(f)).count();
+                    let missing = run.iter().filter(|&&i| !bid(i, f)).count();
+                    let wins = run.iter().filter(|&&i| winner[i] == Some(f)).count();
                     (missing, std::cmp::Reverse(wins), f)
                 })
                 .max()
                 .filter(|(missing, _, _)| *missing > 0);
             match worst {
                 Some((_, _, f)) if f == first_winner => break,
-                Some((_, _, f)) => run.retain(|&i| tenders[i].winner.as_deref() != Some(f)),
+                Some((_, _, f)) => run.retain(|&i| winner[i] != Some(f)),
                 None => {
                     if winners.len() >= 2 && run.len() >= min_tenders {
-                        let key: Vec<String> = winners.iter().map(|f| f.to_string()).collect();
-                        let entry = found.entry(key).or_default();
+                        let entry = found.entry(winners).or_default();
                         if run.len() > entry.len() {
                             *entry = run;
                         }
@@ -218,7 +239,10 @@ pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) 
             }
         }
     }
-    let mut groups: Vec<Group> = found.into_iter().map(|(firms, tenders)| Group { firms, tenders }).collect();
+    let mut groups: Vec<Group> = found
+        .into_iter()
+        .map(|(firms, tenders)| Group { firms: firms.iter().map(|&f| names[f as usize].to_owned()).collect(), tenders })
+        .collect();
     groups.sort_by(|a, b| a.firms.cmp(&b.firms));
     groups
 }

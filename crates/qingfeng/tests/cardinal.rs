@@ -74,7 +74,9 @@ fn r003_flags_a_short_open_period() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("short.jsonl");
     let period = |end: &str| {
-        format!(r#"{{"tenderPeriod":{{"startDate":"2020-08-03T18:00:00-05:00","endDate":"{end}"}},"procurementMethod":"open"}}"#)
+        format!(
+            r#"{{"tenderPeriod":{{"startDate":"2020-08-03T18:00:00-05:00","endDate":"{end}"}},"procurementMethod":"open"}}"#
+        )
     };
     std::fs::write(
         &file,

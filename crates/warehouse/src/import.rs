@@ -224,14 +224,8 @@ impl Warehouse {
         };
         let source_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let mut results = Vec::new();
-        let counts = [
-            summary.tenders,
-            summary.bids,
-            summary.awards,
-            summary.tenders,
-            summary.ocds_bids,
-            summary.ocds_awards,
-        ];
+        let counts =
+            [summary.tenders, summary.bids, summary.awards, summary.tenders, summary.ocds_bids, summary.ocds_awards];
         for (name, rows) in ingest::ocds::FILES.into_iter().zip(counts) {
             if rows == 0 {
                 continue;

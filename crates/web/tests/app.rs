@@ -428,7 +428,8 @@ async fn a_cardinal_warning_shows_its_ocds_rows() {
     let page = app.get(&format!("/warnings/{id}"), &cookie).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     // The bid row (status, amount, currency, tenderer) under its Chinese labels, and the file it came from.
-    for expected in ["OCDS投标", "投标状态", "valid", "USD", "投标人标识", "R024.jsonl", "次低价与中标价过近"] {
+    for expected in ["OCDS投标", "投标状态", "valid", "USD", "投标人标识", "R024.jsonl", "次低价与中标价过近"]
+    {
         assert!(page.body.contains(expected), "{expected} missing: {}", page.body);
     }
 }
