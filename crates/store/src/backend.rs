@@ -542,6 +542,218 @@ impl StateStore for Store {
             .await?;
         row.as_ref().map(warning_from_row).transpose()
     }
+
+    async fn create_clue(&self, clue: &NewClue) -> Result<ClueRecord> {
+        let mut tx = self.pool.begin().await?;
+        for w in &clue.warnings {
+            let found = sqlx::query("SELECT 1 FROM warning WHERE id = $1").bind(w).fetch_optional(&mut *tx).await?;
+            if found.is_none() {
+                return Err(StoreError::NoSuchWarning(w.clone()));
+            }
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO clue (title, status, version, created_at, created_by, updated_at)
+             VALUES ($1, 'registered', 1, $2, $3, $2) RETURNING id",
+        )
+        .bind(&clue.title)
+        .bind(&clue.at)
+        .bind(&clue.by)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        for w in &clue.warnings {
+            sqlx::query("INSERT INTO clue_warning (clue_id, warning_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(w)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let detail = serde_json::json!({ "action": "create", "warnings": clue.warnings }).to_string();
+        insert_clue_event(&mut tx, id, &clue.at, &clue.by, "create", None, ClueStatus::Registered, &clue.note, &detail)
+            .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CLUE_COLUMNS} WHERE id = $1")))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let record = clue_from_row(&row)?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn clue(&self, code: &str) -> Result<Option<ClueRecord>> {
+        let Some(id) = crate::clues::clue_id(code) else { return Ok(None) };
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CLUE_COLUMNS} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(clue_from_row).transpose()
+    }
+
+    async fn clue_details(&self, id: i64) -> Result<(Vec<String>, Vec<ClueEvent>)> {
+        let warnings = sqlx::query("SELECT warning_id FROM clue_warning WHERE clue_id = $1 ORDER BY warning_id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let rows = sqlx::query(
+            "SELECT at, actor, action, from_status, to_status, note, detail_json FROM clue_event WHERE clue_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let status = |s: Option<String>| -> Result<Option<ClueStatus>> {
+            s.map(|s| ClueStatus::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("clue status {s}")))).transpose()
+        };
+        let events = rows
+            .iter()
+            .map(|r| {
+                Ok(ClueEvent {
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    from_status: status(r.try_get("from_status")?)?,
+                    to_status: status(Some(r.try_get("to_status")?))?.unwrap_or(ClueStatus::Registered),
+                    note: r.try_get("note")?,
+                    detail: r.try_get("detail_json")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((warnings, events))
+    }
+
+    async fn clues(&self, filter: &ClueFilter) -> Result<Vec<ClueRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{CLUE_COLUMNS} WHERE ($1 IS NULL OR handler = $1) AND ($2 IS NULL OR status = $2) ORDER BY id DESC"
+        )))
+        .bind(filter.handler.as_deref())
+        .bind(filter.status.map(|s| s.as_str()))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(clue_from_row).collect()
+    }
+
+    async fn clues_of_warning(&self, warning_id: &str) -> Result<Vec<ClueRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{CLUE_COLUMNS} WHERE id IN (SELECT clue_id FROM clue_warning WHERE warning_id = $1) ORDER BY id"
+        )))
+        .bind(warning_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(clue_from_row).collect()
+    }
+
+    async fn act_on_clue(
+        &self,
+        code: &str,
+        expected: i64,
+        action: &Action,
+        actor: &str,
+        note: &str,
+        at: &str,
+    ) -> Result<ClueRecord> {
+        let current = self.clue(code).await?.ok_or_else(|| StoreError::NoSuchClue(code.to_owned()))?;
+        let conflict = |current: i64| StoreError::Conflict { code: code.to_owned(), expected, current };
+        if current.version != expected {
+            return Err(conflict(current.version));
+        }
+        let next = current.apply(action, at)?;
+        // The version check is the transaction's first statement, so it takes the write
+        // lock on a fresh view: of two people acting on version n, one writes n + 1 and
+        // the other finds no row of version n.
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE clue SET status = $1, handler = $2, deadline = $3, verdict = $4, form = $5, accountable = $6,
+                recovered_fen = $7, rectify_unit = $8, rectify_deadline = $9, rectified_at = $10, version = $11,
+                updated_at = $12
+             WHERE id = $13 AND version = $14",
+        )
+        .bind(next.status.as_str())
+        .bind(&next.handler)
+        .bind(&next.deadline)
+        .bind(next.verdict.map(|v| v.as_str()))
+        .bind(next.form.map(|f| f.as_str()))
+        .bind(&next.accountable)
+        .bind(next.recovered_fen)
+        .bind(&next.rectify_unit)
+        .bind(&next.rectify_deadline)
+        .bind(&next.rectified_at)
+        .bind(next.version)
+        .bind(at)
+        .bind(current.id)
+        .bind(expected)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            drop(tx);
+            let now = self.clue(code).await?.map(|c| c.version).unwrap_or(expected);
+            return Err(conflict(now));
+        }
+        let detail = serde_json::to_string(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        insert_clue_event(&mut tx, current.id, at, actor, action.name(), Some(current.status), next.status, note, &detail)
+            .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_clue_event(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    clue_id: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    from: Option<ClueStatus>,
+    to: ClueStatus,
+    note: &str,
+    detail: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO clue_event (clue_id, at, actor, action, from_status, to_status, note, detail_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(clue_id)
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.as_str())
+    .bind(note)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+const CLUE_COLUMNS: &str = "SELECT id, title, status, handler, deadline, verdict, form, accountable, recovered_fen, rectify_unit, rectify_deadline, rectified_at, version, created_at, created_by, updated_at FROM clue";
+
+fn clue_from_row(row: &DbRow) -> Result<ClueRecord> {
+    let corrupt = |what: &str, v: &str| StoreError::Corrupt(format!("clue {what} {v}"));
+    let status: String = row.try_get("status")?;
+    let verdict: Option<String> = row.try_get("verdict")?;
+    let form: Option<String> = row.try_get("form")?;
+    let id: i64 = row.try_get("id")?;
+    Ok(ClueRecord {
+        id,
+        code: crate::clues::clue_code(id),
+        title: row.try_get("title")?,
+        status: ClueStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        handler: row.try_get("handler")?,
+        deadline: row.try_get("deadline")?,
+        verdict: verdict.map(|v| crate::Verdict::parse(&v).ok_or_else(|| corrupt("verdict", &v))).transpose()?,
+        form: form.map(|f| crate::Form::parse(&f).ok_or_else(|| corrupt("form", &f))).transpose()?,
+        accountable: row.try_get("accountable")?,
+        recovered_fen: row.try_get("recovered_fen")?,
+        rectify_unit: row.try_get("rectify_unit")?,
+        rectify_deadline: row.try_get("rectify_deadline")?,
+        rectified_at: row.try_get("rectified_at")?,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+        created_by: row.try_get("created_by")?,
+        updated_at: row.try_get("updated_at")?,
+    })
 }
 
 const WARNING_COLUMNS: &str = "SELECT id, model, domain, severity, severity_rank, subject_kind, subject_id, subject_name, org_code, region_code, amount_fen, reason_zh, reason_en, evidence_json, digest, status, first_scan, last_scan, resolved_scan FROM warning";

@@ -1,16 +1,18 @@
-//! The state store: everything mutable about a deployment. Today the batch
-//! register; later warnings, clues, users and the audit trail.
+//! The state store: everything mutable about a deployment: the batch register,
+//! users and sessions, the ledger, scans and warnings, clues; later the audit trail.
 //!
 //! Callers see one trait, [`StateStore`]; SQLite in the data directory is the
 //! embedded default and PostgreSQL the server database; both implement the
 //! trait with one body of SQL (`backend.rs`).
 //! Imported data itself is not here: it is immutable Parquet (see `warehouse`).
 
+pub mod clues;
 mod migrations;
 mod postgres;
 mod sqlite;
 mod warnings;
 
+pub use clues::{Action, ClueEvent, ClueFilter, ClueRecord, ClueStatus, Form, NewClue, TransitionError, Verdict};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use warnings::{
@@ -37,6 +39,16 @@ pub enum StoreError {
     Corrupt(String),
     #[error("用户{0}已存在 / user {0} exists already")]
     UserExists(String),
+    #[error("线索{0}不存在 / no clue {0}")]
+    NoSuchClue(String),
+    #[error("预警{0}不存在 / no warning {0}")]
+    NoSuchWarning(String),
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error(
+        "线索{code}已被他人更新（现为第{current}版，您依据的是第{expected}版），请刷新后再办 / clue {code} was changed by someone else (it is at version {current}, you acted on version {expected}): reload it and act again"
+    )]
+    Conflict { code: String, expected: i64, current: i64 },
 }
 
 /// A staff member's role. The full authorization model comes with the clue
@@ -266,6 +278,28 @@ pub trait StateStore: Send + Sync {
     /// One page of warnings and how many match in all.
     async fn warnings(&self, filter: &WarningFilter) -> Result<(Vec<WarningRecord>, u64)>;
     async fn warning(&self, id: &str) -> Result<Option<WarningRecord>>;
+
+    /// Makes a clue of `clue.warnings` (each must exist), with its first event, in one transaction.
+    async fn create_clue(&self, clue: &NewClue) -> Result<ClueRecord>;
+    async fn clue(&self, code: &str) -> Result<Option<ClueRecord>>;
+    /// The warnings a clue was made from, and its history, oldest first.
+    async fn clue_details(&self, id: i64) -> Result<(Vec<String>, Vec<ClueEvent>)>;
+    /// Clues, newest first.
+    async fn clues(&self, filter: &ClueFilter) -> Result<Vec<ClueRecord>>;
+    /// The clues made from a warning.
+    async fn clues_of_warning(&self, warning_id: &str) -> Result<Vec<ClueRecord>>;
+    /// Applies `action`, decided on version `expected` of the clue, and records it:
+    /// one transaction, committed whole or not at all. `Conflict` when the clue has
+    /// moved on since; `Transition` when its state does not allow the action.
+    async fn act_on_clue(
+        &self,
+        code: &str,
+        expected: i64,
+        action: &Action,
+        actor: &str,
+        note: &str,
+        at: &str,
+    ) -> Result<ClueRecord>;
 }
 
 /// One leaf of the disclosure ledger: a published record, the salt of its

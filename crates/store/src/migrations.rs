@@ -129,4 +129,44 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX warning_model ON warning (model, status);
     CREATE INDEX warning_subject ON warning (subject_id);",
     ),
+    (
+        5,
+        "CREATE TABLE clue (
+        id {id},
+        title TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('registered', 'assigned', 'verifying', 'verified', 'disposed', 'rectifying', 'closed')),
+        handler TEXT,
+        deadline TEXT,
+        verdict TEXT CHECK (verdict IN ('true', 'partly_true', 'untrue')),
+        form TEXT CHECK (form IN ('first', 'second', 'third', 'fourth')),
+        accountable TEXT,
+        recovered_fen {int} NOT NULL DEFAULT 0,
+        rectify_unit TEXT,
+        rectify_deadline TEXT,
+        rectified_at TEXT,
+        version {int} NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX clue_by_handler ON clue (handler, status);
+    CREATE TABLE clue_warning (
+        clue_id {int} NOT NULL REFERENCES clue (id),
+        warning_id TEXT NOT NULL REFERENCES warning (id),
+        PRIMARY KEY (clue_id, warning_id)
+    );
+    CREATE INDEX clue_warning_by_warning ON clue_warning (warning_id);
+    CREATE TABLE clue_event (
+        id {id},
+        clue_id {int} NOT NULL REFERENCES clue (id),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        from_status TEXT,
+        to_status TEXT NOT NULL,
+        note TEXT NOT NULL,
+        detail_json TEXT NOT NULL
+    );
+    CREATE INDEX clue_event_by_clue ON clue_event (clue_id, id);",
+    ),
 ];

@@ -1,7 +1,8 @@
 use crate::migrations::Dialect;
 use crate::{
-    BatchEnd, BatchRecord, BatchStatus, LedgerEntry, NewBatch, NewScan, NewUser, Result, Role, ScanCounts, ScanRecord,
-    Session, StateStore, StoreError, User, WarningDigest, WarningFilter, WarningRecord, WarningSort, WarningStatus,
+    Action, BatchEnd, BatchRecord, BatchStatus, ClueEvent, ClueFilter, ClueRecord, ClueStatus, LedgerEntry, NewBatch,
+    NewClue, NewScan, NewUser, Result, Role, ScanCounts, ScanRecord, Session, StateStore, StoreError, User,
+    WarningDigest, WarningFilter, WarningRecord, WarningSort, WarningStatus,
 };
 use async_trait::async_trait;
 use sqlx::Row;
@@ -40,5 +41,7 @@ type DbRow = SqliteRow;
 const SCHEMA_MIGRATION_TABLE: &str =
     "CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)";
 const RECORD_MIGRATION: &str = "INSERT INTO schema_migration (version, applied_at) VALUES ($1, datetime('now'))";
+
+type Db = sqlx::Sqlite;
 
 include!("backend.rs");

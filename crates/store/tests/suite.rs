@@ -193,6 +193,68 @@ async fn warnings_and_scans(store: &dyn StateStore) {
     assert!(store.warning("nope").await.unwrap().is_none());
 }
 
+async fn clue_workflow(store: &dyn StateStore) {
+    let scan = store.begin_scan(&new_scan()).await.unwrap();
+    store.save_warnings(scan, &[warning("M01-a", "M01", 1, 500, "331099001001")], &[], &[]).await.unwrap();
+    let new = |warnings: Vec<String>| NewClue {
+        title: "死亡人员冒领低保".into(),
+        warnings,
+        note: "立为线索".into(),
+        by: "zhang".into(),
+        at: "2026-11-29T10:00:00+08:00".into(),
+    };
+    assert!(matches!(store.create_clue(&new(vec!["nope".into()])).await, Err(StoreError::NoSuchWarning(_))));
+    let clue = store.create_clue(&new(vec!["M01-a".into()])).await.unwrap();
+    assert_eq!((clue.status, clue.version, clue.code.as_str()), (ClueStatus::Registered, 1, "XS000001"));
+    let at = "2026-11-29T10:05:00+08:00";
+    let assign = Action::Assign { handler: "li".into(), deadline: "2026-12-15".into() };
+    let c = store.act_on_clue(&clue.code, 1, &assign, "zhang", "请于12月15日前核实", at).await.unwrap();
+    assert_eq!((c.status, c.version, c.handler.as_deref()), (ClueStatus::Assigned, 2, Some("li")));
+    // Acting on a version that is gone is a conflict; an action the state refuses, a transition error.
+    let stale = store.act_on_clue(&clue.code, 1, &Action::Start, "li", "", at).await;
+    assert!(matches!(stale, Err(StoreError::Conflict { expected: 1, current: 2, .. })), "{stale:?}");
+    let refused = store.act_on_clue(&clue.code, 2, &Action::Close, "zhang", "", at).await;
+    assert!(matches!(refused, Err(StoreError::Transition(_))), "{refused:?}");
+    // Two people acting on one version at the same moment: one succeeds, the other is told.
+    let mut version = 2;
+    for round in 0..10 {
+        let note = format!("意见{round}");
+        let (a, b) = tokio::join!(
+            store.act_on_clue(&clue.code, version, &Action::Comment, "li", &note, at),
+            store.act_on_clue(&clue.code, version, &Action::Comment, "zhang", &note, at),
+        );
+        let ok = [&a, &b].iter().filter(|r| r.is_ok()).count();
+        assert_eq!(ok, 1, "round {round}: {a:?} {b:?}");
+        assert!([&a, &b].iter().any(|r| matches!(r, Err(StoreError::Conflict { .. }))), "{a:?} {b:?}");
+        version += 1;
+    }
+    for action in [
+        Action::Start,
+        Action::Verify { verdict: Verdict::True },
+        Action::Dispose { form: Form::First, accountable: "王某（村会计）".into(), recovered_fen: 360_000 },
+        Action::Rectify { unit: "12331099MB0000000X".into(), deadline: "2027-01-31".into() },
+        Action::Rectified,
+        Action::Close,
+    ] {
+        let c = store.act_on_clue(&clue.code, version, &action, "zhang", "", at).await.unwrap();
+        version = c.version;
+    }
+    let closed = store.clue(&clue.code).await.unwrap().unwrap();
+    assert_eq!((closed.status, closed.recovered_fen, closed.form), (ClueStatus::Closed, 360_000, Some(Form::First)));
+    // Every step is in the history, with who and from which state; nothing was lost.
+    let (warnings, events) = store.clue_details(closed.id).await.unwrap();
+    assert_eq!(warnings, ["M01-a"]);
+    assert_eq!(events.len(), 1 + 1 + 10 + 6, "create, assign, ten comments, six steps");
+    assert_eq!((events[1].action.as_str(), events[1].actor.as_str()), ("assign", "zhang"));
+    assert_eq!(events[1].from_status, Some(ClueStatus::Registered));
+    assert!(events[1].detail.contains("2026-12-15"), "{}", events[1].detail);
+    assert_eq!(events.last().unwrap().to_status, ClueStatus::Closed);
+    assert_eq!(store.clues(&ClueFilter { handler: Some("li".into()), ..Default::default() }).await.unwrap().len(), 1);
+    assert!(store.clues(&ClueFilter { handler: Some("wang".into()), ..Default::default() }).await.unwrap().is_empty());
+    assert_eq!(store.clues_of_warning("M01-a").await.unwrap()[0].code, "XS000001");
+    assert!(store.clue("XS000099").await.unwrap().is_none() && store.clue("junk").await.unwrap().is_none());
+}
+
 async fn sqlite() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("state.db")).await.unwrap();
@@ -229,7 +291,13 @@ macro_rules! suite {
     };
 }
 
-suite!(batch_lifecycle, users_sessions_and_throttling, ledger_entries_and_checkpoints, warnings_and_scans);
+suite!(
+    batch_lifecycle,
+    users_sessions_and_throttling,
+    ledger_entries_and_checkpoints,
+    warnings_and_scans,
+    clue_workflow
+);
 
 #[tokio::test]
 async fn sqlite_reopens_with_data_and_schema() {
