@@ -7,6 +7,7 @@
 //! without a session.
 
 pub mod auth;
+mod clues;
 mod conduct;
 mod i18n;
 mod pages;
@@ -72,6 +73,9 @@ fn templates() -> Environment<'static> {
         ("bidder.html", include_str!("../templates/bidder.html")),
         ("screens.html", include_str!("../templates/screens.html")),
         ("group.html", include_str!("../templates/group.html")),
+        ("clues.html", include_str!("../templates/clues.html")),
+        ("clue.html", include_str!("../templates/clue.html")),
+        ("clue_conflict.html", include_str!("../templates/clue_conflict.html")),
     ] {
         // The templates are part of the binary; a syntax error in one is a bug caught by every page test.
         if let Err(e) = env.add_template(name, source) {
@@ -97,6 +101,8 @@ pub fn app(state: AppState) -> Router {
         .route("/tenders/{id}", get(trading::tender))
         .route("/bidders/{code}", get(trading::bidder))
         .route("/groups/{firms}", get(trading::group))
+        .route("/clues", get(clues::list).post(clues::create))
+        .route("/clues/{code}", get(clues::detail).post(clues::act))
         .route("/reports/{batch}/{format}", get(pages::error_report))
         .route("/logout", post(pages::logout));
     let public = Router::new()

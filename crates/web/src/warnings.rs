@@ -278,8 +278,26 @@ pub async fn detail(
     let (same, _) = state.warehouse.store().warnings(&filter).await?;
     let others: Vec<Value> =
         same.iter().filter(|w| w.id != record.id).map(|w| row_value(lang, w, &catalogue, 0)).collect();
+    let directs = matches!(user.user.role, store::Role::Admin | store::Role::Supervisor);
+    let clues: Vec<Value> = if directs {
+        state
+            .warehouse
+            .store()
+            .clues_of_warning(&record.id)
+            .await?
+            .iter()
+            .map(|c| {
+                let status = if lang == Lang::Zh { c.status.label_zh().to_owned() } else { c.status.as_str().to_owned() };
+                context! { code => c.code.clone(), title => c.title.clone(), status_label => status }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = context! {
         w => row_value(lang, &record, &catalogue, 0),
+        clues => clues,
+        may_open_clue => directs,
         basis => model.map(|m| pick(lang, &m.basis_zh, &m.basis_en)),
         summary => model.map(|m| pick(lang, &m.summary_zh, &m.summary_en)),
         figures => figures,

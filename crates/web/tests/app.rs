@@ -55,6 +55,17 @@ impl TestApp {
         self.send(request.body(Body::from(body)).unwrap()).await
     }
 
+    /// Posts a URL-encoded form with the session cookie.
+    async fn post_form(&self, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Reply {
+        let body: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
+        let request = Request::post(path)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.join("&")))
+            .unwrap();
+        self.send(request).await
+    }
+
     async fn get(&self, path: &str, cookie: &str) -> Reply {
         self.send(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap()).await
     }
@@ -603,4 +614,77 @@ async fn the_ledger_is_public_as_tiles() {
     assert_eq!(tile.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
     assert_eq!(app.get("/ledger/tile/0/000", "").await.status, StatusCode::NOT_FOUND, "no full tile yet");
     assert_eq!(app.get("/ledger/tile/entries/000.p/1", "").await.status, StatusCode::OK);
+}
+
+/// A warning becomes a clue; the supervisor assigns it; only its handler sees it and
+/// works it; a form decided on an old version is refused with a clear conflict;
+/// every step is in the clue's history.
+#[tokio::test]
+async fn a_clue_from_warning_to_verdict() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    for (name, role) in [("clerk", store::Role::Clerk), ("other", store::Role::Handler)] {
+        let user = store::NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            role,
+            password_hash: web::auth::hash_password(PASSWORD).unwrap(),
+            unit_code: None,
+        };
+        warehouse.store().create_user(&user, 0).await.unwrap();
+    }
+    let id = with_an_m01_warning(&app).await;
+    let (admin, admin_csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let page = app.get(&format!("/warnings/{id}"), &admin).await;
+    assert!(page.body.contains("id=\"open-clue\""), "a supervisor may open a clue: {}", page.body);
+    let made = app
+        .post_form("/clues", &admin, &[("csrf", &admin_csrf), ("warning", &id), ("title", "王一死亡后仍领低保"), ("note", "")])
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let location = made.headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(location, "/clues/XS000001");
+    let assign = [
+        ("csrf", admin_csrf.as_str()),
+        ("version", "1"),
+        ("action", "assign"),
+        ("handler", "handler"),
+        ("deadline", "2020-01-31"),
+        ("note", "请核实"),
+    ];
+    assert_eq!(app.post_form(&location, &admin, &assign).await.status, StatusCode::SEE_OTHER);
+
+    // The handler sees it, overdue (the deadline has passed), and starts verifying.
+    let (handler, handler_csrf) = app.sign_in("handler", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let list = app.get("/clues", &handler).await;
+    assert!(list.body.contains("XS000001") && list.body.contains("id=\"overdue-count\""), "{}", list.body);
+    let clue = app.get(&location, &handler).await;
+    assert!(clue.body.contains("id=\"step-start\"") && !clue.body.contains("id=\"step-assign\""), "{}", clue.body);
+    let start = [("csrf", handler_csrf.as_str()), ("version", "2"), ("action", "start"), ("note", "")];
+    assert_eq!(app.post_form(&location, &handler, &start).await.status, StatusCode::SEE_OTHER);
+    // The same form again, on version 2, after the clue moved to 3: a conflict, said plainly.
+    let stale = app.post_form(&location, &handler, &start).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("已被他人更新") && stale.body.contains("version 3"), "{}", stale.body);
+    let verify = [("csrf", handler_csrf.as_str()), ("version", "3"), ("action", "verify"), ("verdict", "true"), ("note", "")];
+    assert_eq!(app.post_form(&location, &handler, &verify).await.status, StatusCode::SEE_OTHER);
+    // A handler cannot dispose of it: that is the supervisor's.
+    let dispose = [("csrf", handler_csrf.as_str()), ("version", "4"), ("action", "dispose"), ("form", "first"), ("note", "")];
+    assert_eq!(app.post_form(&location, &handler, &dispose).await.status, StatusCode::FORBIDDEN);
+    let history = app.get(&location, &admin).await;
+    assert!(history.body.contains("已核实") && history.body.contains("属实"), "{}", history.body);
+    for step in ["立为线索", "交办", "开始核查", "核查结论"] {
+        assert!(between(&history.body, "id=\"clue-history\"", "</table>").contains(step), "{step} missing");
+    }
+    // Another handler learns nothing of it; a clerk sees no clues at all.
+    let (other, _) = app.sign_in("other", PASSWORD).await.map_err(|r| r.body).unwrap();
+    assert_eq!(app.get(&location, &other).await.status, StatusCode::NOT_FOUND);
+    assert!(!app.get("/clues", &other).await.body.contains("XS000001"));
+    let (clerk, _) = app.sign_in("clerk", PASSWORD).await.map_err(|r| r.body).unwrap();
+    assert_eq!(app.get("/clues", &clerk).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&location, &clerk).await.status, StatusCode::NOT_FOUND);
+    // A form without its CSRF token changes nothing.
+    let forged = app.post_form(&location, &admin, &[("version", "4"), ("action", "comment"), ("note", "x")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let english = app.get(&location, &format!("{admin}; lang=en")).await;
+    assert!(english.body.contains("History") && english.body.contains("verified"), "{}", english.body);
 }

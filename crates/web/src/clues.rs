@@ -1,0 +1,308 @@
+//! The clue workflow's pages: the clue list, a clue with its history and the
+//! steps its state allows, and the forms that make and move clues. Supervisors
+//! and administrators do everything; a handler sees and works only the clues
+//! assigned to them; a department clerk sees none.
+
+use crate::auth::CurrentUser;
+use crate::i18n::{self, Lang};
+use crate::pages::render;
+use crate::{AppError, AppState};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+use serde::Deserialize;
+use std::collections::HashMap;
+use store::{Action, ClueFilter, ClueRecord, ClueStatus, Role, StoreError, Verdict};
+
+fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+}
+
+/// Whether the user directs the workflow (makes, assigns, disposes of, closes clues).
+fn directs(user: &CurrentUser) -> bool {
+    matches!(user.user.role, Role::Admin | Role::Supervisor)
+}
+
+/// Whether the user may see this clue.
+fn may_see(user: &CurrentUser, clue: &ClueRecord) -> bool {
+    directs(user) || (user.user.role == Role::Handler && clue.handler.as_deref() == Some(user.user.username.as_str()))
+}
+
+/// The steps a user may take on a clue in its present state.
+fn allowed(user: &CurrentUser, clue: &ClueRecord) -> Vec<&'static str> {
+    let handler = clue.handler.as_deref() == Some(user.user.username.as_str());
+    let mut steps = Vec::new();
+    let probe = |a: Action| clue.apply(&a, "").is_ok();
+    let d = || "2000-01-01".to_owned();
+    if directs(user) && probe(Action::Assign { handler: String::new(), deadline: d() }) {
+        steps.push("assign");
+    }
+    if (directs(user) || handler) && probe(Action::Start) {
+        steps.push("start");
+    }
+    if (directs(user) || handler) && probe(Action::Verify { verdict: Verdict::True }) {
+        steps.push("verify");
+    }
+    let dispose = Action::Dispose { form: store::Form::First, accountable: String::new(), recovered_fen: 0 };
+    if directs(user) && probe(dispose) {
+        steps.push("dispose");
+    }
+    if directs(user) && probe(Action::Rectify { unit: String::new(), deadline: d() }) {
+        steps.push("rectify");
+    }
+    if (directs(user) || handler) && probe(Action::Rectified) {
+        steps.push("rectified");
+    }
+    if directs(user) && probe(Action::Close) {
+        steps.push("close");
+    }
+    if clue.status != ClueStatus::Closed && (directs(user) || handler) {
+        steps.push("comment");
+    }
+    steps
+}
+
+fn status_label(lang: Lang, s: ClueStatus) -> String {
+    if lang == Lang::Zh { s.label_zh().to_owned() } else { s.as_str().replace('_', " ") }
+}
+
+fn clue_value(lang: Lang, c: &ClueRecord, today: &str) -> Value {
+    context! {
+        code => c.code.clone(),
+        title => c.title.clone(),
+        status => c.status.as_str(),
+        status_label => status_label(lang, c.status),
+        handler => c.handler.clone(),
+        deadline => c.deadline.clone(),
+        verdict => c.verdict.map(|v| if lang == Lang::Zh { v.label_zh().to_owned() } else { v.as_str().replace('_', " ") }),
+        form => c.form.map(|f| if lang == Lang::Zh { f.label_zh().to_owned() } else { format!("{} form", f.as_str()) }),
+        accountable => c.accountable.clone(),
+        recovered => models::yuan(c.recovered_fen),
+        rectify_unit => c.rectify_unit.clone(),
+        rectify_deadline => c.rectify_deadline.clone(),
+        rectified_at => c.rectified_at.clone(),
+        version => c.version,
+        created_at => c.created_at.clone(),
+        created_by => c.created_by.clone(),
+        updated_at => c.updated_at.clone(),
+        overdue => c.overdue(today),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let filter = ClueFilter {
+        handler: (!directs(&user)).then(|| user.user.username.clone()),
+        status: q.status.as_deref().and_then(ClueStatus::parse),
+    };
+    if !directs(&user) && user.user.role != Role::Handler {
+        return Err(AppError::Forbidden);
+    }
+    let today = now().format("%Y-%m-%d").to_string();
+    let clues = state.warehouse.store().clues(&filter).await?;
+    let overdue = clues.iter().filter(|c| c.overdue(&today)).count();
+    let statuses: Vec<Value> = ClueStatus::ALL
+        .iter()
+        .map(|s| context! { key => s.as_str(), label => status_label(lang, *s) })
+        .collect();
+    let page = context! {
+        clues => clues.iter().map(|c| clue_value(lang, c, &today)).collect::<Vec<_>>(),
+        overdue => overdue,
+        statuses => statuses,
+        status => q.status.unwrap_or_default(),
+    };
+    render(&state, "clues.html", lang, Some(&user), "clues", page)
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let store = state.warehouse.store();
+    let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
+    if !may_see(&user, &clue) {
+        // Not found rather than forbidden: a handler learns nothing of clues not theirs.
+        return Err(AppError::NotFound);
+    }
+    let (warning_ids, events) = store.clue_details(clue.id).await?;
+    let mut warnings = Vec::new();
+    for id in &warning_ids {
+        if let Some(w) = store.warning(id).await? {
+            warnings.push(context! { id => w.id, model => w.model, subject => w.subject_name, reason => if lang == Lang::Zh { w.reason_zh } else { w.reason_en } });
+        }
+    }
+    let today = now().format("%Y-%m-%d").to_string();
+    let events: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            context! {
+                at => e.at.clone(),
+                actor => e.actor.clone(),
+                action => i18n::get(lang, &format!("clue_action_{}", e.action)),
+                from => e.from_status.map(|s| status_label(lang, s)),
+                to => status_label(lang, e.to_status),
+                note => e.note.clone(),
+            }
+        })
+        .collect();
+    let handlers: Vec<String> = store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| matches!(u.role, Role::Handler | Role::Supervisor) && !u.disabled)
+        .map(|u| u.username)
+        .collect();
+    let verdicts: Vec<Value> = Verdict::ALL
+        .iter()
+        .map(|v| context! { key => v.as_str(), label => if lang == Lang::Zh { v.label_zh().to_owned() } else { v.as_str().replace('_', " ") } })
+        .collect();
+    let forms: Vec<Value> = store::Form::ALL
+        .iter()
+        .map(|f| context! { key => f.as_str(), label => if lang == Lang::Zh { f.label_zh().to_owned() } else { format!("{} form", f.as_str()) } })
+        .collect();
+    let page = context! {
+        clue => clue_value(lang, &clue, &today),
+        warnings => warnings,
+        events => events,
+        steps => allowed(&user, &clue),
+        handlers => handlers,
+        verdicts => verdicts,
+        forms => forms,
+    };
+    render(&state, "clue.html", lang, Some(&user), "clues", page)
+}
+
+/// `POST /clues`: makes a clue of a warning.
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    if !directs(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let warning = form.get("warning").map(|w| w.trim()).filter(|w| !w.is_empty()).ok_or_else(|| {
+        AppError::BadRequest("请选择预警 / choose a warning".into())
+    })?;
+    let store = state.warehouse.store();
+    let record = store.warning(warning).await?.ok_or(AppError::NotFound)?;
+    let title = match form.get("title").map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        Some(t) => t.chars().take(200).collect(),
+        None => format!("{} {}", record.model, record.subject_name),
+    };
+    let clue = store
+        .create_clue(&store::NewClue {
+            title,
+            warnings: vec![record.id.clone()],
+            note: form.get("note").cloned().unwrap_or_default(),
+            by: user.user.username.clone(),
+            at: now().to_rfc3339(),
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/clues/{}", clue.code)).into_response())
+}
+
+fn date(form: &HashMap<String, String>, key: &str) -> Result<String, AppError> {
+    let text = form.get(key).map(|s| s.trim()).unwrap_or("");
+    domain::parse_date(text)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map_err(|_| AppError::BadRequest(format!("日期无效 / not a date: {text:?} ({key})")))
+}
+
+/// The action a form asks for, with its data checked.
+fn action_of(form: &HashMap<String, String>) -> Result<Action, AppError> {
+    let text = |key: &str| form.get(key).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let bad = |what: &str| AppError::BadRequest(what.to_owned());
+    Ok(match text("action").as_str() {
+        "assign" => {
+            let handler = text("handler");
+            if handler.is_empty() {
+                return Err(bad("请选择承办人 / choose a handler"));
+            }
+            Action::Assign { handler, deadline: date(form, "deadline")? }
+        }
+        "start" => Action::Start,
+        "verify" => Action::Verify {
+            verdict: Verdict::parse(&text("verdict")).ok_or_else(|| bad("请选择核查结论 / choose a verdict"))?,
+        },
+        "dispose" => {
+            let recovered = text("recovered");
+            let recovered_fen = if recovered.is_empty() {
+                0
+            } else {
+                domain::Money::parse(&recovered)
+                    .map_err(|e| bad(&format!("追缴金额无效 / recovered amount: {e}")))?
+                    .fen()
+            };
+            Action::Dispose {
+                form: store::Form::parse(&text("form")).ok_or_else(|| bad("请选择处置形态 / choose one of the four forms"))?,
+                accountable: text("accountable"),
+                recovered_fen,
+            }
+        }
+        "rectify" => {
+            let unit = text("unit");
+            if unit.is_empty() {
+                return Err(bad("请填写整改单位 / name the unit that rectifies"));
+            }
+            Action::Rectify { unit, deadline: date(form, "rectify_deadline")? }
+        }
+        "rectified" => Action::Rectified,
+        "close" => Action::Close,
+        "comment" => {
+            if text("note").is_empty() {
+                return Err(bad("意见不能为空 / a comment needs text"));
+            }
+            Action::Comment
+        }
+        other => return Err(bad(&format!("未知操作 / unknown action {other:?}"))),
+    })
+}
+
+/// `POST /clues/{code}`: one step on a clue, decided on the version the form shows.
+pub async fn act(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let store = state.warehouse.store();
+    let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
+    if !may_see(&user, &clue) {
+        return Err(AppError::NotFound);
+    }
+    let action = action_of(&form)?;
+    if !allowed(&user, &clue).contains(&action.name()) && clue.apply(&action, "").is_ok() {
+        return Err(AppError::Forbidden);
+    }
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::BadRequest("缺少版本 / the form has no version".into()))?;
+    let note: String = form.get("note").map(|n| n.trim().chars().take(2000).collect()).unwrap_or_default();
+    match store.act_on_clue(&code, version, &action, &user.user.username, &note, &now().to_rfc3339()).await {
+        Ok(c) => Ok(Redirect::to(&format!("/clues/{}", c.code)).into_response()),
+        Err(e @ StoreError::Conflict { .. }) => {
+            let page = context! { message => e.to_string(), code => code };
+            let html = render(&state, "clue_conflict.html", lang, Some(&user), "clues", page)?;
+            Ok((axum::http::StatusCode::CONFLICT, html).into_response())
+        }
+        Err(StoreError::Transition(e)) => Err(AppError::BadRequest(e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
