@@ -8,7 +8,7 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
-use store::{Session, User};
+use store::{Role, Session, User};
 
 pub const SESSION_COOKIE: &str = "qf_session";
 pub const LOGIN_CSRF_COOKIE: &str = "qf_login_csrf";
@@ -85,7 +85,17 @@ pub struct CurrentUser {
     pub session: Session,
 }
 
+/// Who may use the supervision pages: warnings, trading, conduct (docs/authorization.md).
+pub const SUPERVISION: &[Role] = &[Role::Admin, Role::Supervisor];
+/// Who may see the data register: batches, quality, error reports.
+pub const DATA: &[Role] = &[Role::Admin, Role::Supervisor, Role::Clerk];
+
 impl CurrentUser {
+    /// Refuses the request unless the user has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.user.role) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
     /// Checks the CSRF token sent with a state-changing request.
     pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), AppError> {
         match sent {

@@ -15,6 +15,9 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use store::{Action, ClueFilter, ClueRecord, ClueStatus, Role, StoreError, Verdict};
 
+/// Who may work clues at all (docs/authorization.md); handlers only their own.
+const CLUE_ROLES: &[Role] = &[Role::Admin, Role::Supervisor, Role::Handler];
+
 fn now() -> chrono::DateTime<chrono::FixedOffset> {
     chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
 }
@@ -105,16 +108,12 @@ pub async fn list(
         handler: (!directs(&user)).then(|| user.user.username.clone()),
         status: q.status.as_deref().and_then(ClueStatus::parse),
     };
-    if !directs(&user) && user.user.role != Role::Handler {
-        return Err(AppError::Forbidden);
-    }
+    user.require(CLUE_ROLES)?;
     let today = now().format("%Y-%m-%d").to_string();
     let clues = state.warehouse.store().clues(&filter).await?;
     let overdue = clues.iter().filter(|c| c.overdue(&today)).count();
-    let statuses: Vec<Value> = ClueStatus::ALL
-        .iter()
-        .map(|s| context! { key => s.as_str(), label => status_label(lang, *s) })
-        .collect();
+    let statuses: Vec<Value> =
+        ClueStatus::ALL.iter().map(|s| context! { key => s.as_str(), label => status_label(lang, *s) }).collect();
     let page = context! {
         clues => clues.iter().map(|c| clue_value(lang, c, &today)).collect::<Vec<_>>(),
         overdue => overdue,
@@ -131,6 +130,7 @@ pub async fn detail(
     Path(code): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let store = state.warehouse.store();
+    user.require(CLUE_ROLES)?;
     let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
     if !may_see(&user, &clue) {
         // Not found rather than forbidden: a handler learns nothing of clues not theirs.
@@ -191,12 +191,12 @@ pub async fn create(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     user.check_csrf(form.get("csrf").map(String::as_str))?;
-    if !directs(&user) {
-        return Err(AppError::Forbidden);
-    }
-    let warning = form.get("warning").map(|w| w.trim()).filter(|w| !w.is_empty()).ok_or_else(|| {
-        AppError::BadRequest("请选择预警 / choose a warning".into())
-    })?;
+    user.require(crate::auth::SUPERVISION)?;
+    let warning = form
+        .get("warning")
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty())
+        .ok_or_else(|| AppError::BadRequest("请选择预警 / choose a warning".into()))?;
     let store = state.warehouse.store();
     let record = store.warning(warning).await?.ok_or(AppError::NotFound)?;
     let title = match form.get("title").map(|t| t.trim()).filter(|t| !t.is_empty()) {
@@ -248,7 +248,8 @@ fn action_of(form: &HashMap<String, String>) -> Result<Action, AppError> {
                     .fen()
             };
             Action::Dispose {
-                form: store::Form::parse(&text("form")).ok_or_else(|| bad("请选择处置形态 / choose one of the four forms"))?,
+                form: store::Form::parse(&text("form"))
+                    .ok_or_else(|| bad("请选择处置形态 / choose one of the four forms"))?,
                 accountable: text("accountable"),
                 recovered_fen,
             }
@@ -281,6 +282,7 @@ pub async fn act(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     user.check_csrf(form.get("csrf").map(String::as_str))?;
+    user.require(CLUE_ROLES)?;
     let store = state.warehouse.store();
     let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
     if !may_see(&user, &clue) {

@@ -30,6 +30,7 @@ pub async fn unit_claims(
     user: CurrentUser,
     Path(org): Path<String>,
 ) -> Result<Html<String>, AppError> {
+    user.require(crate::auth::SUPERVISION)?;
     let claims = state.warehouse.records_where("reimbursement", "org_code", std::slice::from_ref(&org)).await?;
     let filter = WarningFilter { org_code: Some(org.clone()), all_statuses: false, ..Default::default() };
     let (warnings, _) = state.warehouse.store().warnings(&filter).await?;
@@ -72,6 +73,7 @@ pub async fn vehicle(
     user: CurrentUser,
     Path(plate): Path<String>,
 ) -> Result<Html<String>, AppError> {
+    user.require(crate::auth::SUPERVISION)?;
     let cars = state.warehouse.records_where("official_vehicle", "plate", std::slice::from_ref(&plate)).await?;
     let car = cars.last();
     let home = car.map(|c| get(c, "city").to_owned()).unwrap_or_default();

@@ -38,7 +38,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("nav_screens", "报价筛查", "Bid screens"),
     ("nav_clues", "问题线索", "Clues"),
     ("clues_title", "问题线索", "Clues"),
-    ("clues_intro", "由预警立为线索，交办核查、处置、整改直至销号；每一步都有记录。", "Warnings become clues: assigned, verified, disposed of, rectified and closed, every step on record."),
+    (
+        "clues_intro",
+        "由预警立为线索，交办核查、处置、整改直至销号；每一步都有记录。",
+        "Warnings become clues: assigned, verified, disposed of, rectified and closed, every step on record.",
+    ),
     ("clues_none", "暂无线索", "No clues"),
     ("clue_code", "线索编号", "Clue"),
     ("clue_title_label", "标题", "Title"),

@@ -302,6 +302,7 @@ pub async fn batches(
     user: CurrentUser,
     Query(q): Query<BatchQuery>,
 ) -> Result<Html<String>, AppError> {
+    user.require(crate::auth::DATA)?;
     let all = state.warehouse.batches().await?;
     let table = q.table.filter(|t| !t.is_empty());
     let status = q.status.filter(|s| !s.is_empty());
@@ -472,9 +473,10 @@ fn upload_response(
 
 pub async fn error_report(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     Path((batch, format)): Path<(i64, String)>,
 ) -> Result<Response, AppError> {
+    user.require(crate::auth::DATA)?;
     let record = state.warehouse.store().batch(batch).await.map_err(|_| AppError::NotFound)?;
     let csv = record.report_path.ok_or(AppError::NotFound)?;
     let (relative, content_type) = match format.as_str() {
@@ -489,6 +491,7 @@ pub async fn error_report(
 }
 
 pub async fn quality(State(state): State<AppState>, lang: Lang, user: CurrentUser) -> Result<Html<String>, AppError> {
+    user.require(crate::auth::DATA)?;
     let report = state.warehouse.quality().await?;
     let tables: Vec<Value> = report
         .tables

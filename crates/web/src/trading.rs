@@ -80,6 +80,7 @@ pub async fn tender(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
+    user.require(crate::auth::SUPERVISION)?;
     let key = std::slice::from_ref(&id);
     let tenders = state.warehouse.records_where("tender", "tender_id", key).await?;
     let mut bids = state.warehouse.records_where("bid", "tender_id", key).await?;
@@ -149,6 +150,7 @@ pub async fn bidder(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> Result<Html<String>, AppError> {
+    user.require(crate::auth::SUPERVISION)?;
     let key = std::slice::from_ref(&code);
     let own = state.warehouse.records_where("bid", "bidder_code", key).await?;
     let tender_ids: Vec<String> =
@@ -280,6 +282,7 @@ pub async fn ranking(
     user: CurrentUser,
     Query(q): Query<ScreensQuery>,
 ) -> Result<Html<String>, AppError> {
+    user.require(crate::auth::SUPERVISION)?;
     let bids = state.warehouse.records_all("bid", "tender_id").await?;
     let tenders = state.warehouse.records_all("tender", "tender_id").await?;
     let title: HashMap<&str, (&str, &str)> =
@@ -323,6 +326,7 @@ pub async fn group(
     user: CurrentUser,
     Path(firms): Path<String>,
 ) -> Result<Html<String>, AppError> {
+    user.require(crate::auth::SUPERVISION)?;
     let members: Vec<String> = firms
         .split(',')
         .map(str::trim)

@@ -130,6 +130,7 @@ pub async fn queue(
     user: CurrentUser,
     Query(q): Query<QueueQuery>,
 ) -> Result<Html<String>, AppError> {
+    user.require(crate::auth::SUPERVISION)?;
     let catalogue = catalogue(&state);
     let filter = q.filter();
     let (list, total) = state.warehouse.store().warnings(&filter).await?;
@@ -183,9 +184,10 @@ pub async fn queue(
 
 pub async fn export_xlsx(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
+    user.require(crate::auth::SUPERVISION)?;
     let mut filter = q.filter();
     filter.limit = Some(EXPORT_LIMIT);
     filter.offset = 0;
@@ -221,6 +223,20 @@ pub async fn detail(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let record = state.warehouse.store().warning(&id).await?.ok_or(AppError::NotFound)?;
+    if user.require(crate::auth::SUPERVISION).is_err() {
+        // A handler sees the warnings of the clues assigned to them, and no others.
+        let own = user.user.role == store::Role::Handler
+            && state
+                .warehouse
+                .store()
+                .clues_of_warning(&record.id)
+                .await?
+                .iter()
+                .any(|c| c.handler.as_deref() == Some(user.user.username.as_str()));
+        if !own {
+            return Err(if user.user.role == store::Role::Handler { AppError::NotFound } else { AppError::Forbidden });
+        }
+    }
     let warning = warehouse::warning_from_record(&record).map_err(AppError::internal)?;
     let catalogue = catalogue(&state);
     let model = catalogue.iter().find(|m| m.code == record.model);
@@ -287,7 +303,8 @@ pub async fn detail(
             .await?
             .iter()
             .map(|c| {
-                let status = if lang == Lang::Zh { c.status.label_zh().to_owned() } else { c.status.as_str().to_owned() };
+                let status =
+                    if lang == Lang::Zh { c.status.label_zh().to_owned() } else { c.status.as_str().to_owned() };
                 context! { code => c.code.clone(), title => c.title.clone(), status_label => status }
             })
             .collect()

@@ -638,7 +638,11 @@ async fn a_clue_from_warning_to_verdict() {
     let page = app.get(&format!("/warnings/{id}"), &admin).await;
     assert!(page.body.contains("id=\"open-clue\""), "a supervisor may open a clue: {}", page.body);
     let made = app
-        .post_form("/clues", &admin, &[("csrf", &admin_csrf), ("warning", &id), ("title", "王一死亡后仍领低保"), ("note", "")])
+        .post_form(
+            "/clues",
+            &admin,
+            &[("csrf", &admin_csrf), ("warning", &id), ("title", "王一死亡后仍领低保"), ("note", "")],
+        )
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let location = made.headers[header::LOCATION].to_str().unwrap().to_owned();
@@ -665,10 +669,12 @@ async fn a_clue_from_warning_to_verdict() {
     let stale = app.post_form(&location, &handler, &start).await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.body.contains("已被他人更新") && stale.body.contains("version 3"), "{}", stale.body);
-    let verify = [("csrf", handler_csrf.as_str()), ("version", "3"), ("action", "verify"), ("verdict", "true"), ("note", "")];
+    let verify =
+        [("csrf", handler_csrf.as_str()), ("version", "3"), ("action", "verify"), ("verdict", "true"), ("note", "")];
     assert_eq!(app.post_form(&location, &handler, &verify).await.status, StatusCode::SEE_OTHER);
     // A handler cannot dispose of it: that is the supervisor's.
-    let dispose = [("csrf", handler_csrf.as_str()), ("version", "4"), ("action", "dispose"), ("form", "first"), ("note", "")];
+    let dispose =
+        [("csrf", handler_csrf.as_str()), ("version", "4"), ("action", "dispose"), ("form", "first"), ("note", "")];
     assert_eq!(app.post_form(&location, &handler, &dispose).await.status, StatusCode::FORBIDDEN);
     let history = app.get(&location, &admin).await;
     assert!(history.body.contains("已核实") && history.body.contains("属实"), "{}", history.body);
@@ -681,10 +687,151 @@ async fn a_clue_from_warning_to_verdict() {
     assert!(!app.get("/clues", &other).await.body.contains("XS000001"));
     let (clerk, _) = app.sign_in("clerk", PASSWORD).await.map_err(|r| r.body).unwrap();
     assert_eq!(app.get("/clues", &clerk).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.get(&location, &clerk).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&location, &clerk).await.status, StatusCode::FORBIDDEN);
     // A form without its CSRF token changes nothing.
     let forged = app.post_form(&location, &admin, &[("version", "4"), ("action", "comment"), ("note", "x")]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let english = app.get(&location, &format!("{admin}; lang=en")).await;
     assert!(english.body.contains("History") && english.body.contains("verified"), "{}", english.body);
+}
+
+/// The written matrix of `docs/authorization.md`, route by route and role by role,
+/// anonymous included: every cell is requested and must answer as the table says.
+#[tokio::test]
+async fn every_route_for_every_role() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    for (name, role) in [("supervisor", store::Role::Supervisor), ("clerk", store::Role::Clerk)] {
+        let user = store::NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            role,
+            password_hash: web::auth::hash_password(PASSWORD).unwrap(),
+            unit_code: None,
+        };
+        warehouse.store().create_user(&user, 0).await.unwrap();
+    }
+    // Something behind every route: a warning, a clue assigned to the handler, a second clue
+    // that is not theirs, trading and conduct data, and a rejected batch with its report.
+    let own_warning = with_an_m01_warning(&app).await;
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example");
+    let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
+    for name in [
+        "enterprise.csv",
+        "enterprise_role.csv",
+        "tender.csv",
+        "bid.csv",
+        "award.csv",
+        "official_vehicle.csv",
+        "fuel_record.csv",
+        "reimbursement.csv",
+    ] {
+        let result = warehouse.import(&example.join(name), &options, None).await.unwrap();
+        assert!(matches!(result, warehouse::ImportResult::Accepted { .. }), "{name}");
+    }
+    let bad = app.data.parent().unwrap().join("person.csv");
+    std::fs::write(&bad, "身份证号,姓名\n123,某\n").unwrap();
+    let rejected = match warehouse.import(&bad, &options, None).await.unwrap() {
+        warehouse::ImportResult::Rejected { batch, .. } => batch.id,
+        other => panic!("{other:?}"),
+    };
+    let store = warehouse.store();
+    let clue = |warning: &str, title: &str| store::NewClue {
+        title: title.into(),
+        warnings: vec![warning.into()],
+        note: String::new(),
+        by: "admin".into(),
+        at: "2026-11-29T10:00:00+08:00".into(),
+    };
+    let own = store.create_clue(&clue(&own_warning, "own")).await.unwrap();
+    let assign = store::Action::Assign { handler: "handler".into(), deadline: "2026-12-31".into() };
+    store.act_on_clue(&own.code, 1, &assign, "admin", "", "2026-11-29T10:01:00+08:00").await.unwrap();
+    let model = models::builtin().unwrap().into_iter().find(|m| m.code == "P01").unwrap();
+    let other_warning = save_warning(
+        &warehouse,
+        &model,
+        models::Finding {
+            key: "ZB2025001".into(),
+            subject: models::Subject { kind: "tender".into(), id: "ZB2025001".into(), name: "采购".into() },
+            amount_fen: 1,
+            org_code: None,
+            region_code: None,
+            figures: serde_json::Map::new(),
+            sources: vec![],
+        },
+    )
+    .await;
+    let other = store.create_clue(&clue(&other_warning, "not the handler's")).await.unwrap();
+
+    let mut sessions: Vec<(&str, String, String)> = vec![("anonymous", String::new(), String::new())];
+    for role in ["admin", "supervisor", "handler", "clerk"] {
+        let (cookie, csrf) = app.sign_in(role, PASSWORD).await.map_err(|r| r.body).unwrap();
+        sessions.push((role, cookie, csrf));
+    }
+    // Each route of the table as concrete requests: (path, is it the caller's own?).
+    let concrete = |route: &str| -> Vec<(String, bool)> {
+        match route {
+            "/reports/{batch}/{format}" => vec![(format!("/reports/{rejected}/csv"), true)],
+            "/warnings/{id}" => {
+                vec![(format!("/warnings/{own_warning}"), true), (format!("/warnings/{other_warning}"), false)]
+            }
+            "/tenders/{id}" => vec![("/tenders/ZB2025014".into(), true)],
+            "/bidders/{code}" => vec![("/bidders/91331099MA0000354K".into(), true)],
+            "/groups/{firms}" => vec![(
+                format!("/groups/{}", urlencode("91331099MA0000354K,91331099MA0000355N,91331099MA0000356R")),
+                true,
+            )],
+            "/units/{org}/reimbursements" => vec![("/units/11331099MB0000004P/reimbursements".into(), true)],
+            "/vehicles/{plate}" => vec![(format!("/vehicles/{}", urlencode("浙J0A004")), true)],
+            "/clues/{code}" => vec![(format!("/clues/{}", own.code), true), (format!("/clues/{}", other.code), false)],
+            plain => vec![(plain.to_owned(), true)],
+        }
+    };
+    let matrix =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/authorization.md"))
+            .unwrap();
+    let mut checked = 0;
+    for line in matrix.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let (method, route) = cells[0].trim_matches('`').split_once(' ').unwrap();
+        for ((role, cookie, csrf), expected) in sessions.iter().zip(&cells[1..]) {
+            for (path, own) in concrete(route) {
+                let reply = if method == "GET" {
+                    app.get(&path, cookie).await
+                } else {
+                    // A comment on a clue, or a clue made of the handler's warning: harmless and repeatable.
+                    let version = match store.clue(path.rsplit('/').next().unwrap()).await.unwrap() {
+                        Some(c) => c.version.to_string(),
+                        None => String::new(),
+                    };
+                    let fields: Vec<(&str, &str)> = if route == "/clues" {
+                        vec![("csrf", csrf), ("warning", own_warning.as_str()), ("title", "matrix")]
+                    } else {
+                        vec![("csrf", csrf), ("version", &version), ("action", "comment"), ("note", "matrix")]
+                    };
+                    app.post_form(&path, cookie, &fields).await
+                };
+                let want = match (*expected, own) {
+                    ("login", _) => StatusCode::SEE_OTHER,
+                    ("✓", _) | ("own", true) => {
+                        if method == "POST" {
+                            StatusCode::SEE_OTHER
+                        } else {
+                            StatusCode::OK
+                        }
+                    }
+                    ("own", false) => StatusCode::NOT_FOUND,
+                    ("✗", _) => StatusCode::FORBIDDEN,
+                    (other, _) => panic!("unknown cell {other:?} in {line}"),
+                };
+                assert_eq!(reply.status, want, "{method} {path} as {role} (table: {expected})");
+                if *expected == "login" {
+                    let location = reply.headers[header::LOCATION].to_str().unwrap();
+                    assert!(location.starts_with("/login"), "{method} {path}: {location}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 19 * 5, "{checked} requests");
 }
