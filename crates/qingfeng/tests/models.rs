@@ -2,9 +2,12 @@
 //! each model's hits are raised, its look-alikes are not, and scans are
 //! repeatable, configurable and extensible.
 
+use common::{cookie, csrf_field, http};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+mod common;
 
 fn qingfeng(data: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_qingfeng"));
@@ -254,29 +257,6 @@ fn demo_county_recall_and_precision_are_one() {
 }
 
 /// One HTTP/1.1 exchange with the server: `(status line and headers, body)`.
-fn http(port: u16, request: &[u8]) -> (String, String) {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.write_all(request).unwrap();
-    let mut reply = Vec::new();
-    stream.read_to_end(&mut reply).unwrap();
-    let reply = String::from_utf8_lossy(&reply).into_owned();
-    let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
-    (head.to_owned(), body.to_owned())
-}
-
-fn cookie(head: &str, name: &str) -> String {
-    head.lines()
-        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
-        .find_map(|c| c.strip_prefix(&format!("{name}=")))
-        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
-        .unwrap_or_default()
-}
-
-fn csrf_field(body: &str) -> String {
-    body.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_owned()
-}
-
 /// An upload accepted by the web app is followed by a scan (the `serve` hook),
 /// recorded with trigger `import`.
 #[test]
