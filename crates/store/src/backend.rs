@@ -696,7 +696,72 @@ impl StateStore for Store {
         tx.commit().await?;
         Ok(next)
     }
+
+    async fn audit_append(&self, e: &NewAudit) -> Result<AuditEntry> {
+        let mut tx = self.pool.begin().await?;
+        // The head row's update is the first statement: it takes the write lock, so two
+        // appends cannot link to the same entry.
+        let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut *tx)
+            .await?;
+        let (seq, prev): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
+        let hash = crate::audit::chain_hash(&prev, seq, e);
+        sqlx::query(
+            "INSERT INTO audit (seq, at, actor, role, address, action, object, detail, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(seq)
+        .bind(&e.at)
+        .bind(&e.actor)
+        .bind(&e.role)
+        .bind(&e.address)
+        .bind(&e.action)
+        .bind(&e.object)
+        .bind(&e.detail)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(AuditEntry { seq, entry: e.clone(), prev_hash: prev, hash })
+    }
+
+    async fn audit_entries(&self, after: i64, limit: u64) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, role, address, action, object, detail, prev_hash, hash FROM audit
+             WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit.min(i64::MAX as u64) as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    seq: r.try_get("seq")?,
+                    entry: NewAudit {
+                        at: r.try_get("at")?,
+                        actor: r.try_get("actor")?,
+                        role: r.try_get("role")?,
+                        address: r.try_get("address")?,
+                        action: r.try_get("action")?,
+                        object: r.try_get("object")?,
+                        detail: r.try_get("detail")?,
+                    },
+                    prev_hash: r.try_get("prev_hash")?,
+                    hash: r.try_get("hash")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit_head(&self) -> Result<(i64, String)> {
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
 }
+
 
 #[allow(clippy::too_many_arguments)]
 async fn insert_clue_event(

@@ -6,12 +6,14 @@
 //! trait with one body of SQL (`backend.rs`).
 //! Imported data itself is not here: it is immutable Parquet (see `warehouse`).
 
+pub mod audit;
 pub mod clues;
 mod migrations;
 mod postgres;
 mod sqlite;
 mod warnings;
 
+pub use audit::{AuditEntry, Broken, NewAudit};
 pub use clues::{Action, ClueEvent, ClueFilter, ClueRecord, ClueStatus, Form, NewClue, TransitionError, Verdict};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -64,10 +66,16 @@ pub enum Role {
     Handler,
     /// A department clerk who uploads data (数据报送员).
     Clerk,
+    /// Security administrator (安全管理员): kept apart from the system administrator
+    /// and the auditor (三员分立, GB/T 22239).
+    SecurityAdmin,
+    /// Security auditor (安全审计员): the only role that reads the audit trail.
+    Auditor,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Supervisor, Role::Handler, Role::Clerk];
+    pub const ALL: [Role; 6] =
+        [Role::Admin, Role::Supervisor, Role::Handler, Role::Clerk, Role::SecurityAdmin, Role::Auditor];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,6 +83,8 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Handler => "handler",
             Role::Clerk => "clerk",
+            Role::SecurityAdmin => "security_admin",
+            Role::Auditor => "auditor",
         }
     }
 
@@ -300,6 +310,13 @@ pub trait StateStore: Send + Sync {
         note: &str,
         at: &str,
     ) -> Result<ClueRecord>;
+
+    /// Appends to the audit trail, chained to the entry before; appends are serialized.
+    async fn audit_append(&self, entry: &NewAudit) -> Result<AuditEntry>;
+    /// Entries after `after` (a sequence number), oldest first, at most `limit`.
+    async fn audit_entries(&self, after: i64, limit: u64) -> Result<Vec<AuditEntry>>;
+    /// The last sequence number and hash, recorded apart from the entries.
+    async fn audit_head(&self) -> Result<(i64, String)>;
 }
 
 /// One leaf of the disclosure ledger: a published record, the salt of its

@@ -2,6 +2,9 @@
 
 /// How a backend spells the types the migrations use.
 pub(crate) struct Dialect {
+    /// `sqlite` or `postgres`: a migration's `{sqlite}…{/sqlite}` and
+    /// `{postgres}…{/postgres}` sections are kept for that backend only.
+    pub name: &'static str,
     pub id: &'static str,
     pub int: &'static str,
     pub bytes: &'static str,
@@ -9,7 +12,16 @@ pub(crate) struct Dialect {
 
 impl Dialect {
     pub(crate) fn sql(&self, template: &str) -> String {
-        template.replace("{id}", self.id).replace("{int}", self.int).replace("{bytes}", self.bytes)
+        let mut text = template.to_owned();
+        for name in ["sqlite", "postgres"] {
+            let (open, close) = (format!("{{{name}}}"), format!("{{/{name}}}"));
+            while let (Some(start), Some(end)) = (text.find(&open), text.find(&close)) {
+                let inner = text[start + open.len()..end].to_owned();
+                let keep = if name == self.name { inner } else { String::new() };
+                text.replace_range(start..end + close.len(), &keep);
+            }
+        }
+        text.replace("{id}", self.id).replace("{int}", self.int).replace("{bytes}", self.bytes)
     }
 }
 
@@ -169,4 +181,57 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     );
     CREATE INDEX clue_event_by_clue ON clue_event (clue_id, id);",
     ),
+    (
+        6,
+        // The security administrator and auditor roles. SQLite cannot change a CHECK in
+        // place: the user table is rebuilt (sessions end; people sign in again).
+        "{sqlite}DELETE FROM session;
+    CREATE TABLE app_user_new (
+        id {id},
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'handler', 'clerk', 'security_admin', 'auditor')),
+        password_hash TEXT NOT NULL,
+        unit_code TEXT,
+        created_at {int} NOT NULL,
+        disabled {int} NOT NULL DEFAULT 0
+    );
+    INSERT INTO app_user_new (id, username, display_name, role, password_hash, unit_code, created_at, disabled)
+        SELECT id, username, display_name, role, password_hash, unit_code, created_at, disabled FROM app_user;
+    DROP TABLE app_user;
+    ALTER TABLE app_user_new RENAME TO app_user;{/sqlite}{postgres}ALTER TABLE app_user DROP CONSTRAINT app_user_role_check;
+    ALTER TABLE app_user ADD CONSTRAINT app_user_role_check
+        CHECK (role IN ('admin', 'supervisor', 'handler', 'clerk', 'security_admin', 'auditor'));{/postgres}
+    CREATE TABLE audit (
+        seq {int} PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        role TEXT NOT NULL,
+        address TEXT,
+        action TEXT NOT NULL,
+        object TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE audit_head (
+        id {int} PRIMARY KEY CHECK (id = 1),
+        seq {int} NOT NULL,
+        hash TEXT NOT NULL
+    );
+    INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');",
+    ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::Dialect;
+
+    #[test]
+    fn dialect_sections() {
+        let d = Dialect { name: "sqlite", id: "ID", int: "INT", bytes: "B" };
+        assert_eq!(d.sql("a {sqlite}s {int}{/sqlite}{postgres}p{/postgres} z"), "a s INT z");
+        let p = Dialect { name: "postgres", ..d };
+        assert_eq!(p.sql("a {sqlite}s{/sqlite}{postgres}p {id}{/postgres} z"), "a p ID z");
+    }
+}

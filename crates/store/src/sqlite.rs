@@ -1,8 +1,8 @@
 use crate::migrations::Dialect;
 use crate::{
-    Action, BatchEnd, BatchRecord, BatchStatus, ClueEvent, ClueFilter, ClueRecord, ClueStatus, LedgerEntry, NewBatch,
-    NewClue, NewScan, NewUser, Result, Role, ScanCounts, ScanRecord, Session, StateStore, StoreError, User,
-    WarningDigest, WarningFilter, WarningRecord, WarningSort, WarningStatus,
+    Action, AuditEntry, BatchEnd, BatchRecord, BatchStatus, ClueEvent, ClueFilter, ClueRecord, ClueStatus, LedgerEntry,
+    NewAudit, NewBatch, NewClue, NewScan, NewUser, Result, Role, ScanCounts, ScanRecord, Session, StateStore,
+    StoreError, User, WarningDigest, WarningFilter, WarningRecord, WarningSort, WarningStatus,
 };
 use async_trait::async_trait;
 use sqlx::Row;
@@ -34,7 +34,8 @@ impl SqliteStore {
     }
 }
 
-const DIALECT: Dialect = Dialect { id: "INTEGER PRIMARY KEY AUTOINCREMENT", int: "INTEGER", bytes: "BLOB" };
+const DIALECT: Dialect =
+    Dialect { name: "sqlite", id: "INTEGER PRIMARY KEY AUTOINCREMENT", int: "INTEGER", bytes: "BLOB" };
 
 type Store = SqliteStore;
 type DbRow = SqliteRow;

@@ -255,6 +255,63 @@ async fn clue_workflow(store: &dyn StateStore) {
     assert!(store.clue("XS000099").await.unwrap().is_none() && store.clue("junk").await.unwrap().is_none());
 }
 
+fn audit_entry(n: usize) -> NewAudit {
+    NewAudit {
+        at: format!("2026-11-29T10:00:{:02}+08:00", n % 60),
+        actor: format!("user{}", n % 3),
+        role: "supervisor".into(),
+        address: Some("127.0.0.1".into()),
+        action: "clue.view".into(),
+        object: format!("clue:XS{n:06}"),
+        detail: "{}".into(),
+    }
+}
+
+async fn audit_trail(store: &dyn StateStore) {
+    assert_eq!(store.audit_head().await.unwrap(), (0, store::audit::GENESIS.to_owned()));
+    // Appends at the same moment are serialized: one chain, no fork, no gap.
+    for round in 0..5 {
+        let e: Vec<NewAudit> = (0..4).map(|i| audit_entry(4 * round + i)).collect();
+        let (a, b, c, d) = tokio::join!(
+            store.audit_append(&e[0]),
+            store.audit_append(&e[1]),
+            store.audit_append(&e[2]),
+            store.audit_append(&e[3]),
+        );
+        for r in [a, b, c, d] {
+            r.unwrap();
+        }
+    }
+    let entries = store.audit_entries(0, 1000).await.unwrap();
+    assert_eq!(entries.len(), 20);
+    let (seq, hash) = store.audit_head().await.unwrap();
+    assert_eq!(store::audit::verify(&entries, seq, &hash), Ok(()));
+    assert_eq!(store.audit_entries(18, 10).await.unwrap().iter().map(|e| e.seq).collect::<Vec<_>>(), [19, 20]);
+}
+
+/// Whoever edits the database behind the program's back is found out.
+#[tokio::test]
+async fn sqlite_audit_tampering_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let store = SqliteStore::open(&path).await.unwrap();
+    for n in 0..5 {
+        store.audit_append(&audit_entry(n)).await.unwrap();
+    }
+    store.close().await;
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    sqlx::query("UPDATE audit SET actor = 'nobody' WHERE seq = 3").execute(&raw).await.unwrap();
+    let store = SqliteStore::open(&path).await.unwrap();
+    let (seq, hash) = store.audit_head().await.unwrap();
+    let broken = store::audit::verify(&store.audit_entries(0, 100).await.unwrap(), seq, &hash).unwrap_err();
+    assert_eq!(broken.seq, 3, "{broken}");
+    // Put entry 3 back as it was (audit_entry(2)), then remove the last entry.
+    sqlx::query("DELETE FROM audit WHERE seq = 5").execute(&raw).await.unwrap();
+    sqlx::query("UPDATE audit SET actor = 'user2' WHERE seq = 3").execute(&raw).await.unwrap();
+    let broken = store::audit::verify(&store.audit_entries(0, 100).await.unwrap(), seq, &hash).unwrap_err();
+    assert_eq!(broken.seq, 5, "removing the last entry is found too: {broken}");
+}
+
 async fn sqlite() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("state.db")).await.unwrap();
