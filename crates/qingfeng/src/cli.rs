@@ -169,6 +169,9 @@ pub enum Command {
     /// Manage staff accounts 用户管理
     #[command(subcommand)]
     User(UserCommand),
+    /// The audit trail: verify its hash chain 审计日志
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// The disclosure ledger: key, checkpoints, proofs 公开账本
     #[command(subcommand)]
     Ledger(LedgerCommand),
@@ -260,12 +263,21 @@ pub enum LedgerCommand {
 }
 
 #[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Check the whole trail's hash chain; exit 4 at the first removed or altered entry 校验审计日志
+    #[command(
+        after_help = "Exit codes: 0 intact, 1 error, 4 broken (the message names the first entry that does not match)"
+    )]
+    Verify,
+}
+
+#[derive(Subcommand)]
 pub enum UserCommand {
     /// Create a staff account 新建用户
     Add {
         /// Sign-in name
         username: String,
-        /// admin, supervisor, handler or clerk
+        /// admin, supervisor, handler, clerk, security_admin or auditor
         #[arg(long)]
         role: String,
         /// The name shown (default: the sign-in name)
@@ -381,7 +393,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         },
         Command::User(UserCommand::Add { username, role, name, unit, password_stdin }) => {
             let role = store::Role::parse(&role).with_context(|| {
-                format!("角色应为 admin、supervisor、handler 或 clerk / the role is admin, supervisor, handler or clerk, not '{role}'")
+                format!("角色应为 admin、supervisor、handler、clerk、security_admin 或 auditor / the role is admin, supervisor, handler, clerk, security_admin or auditor, not '{role}'")
             })?;
             let (password, generated) = if password_stdin {
                 let mut line = String::new();
@@ -403,11 +415,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 unit_code: unit,
             };
             warehouse.store().create_user(&user, chrono::Utc::now().timestamp()).await?;
+            let actor =
+                std::env::var("QINGFENG_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "cli".into());
+            let entry = store::NewAudit {
+                at: chrono::Utc::now()
+                    .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+                    .to_rfc3339(),
+                actor,
+                role: "cli".into(),
+                address: None,
+                action: "user.create".into(),
+                object: format!("user:{username}"),
+                detail: serde_json::json!({ "role": role.as_str() }).to_string(),
+            };
+            warehouse.store().audit_append(&entry).await?;
             println!("已创建用户 created user {username} ({})", role.as_str());
             if generated {
                 println!("初始密码 password (shown once): {password}");
             }
             Ok(EXIT_OK)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let warehouse = open(&cli.data).await?;
+            let (entries, check) = store::audit_trail(warehouse.store().as_ref()).await?;
+            match check {
+                Ok(()) => {
+                    println!("✔ 审计日志完整 the audit trail is intact: {} 条 entries", entries.len());
+                    Ok(EXIT_OK)
+                }
+                Err(broken) => {
+                    println!("✘ {broken}");
+                    Ok(EXIT_UNVERIFIED)
+                }
+            }
         }
         Command::User(UserCommand::List) => {
             let warehouse = open(&cli.data).await?;

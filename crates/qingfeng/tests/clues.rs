@@ -1,5 +1,6 @@
 //! The clue workflow under `qingfeng serve`: killing the server (SIGKILL) while
-//! people act on clues loses no step it acknowledged and leaves no half-made one.
+//! people act on clues loses no step it acknowledged and leaves no half-made one,
+//! in the clues or in the audit trail.
 
 use common::{Server, csrf_field, get, post_form, sign_in};
 use std::path::{Path, PathBuf};
@@ -108,6 +109,11 @@ fn sigkill_mid_transition_loses_nothing_and_leaves_nothing_half_made() {
         }
         store.close().await;
     });
+    // The audit trail (sign-in, clues made, every acknowledged step and view) still verifies.
+    let verified = qingfeng(&data).args(["audit", "verify"]).output().unwrap();
+    let text = String::from_utf8_lossy(&verified.stdout);
+    assert_eq!(verified.status.code(), Some(0), "{text}");
+    assert!(text.contains("审计日志完整"), "{text}");
     // And the server starts again on the same data.
     let again = Server::start(qingfeng(&data));
     let session = sign_in(again.port, "admin", "kill-test-pw");

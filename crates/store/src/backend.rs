@@ -557,7 +557,7 @@ impl StateStore for Store {
         )
         .bind(&clue.title)
         .bind(&clue.at)
-        .bind(&clue.by)
+        .bind(&clue.by.name)
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
@@ -569,8 +569,21 @@ impl StateStore for Store {
                 .await?;
         }
         let detail = serde_json::json!({ "action": "create", "warnings": clue.warnings }).to_string();
-        insert_clue_event(&mut tx, id, &clue.at, &clue.by, "create", None, ClueStatus::Registered, &clue.note, &detail)
-            .await?;
+        insert_clue_event(
+            &mut tx,
+            id,
+            &clue.at,
+            &clue.by.name,
+            "create",
+            None,
+            ClueStatus::Registered,
+            &clue.note,
+            &detail,
+        )
+        .await?;
+        let detail = serde_json::json!({ "warnings": clue.warnings, "title": clue.title }).to_string();
+        let code = crate::clues::clue_code(id);
+        append_audit(&mut tx, &audit_of(&clue.by, &clue.at, "clue.create", format!("clue:{code}"), detail)).await?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CLUE_COLUMNS} WHERE id = $1")))
             .bind(id)
             .fetch_one(&mut *tx)
@@ -649,7 +662,7 @@ impl StateStore for Store {
         code: &str,
         expected: i64,
         action: &Action,
-        actor: &str,
+        actor: &crate::Actor,
         note: &str,
         at: &str,
     ) -> Result<ClueRecord> {
@@ -691,40 +704,19 @@ impl StateStore for Store {
             return Err(conflict(now));
         }
         let detail = serde_json::to_string(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        insert_clue_event(&mut tx, current.id, at, actor, action.name(), Some(current.status), next.status, note, &detail)
+        insert_clue_event(&mut tx, current.id, at, &actor.name, action.name(), Some(current.status), next.status, note, &detail)
             .await?;
+        let detail = serde_json::json!({ "step": action, "version": next.version, "note": note }).to_string();
+        append_audit(&mut tx, &audit_of(actor, at, "clue.act", format!("clue:{code}"), detail)).await?;
         tx.commit().await?;
         Ok(next)
     }
 
     async fn audit_append(&self, e: &NewAudit) -> Result<AuditEntry> {
         let mut tx = self.pool.begin().await?;
-        // The head row's update is the first statement: it takes the write lock, so two
-        // appends cannot link to the same entry.
-        let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut *tx)
-            .await?;
-        let (seq, prev): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
-        let hash = crate::audit::chain_hash(&prev, seq, e);
-        sqlx::query(
-            "INSERT INTO audit (seq, at, actor, role, address, action, object, detail, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(seq)
-        .bind(&e.at)
-        .bind(&e.actor)
-        .bind(&e.role)
-        .bind(&e.address)
-        .bind(&e.action)
-        .bind(&e.object)
-        .bind(&e.detail)
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *tx).await?;
+        let entry = append_audit(&mut tx, e).await?;
         tx.commit().await?;
-        Ok(AuditEntry { seq, entry: e.clone(), prev_hash: prev, hash })
+        Ok(entry)
     }
 
     async fn audit_entries(&self, after: i64, limit: u64) -> Result<Vec<AuditEntry>> {
@@ -762,6 +754,47 @@ impl StateStore for Store {
     }
 }
 
+
+/// Appends to the audit trail inside `tx`. In a transaction of its own the head row's
+/// update is the first statement and takes the write lock, so two appends cannot link to
+/// the same entry; inside a write's transaction it comes after the write, which holds it.
+async fn append_audit(tx: &mut sqlx::Transaction<'_, Db>, e: &NewAudit) -> Result<AuditEntry> {
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut **tx)
+        .await?;
+    let (seq, prev): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
+    let hash = crate::audit::chain_hash(&prev, seq, e);
+    sqlx::query(
+        "INSERT INTO audit (seq, at, actor, role, address, action, object, detail, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(seq)
+    .bind(&e.at)
+    .bind(&e.actor)
+    .bind(&e.role)
+    .bind(&e.address)
+    .bind(&e.action)
+    .bind(&e.object)
+    .bind(&e.detail)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut **tx).await?;
+    Ok(AuditEntry { seq, entry: e.clone(), prev_hash: prev, hash })
+}
+
+fn audit_of(actor: &crate::Actor, at: &str, action: &str, object: String, detail: String) -> NewAudit {
+    NewAudit {
+        at: at.to_owned(),
+        actor: actor.name.clone(),
+        role: actor.role.clone(),
+        address: actor.address.clone(),
+        action: action.to_owned(),
+        object,
+        detail,
+    }
+}
 
 #[allow(clippy::too_many_arguments)]
 async fn insert_clue_event(

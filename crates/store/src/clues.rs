@@ -325,7 +325,7 @@ pub struct NewClue {
     pub title: String,
     pub warnings: Vec<String>,
     pub note: String,
-    pub by: String,
+    pub by: crate::Actor,
     pub at: String,
 }
 

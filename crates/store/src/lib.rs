@@ -289,7 +289,8 @@ pub trait StateStore: Send + Sync {
     async fn warnings(&self, filter: &WarningFilter) -> Result<(Vec<WarningRecord>, u64)>;
     async fn warning(&self, id: &str) -> Result<Option<WarningRecord>>;
 
-    /// Makes a clue of `clue.warnings` (each must exist), with its first event, in one transaction.
+    /// Makes a clue of `clue.warnings` (each must exist), with its first event and its
+    /// audit entry, in one transaction.
     async fn create_clue(&self, clue: &NewClue) -> Result<ClueRecord>;
     async fn clue(&self, code: &str) -> Result<Option<ClueRecord>>;
     /// The warnings a clue was made from, and its history, oldest first.
@@ -298,15 +299,15 @@ pub trait StateStore: Send + Sync {
     async fn clues(&self, filter: &ClueFilter) -> Result<Vec<ClueRecord>>;
     /// The clues made from a warning.
     async fn clues_of_warning(&self, warning_id: &str) -> Result<Vec<ClueRecord>>;
-    /// Applies `action`, decided on version `expected` of the clue, and records it:
-    /// one transaction, committed whole or not at all. `Conflict` when the clue has
+    /// Applies `action`, decided on version `expected` of the clue, and records it in the
+    /// clue's history and the audit trail: one transaction, committed whole or not at all. `Conflict` when the clue has
     /// moved on since; `Transition` when its state does not allow the action.
     async fn act_on_clue(
         &self,
         code: &str,
         expected: i64,
         action: &Action,
-        actor: &str,
+        actor: &Actor,
         note: &str,
         at: &str,
     ) -> Result<ClueRecord>;
@@ -317,6 +318,20 @@ pub trait StateStore: Send + Sync {
     async fn audit_entries(&self, after: i64, limit: u64) -> Result<Vec<AuditEntry>>;
     /// The last sequence number and hash, recorded apart from the entries.
     async fn audit_head(&self) -> Result<(i64, String)>;
+}
+
+/// Who does something, as the audit trail records them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Actor {
+    pub name: String,
+    pub role: String,
+    pub address: Option<String>,
+}
+
+impl Actor {
+    pub fn new(name: &str, role: &str) -> Actor {
+        Actor { name: name.to_owned(), role: role.to_owned(), address: None }
+    }
 }
 
 /// One leaf of the disclosure ledger: a published record, the salt of its
@@ -331,4 +346,20 @@ pub struct LedgerEntry {
     pub salt: String,
     pub leaf_hash: Vec<u8>,
     pub created_at: String,
+}
+
+/// The whole audit trail, oldest first, and whether its hash chain holds.
+pub async fn audit_trail(store: &dyn StateStore) -> Result<(Vec<AuditEntry>, std::result::Result<(), Broken>)> {
+    let (seq, hash) = store.audit_head().await?;
+    let mut entries: Vec<AuditEntry> = Vec::new();
+    loop {
+        let after = entries.last().map(|e| e.seq).unwrap_or(0);
+        let page = store.audit_entries(after, 10_000).await?;
+        if page.is_empty() {
+            break;
+        }
+        entries.extend(page);
+    }
+    let check = audit::verify(&entries, seq, &hash);
+    Ok((entries, check))
 }

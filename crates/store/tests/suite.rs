@@ -200,7 +200,7 @@ async fn clue_workflow(store: &dyn StateStore) {
         title: "死亡人员冒领低保".into(),
         warnings,
         note: "立为线索".into(),
-        by: "zhang".into(),
+        by: Actor::new("zhang", "supervisor"),
         at: "2026-11-29T10:00:00+08:00".into(),
     };
     assert!(matches!(store.create_clue(&new(vec!["nope".into()])).await, Err(StoreError::NoSuchWarning(_))));
@@ -208,20 +208,24 @@ async fn clue_workflow(store: &dyn StateStore) {
     assert_eq!((clue.status, clue.version, clue.code.as_str()), (ClueStatus::Registered, 1, "XS000001"));
     let at = "2026-11-29T10:05:00+08:00";
     let assign = Action::Assign { handler: "li".into(), deadline: "2026-12-15".into() };
-    let c = store.act_on_clue(&clue.code, 1, &assign, "zhang", "请于12月15日前核实", at).await.unwrap();
+    let c = store
+        .act_on_clue(&clue.code, 1, &assign, &Actor::new("zhang", "supervisor"), "请于12月15日前核实", at)
+        .await
+        .unwrap();
     assert_eq!((c.status, c.version, c.handler.as_deref()), (ClueStatus::Assigned, 2, Some("li")));
     // Acting on a version that is gone is a conflict; an action the state refuses, a transition error.
-    let stale = store.act_on_clue(&clue.code, 1, &Action::Start, "li", "", at).await;
+    let stale = store.act_on_clue(&clue.code, 1, &Action::Start, &Actor::new("li", "supervisor"), "", at).await;
     assert!(matches!(stale, Err(StoreError::Conflict { expected: 1, current: 2, .. })), "{stale:?}");
-    let refused = store.act_on_clue(&clue.code, 2, &Action::Close, "zhang", "", at).await;
+    let refused = store.act_on_clue(&clue.code, 2, &Action::Close, &Actor::new("zhang", "supervisor"), "", at).await;
     assert!(matches!(refused, Err(StoreError::Transition(_))), "{refused:?}");
     // Two people acting on one version at the same moment: one succeeds, the other is told.
     let mut version = 2;
     for round in 0..10 {
         let note = format!("意见{round}");
+        let (li, zhang) = (Actor::new("li", "handler"), Actor::new("zhang", "supervisor"));
         let (a, b) = tokio::join!(
-            store.act_on_clue(&clue.code, version, &Action::Comment, "li", &note, at),
-            store.act_on_clue(&clue.code, version, &Action::Comment, "zhang", &note, at),
+            store.act_on_clue(&clue.code, version, &Action::Comment, &li, &note, at),
+            store.act_on_clue(&clue.code, version, &Action::Comment, &zhang, &note, at),
         );
         let ok = [&a, &b].iter().filter(|r| r.is_ok()).count();
         assert_eq!(ok, 1, "round {round}: {a:?} {b:?}");
@@ -236,7 +240,8 @@ async fn clue_workflow(store: &dyn StateStore) {
         Action::Rectified,
         Action::Close,
     ] {
-        let c = store.act_on_clue(&clue.code, version, &action, "zhang", "", at).await.unwrap();
+        let c =
+            store.act_on_clue(&clue.code, version, &action, &Actor::new("zhang", "supervisor"), "", at).await.unwrap();
         version = c.version;
     }
     let closed = store.clue(&clue.code).await.unwrap().unwrap();
@@ -253,6 +258,10 @@ async fn clue_workflow(store: &dyn StateStore) {
     assert!(store.clues(&ClueFilter { handler: Some("wang".into()), ..Default::default() }).await.unwrap().is_empty());
     assert_eq!(store.clues_of_warning("M01-a").await.unwrap()[0].code, "XS000001");
     assert!(store.clue("XS000099").await.unwrap().is_none() && store.clue("junk").await.unwrap().is_none());
+    // Each step is in the audit trail too, written in the step's own transaction.
+    let (trail, check) = store::audit_trail(store).await.unwrap();
+    assert_eq!(check, Ok(()));
+    assert_eq!(trail.iter().filter(|e| e.entry.object == "clue:XS000001").count(), events.len());
 }
 
 fn audit_entry(n: usize) -> NewAudit {

@@ -83,12 +83,16 @@ pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String
 pub struct CurrentUser {
     pub user: User,
     pub session: Session,
+    /// Where the request came from, for the audit trail.
+    pub address: Option<std::net::IpAddr>,
 }
 
 /// Who may use the supervision pages: warnings, trading, conduct (docs/authorization.md).
 pub const SUPERVISION: &[Role] = &[Role::Admin, Role::Supervisor];
 /// Who may see the data register: batches, quality, error reports.
 pub const DATA: &[Role] = &[Role::Admin, Role::Supervisor, Role::Clerk];
+/// Who reads the audit trail: the security auditor alone (三员分立).
+pub const AUDIT: &[Role] = &[Role::Auditor];
 
 impl CurrentUser {
     /// Refuses the request unless the user has one of `roles`.
@@ -114,7 +118,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(unauthorized)?;
         let found = state.warehouse.store().session(&token_hash(token), now()).await?;
         let (session, user) = found.ok_or_else(unauthorized)?;
-        Ok(CurrentUser { user, session })
+        let address = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(CurrentUser { user, session, address })
     }
 }
 

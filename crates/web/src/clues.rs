@@ -136,6 +136,7 @@ pub async fn detail(
         // Not found rather than forbidden: a handler learns nothing of clues not theirs.
         return Err(AppError::NotFound);
     }
+    crate::audit::record(&state, &user, "clue.view", &format!("clue:{}", clue.code), serde_json::json!({})).await?;
     let (warning_ids, events) = store.clue_details(clue.id).await?;
     let mut warnings = Vec::new();
     for id in &warning_ids {
@@ -208,7 +209,7 @@ pub async fn create(
             title,
             warnings: vec![record.id.clone()],
             note: form.get("note").cloned().unwrap_or_default(),
-            by: user.user.username.clone(),
+            by: crate::audit::actor(&user),
             at: now().to_rfc3339(),
         })
         .await?;
@@ -297,7 +298,8 @@ pub async fn act(
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| AppError::BadRequest("缺少版本 / the form has no version".into()))?;
     let note: String = form.get("note").map(|n| n.trim().chars().take(2000).collect()).unwrap_or_default();
-    match store.act_on_clue(&code, version, &action, &user.user.username, &note, &now().to_rfc3339()).await {
+    let actor = crate::audit::actor(&user);
+    match store.act_on_clue(&code, version, &action, &actor, &note, &now().to_rfc3339()).await {
         Ok(c) => Ok(Redirect::to(&format!("/clues/{}", c.code)).into_response()),
         Err(e @ StoreError::Conflict { .. }) => {
             let page = context! { message => e.to_string(), code => code };

@@ -6,6 +6,7 @@
 //! each of which extracts a [`auth::CurrentUser`] and so cannot be reached
 //! without a session.
 
+mod audit;
 pub mod auth;
 mod clues;
 mod conduct;
@@ -76,6 +77,7 @@ fn templates() -> Environment<'static> {
         ("clues.html", include_str!("../templates/clues.html")),
         ("clue.html", include_str!("../templates/clue.html")),
         ("clue_conflict.html", include_str!("../templates/clue_conflict.html")),
+        ("audit.html", include_str!("../templates/audit.html")),
     ] {
         // The templates are part of the binary; a syntax error in one is a bug caught by every page test.
         if let Err(e) = env.add_template(name, source) {
@@ -101,6 +103,8 @@ pub fn app(state: AppState) -> Router {
         .route("/tenders/{id}", get(trading::tender))
         .route("/bidders/{code}", get(trading::bidder))
         .route("/groups/{firms}", get(trading::group))
+        .route("/audit", get(audit::page))
+        .route("/audit/export.csv", get(audit::export_csv))
         .route("/clues", get(clues::list).post(clues::create))
         .route("/clues/{code}", get(clues::detail).post(clues::act))
         .route("/reports/{batch}/{format}", get(pages::error_report))

@@ -159,6 +159,7 @@ pub async fn login(
         .await
         .map_err(AppError::internal)?;
     let Some(user) = user.filter(|_| verified) else {
+        crate::audit::record_sign_in(&state, form.username.trim(), None, address, false).await?;
         store.record_login_failure(&user_key, now).await?;
         if let Some(k) = &address_key {
             store.record_login_failure(k, now).await?;
@@ -166,6 +167,7 @@ pub async fn login(
         return login_page(&state, lang, &headers, next, Some("login_failed"), StatusCode::OK);
     };
     store.clear_login_failures(&user_key).await?;
+    crate::audit::record_sign_in(&state, &user.username, Some(user.role), address, true).await?;
     let token = auth::random_token()?;
     let session = store::Session {
         token_hash: auth::token_hash(&token),
@@ -196,6 +198,8 @@ pub async fn logout(
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, AppError> {
     user.check_csrf(Some(&form.csrf))?;
+    crate::audit::record(&state, &user, "sign_out", &format!("user:{}", user.user.username), serde_json::json!({}))
+        .await?;
     state.warehouse.store().delete_session(&user.session.token_hash).await?;
     let cookie = auth::set_cookie(auth::SESSION_COOKIE, "", 0, auth::is_https(&headers, state.secure_cookies));
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())

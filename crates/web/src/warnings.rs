@@ -189,6 +189,14 @@ pub async fn export_xlsx(
 ) -> Result<Response, AppError> {
     user.require(crate::auth::SUPERVISION)?;
     let mut filter = q.filter();
+    crate::audit::record(
+        &state,
+        &user,
+        "warnings.export",
+        "warnings",
+        serde_json::json!({ "query": format!("{filter:?}") }),
+    )
+    .await?;
     filter.limit = Some(EXPORT_LIMIT);
     filter.offset = 0;
     let (list, _) = state.warehouse.store().warnings(&filter).await?;
@@ -237,6 +245,8 @@ pub async fn detail(
             return Err(if user.user.role == store::Role::Handler { AppError::NotFound } else { AppError::Forbidden });
         }
     }
+    crate::audit::record(&state, &user, "warning.view", &format!("warning:{}", record.id), serde_json::json!({}))
+        .await?;
     let warning = warehouse::warning_from_record(&record).map_err(AppError::internal)?;
     let catalogue = catalogue(&state);
     let model = catalogue.iter().find(|m| m.code == record.model);

@@ -623,7 +623,9 @@ async fn the_ledger_is_public_as_tiles() {
 async fn a_clue_from_warning_to_verdict() {
     let app = spawn_app().await;
     let warehouse = Warehouse::open(&app.data).await.unwrap();
-    for (name, role) in [("clerk", store::Role::Clerk), ("other", store::Role::Handler)] {
+    for (name, role) in
+        [("clerk", store::Role::Clerk), ("other", store::Role::Handler), ("auditor", store::Role::Auditor)]
+    {
         let user = store::NewUser {
             username: name.into(),
             display_name: name.into(),
@@ -693,6 +695,23 @@ async fn a_clue_from_warning_to_verdict() {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let english = app.get(&location, &format!("{admin}; lang=en")).await;
     assert!(english.body.contains("History") && english.body.contains("verified"), "{}", english.body);
+
+    // The auditor reads who did what: the sign-ins, the clue's making and steps, who viewed the
+    // warning and the clue, the refused attempt at a forged form excepted (nothing happened).
+    assert!(app.sign_in("auditor", "wrong password").await.is_err());
+    let (auditor, _) = app.sign_in("auditor", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let trail = app.get("/audit", &auditor).await;
+    assert_eq!(trail.status, StatusCode::OK, "{}", trail.body);
+    assert!(trail.body.contains("id=\"audit-intact\""), "{}", trail.body);
+    let list = between(&trail.body, "id=\"audit-list\"", "</table>");
+    for expected in
+        ["sign_in.failed", "clue.create", "clue.act", "clue.view", "warning.view", "clue:XS000001", "handler"]
+    {
+        assert!(list.contains(expected), "{expected} missing from the trail: {list}");
+    }
+    let export = app.get("/audit/export.csv", &auditor).await;
+    assert!(export.body.starts_with("seq,at,actor") && export.body.contains("audit.view"), "{}", export.body);
+    assert_eq!(app.get("/audit", &admin).await.status, StatusCode::FORBIDDEN, "the administrator does not read it");
 }
 
 /// The written matrix of `docs/authorization.md`, route by route and role by role,
@@ -701,7 +720,12 @@ async fn a_clue_from_warning_to_verdict() {
 async fn every_route_for_every_role() {
     let app = spawn_app().await;
     let warehouse = Warehouse::open(&app.data).await.unwrap();
-    for (name, role) in [("supervisor", store::Role::Supervisor), ("clerk", store::Role::Clerk)] {
+    for (name, role) in [
+        ("supervisor", store::Role::Supervisor),
+        ("clerk", store::Role::Clerk),
+        ("security_admin", store::Role::SecurityAdmin),
+        ("auditor", store::Role::Auditor),
+    ] {
         let user = store::NewUser {
             username: name.into(),
             display_name: name.into(),
@@ -740,12 +764,13 @@ async fn every_route_for_every_role() {
         title: title.into(),
         warnings: vec![warning.into()],
         note: String::new(),
-        by: "admin".into(),
+        by: store::Actor::new("admin", "admin"),
         at: "2026-11-29T10:00:00+08:00".into(),
     };
     let own = store.create_clue(&clue(&own_warning, "own")).await.unwrap();
     let assign = store::Action::Assign { handler: "handler".into(), deadline: "2026-12-31".into() };
-    store.act_on_clue(&own.code, 1, &assign, "admin", "", "2026-11-29T10:01:00+08:00").await.unwrap();
+    let admin = store::Actor::new("admin", "admin");
+    store.act_on_clue(&own.code, 1, &assign, &admin, "", "2026-11-29T10:01:00+08:00").await.unwrap();
     let model = models::builtin().unwrap().into_iter().find(|m| m.code == "P01").unwrap();
     let other_warning = save_warning(
         &warehouse,
@@ -764,7 +789,7 @@ async fn every_route_for_every_role() {
     let other = store.create_clue(&clue(&other_warning, "not the handler's")).await.unwrap();
 
     let mut sessions: Vec<(&str, String, String)> = vec![("anonymous", String::new(), String::new())];
-    for role in ["admin", "supervisor", "handler", "clerk"] {
+    for role in ["admin", "supervisor", "handler", "clerk", "security_admin", "auditor"] {
         let (cookie, csrf) = app.sign_in(role, PASSWORD).await.map_err(|r| r.body).unwrap();
         sessions.push((role, cookie, csrf));
     }
@@ -833,5 +858,5 @@ async fn every_route_for_every_role() {
             }
         }
     }
-    assert!(checked >= 19 * 5, "{checked} requests");
+    assert!(checked >= 21 * 7, "{checked} requests");
 }
