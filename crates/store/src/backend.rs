@@ -543,6 +543,28 @@ impl StateStore for Store {
         row.as_ref().map(warning_from_row).transpose()
     }
 
+    async fn warning_counts(&self) -> Result<Vec<WarningCount>> {
+        let rows = sqlx::query(
+            "SELECT domain, model, status, COUNT(*) AS n, CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS amount
+             FROM warning GROUP BY domain, model, status ORDER BY domain, model, status",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let status: String = r.try_get("status")?;
+                Ok(WarningCount {
+                    domain: r.try_get("domain")?,
+                    model: r.try_get("model")?,
+                    status: WarningStatus::parse(&status)
+                        .ok_or_else(|| StoreError::Corrupt(format!("warning status {status}")))?,
+                    count: r.try_get("n")?,
+                    amount_fen: r.try_get("amount")?,
+                })
+            })
+            .collect()
+    }
+
     async fn create_clue(&self, clue: &NewClue) -> Result<ClueRecord> {
         let mut tx = self.pool.begin().await?;
         for w in &clue.warnings {

@@ -18,7 +18,8 @@ pub use clues::{Action, ClueEvent, ClueFilter, ClueRecord, ClueStatus, Form, New
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use warnings::{
-    NewScan, ScanCounts, ScanRecord, WarningDigest, WarningFilter, WarningRecord, WarningSort, WarningStatus,
+    NewScan, ScanCounts, ScanRecord, WarningCount, WarningDigest, WarningFilter, WarningRecord, WarningSort,
+    WarningStatus,
 };
 
 use async_trait::async_trait;
@@ -288,6 +289,8 @@ pub trait StateStore: Send + Sync {
     /// One page of warnings and how many match in all.
     async fn warnings(&self, filter: &WarningFilter) -> Result<(Vec<WarningRecord>, u64)>;
     async fn warning(&self, id: &str) -> Result<Option<WarningRecord>>;
+    /// Warnings counted by domain, model and status, with their amounts.
+    async fn warning_counts(&self) -> Result<Vec<WarningCount>>;
 
     /// Makes a clue of `clue.warnings` (each must exist), with its first event and its
     /// audit entry, in one transaction.

@@ -6,7 +6,7 @@ use crate::migrations::Dialect;
 use crate::{
     Action, AuditEntry, BatchEnd, BatchRecord, BatchStatus, ClueEvent, ClueFilter, ClueRecord, ClueStatus, LedgerEntry,
     NewAudit, NewBatch, NewClue, NewScan, NewUser, Result, Role, ScanCounts, ScanRecord, Session, StateStore,
-    StoreError, User, WarningDigest, WarningFilter, WarningRecord, WarningSort, WarningStatus,
+    StoreError, User, WarningCount, WarningDigest, WarningFilter, WarningRecord, WarningSort, WarningStatus,
 };
 use async_trait::async_trait;
 use sqlx::Row;

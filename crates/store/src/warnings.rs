@@ -52,6 +52,16 @@ impl WarningStatus {
     }
 }
 
+/// How many warnings of one model are in one status, and their amount: the dashboard's unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WarningCount {
+    pub domain: String,
+    pub model: String,
+    pub status: WarningStatus,
+    pub count: i64,
+    pub amount_fen: i64,
+}
+
 /// The identity, digest and status of a stored warning: what a scan compares.
 #[derive(Clone, Debug)]
 pub struct WarningDigest {

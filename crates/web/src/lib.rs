@@ -10,6 +10,7 @@ mod audit;
 pub mod auth;
 mod clues;
 mod conduct;
+mod dashboard;
 mod i18n;
 mod pages;
 mod trading;
@@ -78,6 +79,7 @@ fn templates() -> Environment<'static> {
         ("clue.html", include_str!("../templates/clue.html")),
         ("clue_conflict.html", include_str!("../templates/clue_conflict.html")),
         ("audit.html", include_str!("../templates/audit.html")),
+        ("dashboard.html", include_str!("../templates/dashboard.html")),
     ] {
         // The templates are part of the binary; a syntax error in one is a bug caught by every page test.
         if let Err(e) = env.add_template(name, source) {
@@ -103,6 +105,7 @@ pub fn app(state: AppState) -> Router {
         .route("/tenders/{id}", get(trading::tender))
         .route("/bidders/{code}", get(trading::bidder))
         .route("/groups/{firms}", get(trading::group))
+        .route("/dashboard", get(dashboard::page))
         .route("/audit", get(audit::page))
         .route("/audit/export.csv", get(audit::export_csv))
         .route("/clues", get(clues::list).post(clues::create))

@@ -18,7 +18,7 @@ const PAGE_SIZE: u64 = 50;
 /// Rows an XLSX export holds at most.
 const EXPORT_LIMIT: u64 = 100_000;
 
-fn catalogue(state: &AppState) -> Vec<Model> {
+pub(crate) fn catalogue(state: &AppState) -> Vec<Model> {
     // Read on each request, so a custom model dropped into the data directory shows at once.
     models::catalogue(Some(&state.warehouse.root().join("models")))
         .unwrap_or_else(|_| models::builtin().unwrap_or_default())

@@ -494,6 +494,14 @@ async fn warnings_queue_detail_catalogue_and_export() {
     assert!(english.body.contains("died on 2025-03-10") && english.body.contains("Date of death"), "{}", english.body);
     assert_eq!(app.get("/warnings/M01-000000000000", &cookie).await.status, StatusCode::NOT_FOUND);
 
+    // The dashboard counts it under its domain and model, and links to the lists behind.
+    let dashboard = app.get("/dashboard", &cookie).await;
+    assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.body);
+    assert!(dashboard.body.contains("id=\"kpi-open\">1<"), "{}", dashboard.body);
+    let by_model = between(&dashboard.body, "id=\"by-model\"", "</table>");
+    assert!(by_model.contains("/warnings?model=M01") && by_model.contains("600.00"), "{by_model}");
+    assert!(dashboard.body.contains("/warnings?domain=livelihood"), "{}", dashboard.body);
+
     let catalogue = app.get("/models", &cookie).await;
     for code in ["M01", "M09", "F01", "F09"] {
         assert!(catalogue.body.contains(&format!("id=\"model-{code}\"")), "{code}");
