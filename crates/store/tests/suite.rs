@@ -191,6 +191,10 @@ async fn warnings_and_scans(store: &dyn StateStore) {
     assert_eq!((scans[0].status.as_str(), scans[0].error.as_deref()), ("failed", Some("M05: failed")));
     assert_eq!((scans[2].status.as_str(), scans[2].new_count), ("finished", 3));
     assert!(store.warning("nope").await.unwrap().is_none());
+    let counts = store.warning_counts().await.unwrap();
+    let m01: Vec<_> = counts.iter().filter(|c| c.model == "M01").map(|c| (c.status, c.count, c.amount_fen)).collect();
+    assert_eq!(m01, [(WarningStatus::Open, 2, 1600)], "{counts:?}");
+    assert_eq!(counts.len(), 2, "M01 and M06, both open: {counts:?}");
 }
 
 async fn clue_workflow(store: &dyn StateStore) {
