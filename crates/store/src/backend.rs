@@ -583,6 +583,19 @@ impl StateStore for Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
+        if let Some(report) = clue.report {
+            let linked = sqlx::query(
+                "UPDATE report SET clue_id = $1, status = 'accepted', updated_at = $2 WHERE id = $3 AND clue_id IS NULL",
+            )
+            .bind(id)
+            .bind(&clue.at)
+            .bind(report)
+            .execute(&mut *tx)
+            .await?;
+            if linked.rows_affected() != 1 {
+                return Err(StoreError::NoSuchReport(report));
+            }
+        }
         for w in &clue.warnings {
             sqlx::query("INSERT INTO clue_warning (clue_id, warning_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(id)
@@ -603,7 +616,7 @@ impl StateStore for Store {
             &detail,
         )
         .await?;
-        let detail = serde_json::json!({ "warnings": clue.warnings, "title": clue.title }).to_string();
+        let detail = serde_json::json!({ "warnings": clue.warnings, "report": clue.report, "title": clue.title }).to_string();
         let code = crate::clues::clue_code(id);
         append_audit(&mut tx, &audit_of(&clue.by, &clue.at, "clue.create", format!("clue:{code}"), detail)).await?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CLUE_COLUMNS} WHERE id = $1")))
@@ -732,6 +745,55 @@ impl StateStore for Store {
         append_audit(&mut tx, &audit_of(actor, at, "clue.act", format!("clue:{code}"), detail)).await?;
         tx.commit().await?;
         Ok(next)
+    }
+
+    async fn create_report(&self, r: &NewReport, audit: &NewAudit) -> Result<ReportRecord> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO report (receipt, secret_hash, about_kind, about, content, identity, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7) RETURNING id",
+        )
+        .bind(&r.receipt)
+        .bind(&r.secret_hash)
+        .bind(&r.about_kind)
+        .bind(&r.about)
+        .bind(&r.content)
+        .bind(&r.identity)
+        .bind(&r.at)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        append_audit(&mut tx, audit).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{REPORT_COLUMNS} WHERE r.id = $1")))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let record = report_from_row(&row)?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn report(&self, id: i64) -> Result<Option<ReportRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{REPORT_COLUMNS} WHERE r.id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(report_from_row).transpose()
+    }
+
+    async fn report_by_receipt(&self, receipt: &str) -> Result<Option<ReportRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{REPORT_COLUMNS} WHERE r.receipt = $1")))
+            .bind(receipt)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(report_from_row).transpose()
+    }
+
+    async fn reports(&self) -> Result<Vec<ReportRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{REPORT_COLUMNS} ORDER BY r.id DESC")))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(report_from_row).collect()
     }
 
     async fn audit_append(&self, e: &NewAudit) -> Result<AuditEntry> {
@@ -943,3 +1005,23 @@ fn warning_filter_sql(f: &WarningFilter) -> (String, Vec<Arg>) {
     if conditions.is_empty() { (String::new(), args) } else { (format!(" WHERE {}", conditions.join(" AND ")), args) }
 }
 
+
+const REPORT_COLUMNS: &str = "SELECT r.id, r.receipt, r.secret_hash, r.about_kind, r.about, r.content, r.identity, r.status, r.reply, r.clue_id, r.created_at, r.updated_at FROM report r";
+
+fn report_from_row(row: &DbRow) -> Result<ReportRecord> {
+    let clue: Option<i64> = row.try_get("clue_id")?;
+    Ok(ReportRecord {
+        id: row.try_get("id")?,
+        receipt: row.try_get("receipt")?,
+        secret_hash: row.try_get("secret_hash")?,
+        about_kind: row.try_get("about_kind")?,
+        about: row.try_get("about")?,
+        content: row.try_get("content")?,
+        identity: row.try_get("identity")?,
+        status: row.try_get("status")?,
+        reply: row.try_get("reply")?,
+        clue: clue.map(crate::clues::clue_code),
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}

@@ -324,6 +324,8 @@ impl ClueRecord {
 pub struct NewClue {
     pub title: String,
     pub warnings: Vec<String>,
+    /// The citizen's report the clue is made from, if any.
+    pub report: Option<i64>,
     pub note: String,
     pub by: crate::Actor,
     pub at: String,
@@ -419,4 +421,38 @@ mod tests {
         let v = c.apply(&Action::Start, "d").unwrap().apply(&Action::Verify { verdict: Verdict::True }, "d").unwrap();
         assert!(!v.overdue("2026-11-29"), "verified: the deadline is met");
     }
+}
+
+/// A citizen's report (信访举报). The reporter's identity is stored only as the
+/// ciphertext the web app made; the store never sees it in the clear.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReportRecord {
+    pub id: i64,
+    /// What the reporter keeps to follow it, with a secret the store keeps only hashed.
+    pub receipt: String,
+    #[serde(skip)]
+    pub secret_hash: String,
+    /// `person`, `unit`, `fund` or `other`.
+    pub about_kind: String,
+    pub about: String,
+    pub content: String,
+    #[serde(skip)]
+    pub identity: Option<Vec<u8>>,
+    /// `received`, `accepted` (a clue was made of it) or `closed`.
+    pub status: String,
+    pub reply: Option<String>,
+    pub clue: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewReport {
+    pub receipt: String,
+    pub secret_hash: String,
+    pub about_kind: String,
+    pub about: String,
+    pub content: String,
+    pub identity: Option<Vec<u8>>,
+    pub at: String,
 }

@@ -14,7 +14,10 @@ mod sqlite;
 mod warnings;
 
 pub use audit::{AuditEntry, Broken, NewAudit};
-pub use clues::{Action, ClueEvent, ClueFilter, ClueRecord, ClueStatus, Form, NewClue, TransitionError, Verdict};
+pub use clues::{
+    Action, ClueEvent, ClueFilter, ClueRecord, ClueStatus, Form, NewClue, NewReport, ReportRecord, TransitionError,
+    Verdict,
+};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use warnings::{
@@ -46,6 +49,8 @@ pub enum StoreError {
     NoSuchClue(String),
     #[error("预警{0}不存在 / no warning {0}")]
     NoSuchWarning(String),
+    #[error("举报{0}不存在或已立为线索 / report {0} does not exist or is a clue already")]
+    NoSuchReport(i64),
     #[error(transparent)]
     Transition(#[from] TransitionError),
     #[error(
@@ -314,6 +319,13 @@ pub trait StateStore: Send + Sync {
         note: &str,
         at: &str,
     ) -> Result<ClueRecord>;
+
+    /// Stores a citizen's report, with its audit entry, in one transaction.
+    async fn create_report(&self, report: &NewReport, audit: &NewAudit) -> Result<ReportRecord>;
+    async fn report(&self, id: i64) -> Result<Option<ReportRecord>>;
+    async fn report_by_receipt(&self, receipt: &str) -> Result<Option<ReportRecord>>;
+    /// Every report, newest first.
+    async fn reports(&self) -> Result<Vec<ReportRecord>>;
 
     /// Appends to the audit trail, chained to the entry before; appends are serialized.
     async fn audit_append(&self, entry: &NewAudit) -> Result<AuditEntry>;

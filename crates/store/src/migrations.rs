@@ -221,6 +221,23 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     );
     INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');",
     ),
+    (
+        7,
+        "CREATE TABLE report (
+        id {id},
+        receipt TEXT NOT NULL UNIQUE,
+        secret_hash TEXT NOT NULL,
+        about_kind TEXT NOT NULL CHECK (about_kind IN ('person', 'unit', 'fund', 'other')),
+        about TEXT NOT NULL,
+        content TEXT NOT NULL,
+        identity {bytes},
+        status TEXT NOT NULL CHECK (status IN ('received', 'accepted', 'closed')),
+        reply TEXT,
+        clue_id {int} REFERENCES clue (id),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );",
+    ),
 ];
 
 #[cfg(test)]

@@ -203,6 +203,7 @@ async fn clue_workflow(store: &dyn StateStore) {
     let new = |warnings: Vec<String>| NewClue {
         title: "死亡人员冒领低保".into(),
         warnings,
+        report: None,
         note: "立为线索".into(),
         by: Actor::new("zhang", "supervisor"),
         at: "2026-11-29T10:00:00+08:00".into(),
@@ -325,6 +326,40 @@ async fn sqlite_audit_tampering_is_detected() {
     assert_eq!(broken.seq, 5, "removing the last entry is found too: {broken}");
 }
 
+async fn reports_become_clues(store: &dyn StateStore) {
+    let new = NewReport {
+        receipt: "R7K2M9Q4XW3P".into(),
+        secret_hash: "aa".into(),
+        about_kind: "person".into(),
+        about: "某村会计".into(),
+        content: "冒领低保".into(),
+        identity: Some(vec![1, 2, 3]),
+        at: "2026-11-29T10:00:00+08:00".into(),
+    };
+    let audit = NewAudit { action: "report.create".into(), object: "report:R7K2M9Q4XW3P".into(), ..audit_entry(0) };
+    let report = store.create_report(&new, &audit).await.unwrap();
+    assert_eq!((report.status.as_str(), report.identity.as_deref()), ("received", Some(&[1u8, 2, 3][..])));
+    assert_eq!(store.report_by_receipt("R7K2M9Q4XW3P").await.unwrap().unwrap().id, report.id);
+    assert!(store.report_by_receipt("nope").await.unwrap().is_none());
+    let clue = NewClue {
+        title: "举报：冒领低保".into(),
+        warnings: vec![],
+        report: Some(report.id),
+        note: String::new(),
+        by: Actor::new("zhang", "supervisor"),
+        at: "2026-11-29T11:00:00+08:00".into(),
+    };
+    let made = store.create_clue(&clue).await.unwrap();
+    let report = store.report(report.id).await.unwrap().unwrap();
+    assert_eq!((report.status.as_str(), report.clue.as_deref()), ("accepted", Some(made.code.as_str())));
+    // A report becomes one clue, once.
+    assert!(matches!(store.create_clue(&clue).await, Err(StoreError::NoSuchReport(_))));
+    assert_eq!(store.reports().await.unwrap().len(), 1);
+    let (trail, check) = store::audit_trail(store).await.unwrap();
+    assert_eq!(check, Ok(()));
+    assert!(trail.iter().any(|e| e.entry.action == "report.create"));
+}
+
 async fn sqlite() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("state.db")).await.unwrap();
@@ -366,7 +401,9 @@ suite!(
     users_sessions_and_throttling,
     ledger_entries_and_checkpoints,
     warnings_and_scans,
-    clue_workflow
+    clue_workflow,
+    audit_trail,
+    reports_become_clues
 );
 
 #[tokio::test]

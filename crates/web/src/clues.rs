@@ -208,6 +208,7 @@ pub async fn create(
         .create_clue(&store::NewClue {
             title,
             warnings: vec![record.id.clone()],
+            report: None,
             note: form.get("note").cloned().unwrap_or_default(),
             by: crate::audit::actor(&user),
             at: now().to_rfc3339(),

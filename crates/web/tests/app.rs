@@ -771,6 +771,7 @@ async fn every_route_for_every_role() {
     let clue = |warning: &str, title: &str| store::NewClue {
         title: title.into(),
         warnings: vec![warning.into()],
+        report: None,
         note: String::new(),
         by: store::Actor::new("admin", "admin"),
         at: "2026-11-29T10:00:00+08:00".into(),
