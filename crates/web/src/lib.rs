@@ -13,6 +13,7 @@ mod conduct;
 mod dashboard;
 mod i18n;
 mod pages;
+mod reports;
 mod trading;
 mod warnings;
 
@@ -80,6 +81,10 @@ fn templates() -> Environment<'static> {
         ("clue_conflict.html", include_str!("../templates/clue_conflict.html")),
         ("audit.html", include_str!("../templates/audit.html")),
         ("dashboard.html", include_str!("../templates/dashboard.html")),
+        ("report_form.html", include_str!("../templates/report_form.html")),
+        ("report_receipt.html", include_str!("../templates/report_receipt.html")),
+        ("reports.html", include_str!("../templates/reports.html")),
+        ("report.html", include_str!("../templates/report.html")),
     ] {
         // The templates are part of the binary; a syntax error in one is a bug caught by every page test.
         if let Err(e) = env.add_template(name, source) {
@@ -106,6 +111,8 @@ pub fn app(state: AppState) -> Router {
         .route("/bidders/{code}", get(trading::bidder))
         .route("/groups/{firms}", get(trading::group))
         .route("/dashboard", get(dashboard::page))
+        .route("/reports", get(reports::list))
+        .route("/reports/{id}", get(reports::detail).post(reports::act))
         .route("/audit", get(audit::page))
         .route("/audit/export.csv", get(audit::export_csv))
         .route("/clues", get(clues::list).post(clues::create))
@@ -114,6 +121,8 @@ pub fn app(state: AppState) -> Router {
         .route("/logout", post(pages::logout));
     let public = Router::new()
         .route("/login", get(pages::login_form).post(pages::login))
+        .route("/report", get(reports::form).post(reports::submit).layer(DefaultBodyLimit::max(64 * 1024)))
+        .route("/report/status", post(reports::status).layer(DefaultBodyLimit::max(4 * 1024)))
         .route("/lang", get(pages::switch_language))
         .route("/assets/{name}", get(pages::asset))
         .route("/healthz", get(|| async { "ok" }))

@@ -796,6 +796,25 @@ async fn every_route_for_every_role() {
     )
     .await;
     let other = store.create_clue(&clue(&other_warning, "not the handler's")).await.unwrap();
+    let report = store::NewReport {
+        receipt: "MATRIX000001".into(),
+        secret_hash: "x".into(),
+        about_kind: "unit".into(),
+        about: "某单位".into(),
+        content: "内容".into(),
+        identity: None,
+        at: "2026-11-29T10:00:00+08:00".into(),
+    };
+    let audit = store::NewAudit {
+        at: report.at.clone(),
+        actor: "public".into(),
+        role: String::new(),
+        address: None,
+        action: "report.create".into(),
+        object: "report:MATRIX000001".into(),
+        detail: "{}".into(),
+    };
+    let report = store.create_report(&report, &audit).await.unwrap();
 
     let mut sessions: Vec<(&str, String, String)> = vec![("anonymous", String::new(), String::new())];
     for role in ["admin", "supervisor", "handler", "clerk", "security_admin", "auditor"] {
@@ -818,6 +837,7 @@ async fn every_route_for_every_role() {
             "/units/{org}/reimbursements" => vec![("/units/11331099MB0000004P/reimbursements".into(), true)],
             "/vehicles/{plate}" => vec![(format!("/vehicles/{}", urlencode("浙J0A004")), true)],
             "/clues/{code}" => vec![(format!("/clues/{}", own.code), true), (format!("/clues/{}", other.code), false)],
+            "/reports/{id}" => vec![(format!("/reports/{}", report.id), true)],
             plain => vec![(plain.to_owned(), true)],
         }
     };
@@ -867,5 +887,100 @@ async fn every_route_for_every_role() {
             }
         }
     }
-    assert!(checked >= 21 * 7, "{checked} requests");
+    assert!(checked >= 25 * 7, "{checked} requests");
+}
+
+/// A citizen reports, named; gets a receipt and secret; follows it; the identity is
+/// stored only as ciphertext; a supervisor may show it (audited), an administrator may
+/// not; the report becomes a clue, once; wrong secrets and floods are refused.
+#[tokio::test]
+async fn a_citizens_report_from_form_to_clue() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    for (name, role) in [("supervisor", store::Role::Supervisor), ("auditor", store::Role::Auditor)] {
+        let user = store::NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            role,
+            password_hash: web::auth::hash_password(PASSWORD).unwrap(),
+            unit_code: None,
+        };
+        warehouse.store().create_user(&user, 0).await.unwrap();
+    }
+    let form = app.get("/report", "").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = between(&form.body, "name=\"csrf\" value=\"", "\"");
+    let cookie = format!("qf_login_csrf={}", set_cookie_value(&form.headers, "qf_login_csrf"));
+    let fields: Vec<(&str, String)> = vec![
+        ("csrf", csrf.clone()),
+        ("about_kind", "person".into()),
+        ("about", "清风县某村会计".into()),
+        ("content", "其父已去世两年，仍在领取低保。".into()),
+        ("name", "张举报".into()),
+        ("contact", "13800000000".into()),
+    ];
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let sent = app.post_form("/report", &cookie, &pairs).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let receipt = between(&sent.body, "id=\"receipt\">", "<");
+    let secret = between(&sent.body, "id=\"secret\">", "<");
+    assert_eq!((receipt.len(), secret.len()), (12, 16));
+    // Stored encrypted: neither the name nor the number is in the database in the clear.
+    let stored = warehouse.store().report_by_receipt(&receipt).await.unwrap().unwrap();
+    let sealed = String::from_utf8_lossy(stored.identity.as_deref().unwrap()).into_owned();
+    assert!(!sealed.contains("张举报") && !sealed.contains("13800000000"));
+    let db = std::fs::read(app.data.join("state.db")).unwrap();
+    let wal = std::fs::read(app.data.join("state.db-wal")).unwrap_or_default();
+    for needle in ["张举报".as_bytes(), b"13800000000"] {
+        assert!(!db.windows(needle.len()).any(|w| w == needle) && !wal.windows(needle.len()).any(|w| w == needle));
+    }
+    // Following it: with the secret, its status; without, nothing.
+    let ok_pairs = [("csrf", csrf.as_str()), ("receipt", receipt.as_str()), ("secret", secret.as_str())];
+    let followed = app.post_form("/report/status", &cookie, &ok_pairs).await;
+    assert!(followed.body.contains("id=\"report-status\"") && followed.body.contains("已受理"), "{}", followed.body);
+    let bad_pairs = [("csrf", csrf.as_str()), ("receipt", receipt.as_str()), ("secret", "WRONGSECRET00000")];
+    let refused = app.post_form("/report/status", &cookie, &bad_pairs).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert!(!refused.body.contains("其父已去世"));
+
+    // Staff: the administrator sees the report, not who sent it, and cannot ask.
+    let (admin, admin_csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let page = app.get(&format!("/reports/{}", stored.id), &admin).await;
+    assert!(
+        page.body.contains("其父已去世两年") && !page.body.contains("张举报") && !page.body.contains("id=\"reveal\"")
+    );
+    let path = format!("/reports/{}", stored.id);
+    let reveal = app.post_form(&path, &admin, &[("csrf", &admin_csrf), ("action", "identity")]).await;
+    assert_eq!(reveal.status, StatusCode::FORBIDDEN);
+    // The supervisor may, and it is recorded.
+    let (supervisor, sup_csrf) = app.sign_in("supervisor", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let shown = app.post_form(&path, &supervisor, &[("csrf", &sup_csrf), ("action", "identity")]).await;
+    assert!(shown.body.contains("张举报 13800000000"), "{}", shown.body);
+    let made = app.post_form(&path, &supervisor, &[("csrf", &sup_csrf), ("action", "clue")]).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let again = app.post_form(&path, &supervisor, &[("csrf", &sup_csrf), ("action", "clue")]).await;
+    assert_ne!(again.status, StatusCode::SEE_OTHER, "one clue per report");
+    let followed = app.post_form("/report/status", &cookie, &ok_pairs).await;
+    assert!(followed.body.contains("已立为线索办理"), "{}", followed.body);
+    let (auditor, _) = app.sign_in("auditor", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let trail = app.get("/audit", &auditor).await;
+    let list = between(&trail.body, "id=\"audit-list\"", "</table>");
+    assert!(list.contains("report.identity.view") && list.contains("supervisor") && list.contains("report.create"));
+    assert!(!list.contains("张举报"), "the trail does not hold the identity");
+    // Too long a text is refused with the reason, and the text is kept for the sender.
+    let long = "很".repeat(5001);
+    let long_pairs = [("csrf", csrf.as_str()), ("about_kind", "person"), ("about", "某人"), ("content", long.as_str())];
+    let too_long = app.post_form("/report", &cookie, &long_pairs).await;
+    assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
+    assert!(too_long.body.contains("不超过5000字") && too_long.body.contains(&long), "the text comes back");
+    // A flood from one address is refused after five reports in an hour (one is in).
+    let statuses: Vec<StatusCode> = {
+        let mut v = Vec::new();
+        for _ in 0..5 {
+            v.push(app.post_form("/report", &cookie, &pairs).await.status);
+        }
+        v
+    };
+    assert_eq!(statuses[..4], [StatusCode::OK; 4]);
+    assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS);
 }
