@@ -462,6 +462,9 @@ fn write_batch(
         // Plain encoding under zstd: dictionary interning of every value cost 11 % of
         // the import's instructions (callgrind, BENCHMARKS.md) for little gain after zstd.
         .set_dictionary_enabled(false)
+        // Row groups of 32,768 rows: a warning's page reads its source rows from the groups
+        // whose `_row` range holds them, so it decodes tens of thousands of rows, not a file.
+        .set_max_row_group_row_count(Some(32 * 1024))
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).map_err(|e| sink_error(e.to_string()))?))
         .set_key_value_metadata(Some(provenance.into_iter().map(|(k, v)| KeyValue::new(k.to_owned(), v)).collect()))
         .build();

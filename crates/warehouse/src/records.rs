@@ -10,6 +10,7 @@ use models::Source;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::statistics::Statistics;
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
 /// One source record: its reference and its contract columns as text.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -135,44 +136,17 @@ impl Warehouse {
         for s in sources {
             wanted.entry(s.batch).or_default().insert(s.row);
         }
-        let mut found: BTreeMap<(i64, i64), (Vec<(String, String)>, String)> = BTreeMap::new();
+        let mut files = Vec::new();
         for (batch, rows) in wanted {
             let Ok(record) = self.store.batch(batch).await else { continue };
             let Some(path) = record.data_path.as_deref().map(|p| self.root.join(p)) else { continue };
-            let err = |detail: String| WarehouseError::Parquet { path: path.clone(), detail };
-            let file = std::fs::File::open(&path).map_err(|e| err(e.to_string()))?;
-            let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(e.to_string()))?;
-            let schema = builder.schema().clone();
-            let Ok(row_index) = schema.index_of(ingest::PROVENANCE_ROW) else { continue };
-            // Row groups whose `_row` range holds none of the rows are skipped.
-            let (lo, hi) = (*rows.first().unwrap_or(&0), *rows.last().unwrap_or(&0));
-            let groups: Vec<usize> = builder
-                .metadata()
-                .row_groups()
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| match g.column(row_index).statistics() {
-                    Some(Statistics::Int64(s)) => match (s.min_opt(), s.max_opt()) {
-                        (Some(min), Some(max)) => *max >= lo && *min <= hi,
-                        _ => true,
-                    },
-                    _ => true,
-                })
-                .map(|(i, _)| i)
-                .collect();
-            let reader = builder.with_row_groups(groups).build().map_err(|e| err(e.to_string()))?;
-            for batch_data in reader {
-                let batch_data: RecordBatch = batch_data.map_err(|e| err(e.to_string()))?;
-                let row_numbers = batch_data.column(row_index).as_primitive::<Int64Type>();
-                for i in 0..batch_data.num_rows() {
-                    let n = row_numbers.value(i);
-                    if !rows.contains(&n) {
-                        continue;
-                    }
-                    found.insert((batch, n), (row_values(&batch_data, i), record.source_name.clone()));
-                }
-            }
+            files.push((batch, rows, path, record.source_name));
         }
+        // Decoding Parquet is blocking work: off the async workers, so that one warning
+        // page does not hold up every other request.
+        let found = tokio::task::spawn_blocking(move || read_rows(files))
+            .await
+            .map_err(|e| WarehouseError::Parquet { path: PathBuf::new(), detail: e.to_string() })??;
         Ok(sources
             .iter()
             .filter_map(|s| {
@@ -181,4 +155,46 @@ impl Warehouse {
             })
             .collect())
     }
+}
+
+type Found = BTreeMap<(i64, i64), (Vec<(String, String)>, String)>;
+
+/// The given rows of the given batch files, by (batch, row).
+fn read_rows(files: Vec<(i64, BTreeSet<i64>, PathBuf, String)>) -> Result<Found, WarehouseError> {
+    let mut found = Found::new();
+    for (batch, rows, path, source_name) in files {
+        let err = |detail: String| WarehouseError::Parquet { path: path.clone(), detail };
+        let file = std::fs::File::open(&path).map_err(|e| err(e.to_string()))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(e.to_string()))?;
+        let schema = builder.schema().clone();
+        let Ok(row_index) = schema.index_of(ingest::PROVENANCE_ROW) else { continue };
+        // Row groups whose `_row` range holds none of the rows are skipped.
+        let (lo, hi) = (*rows.first().unwrap_or(&0), *rows.last().unwrap_or(&0));
+        let groups: Vec<usize> = builder
+            .metadata()
+            .row_groups()
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| match g.column(row_index).statistics() {
+                Some(Statistics::Int64(s)) => match (s.min_opt(), s.max_opt()) {
+                    (Some(min), Some(max)) => *max >= lo && *min <= hi,
+                    _ => true,
+                },
+                _ => true,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let reader = builder.with_row_groups(groups).build().map_err(|e| err(e.to_string()))?;
+        for batch_data in reader {
+            let batch_data: RecordBatch = batch_data.map_err(|e| err(e.to_string()))?;
+            let row_numbers = batch_data.column(row_index).as_primitive::<Int64Type>();
+            for i in 0..batch_data.num_rows() {
+                let n = row_numbers.value(i);
+                if rows.contains(&n) {
+                    found.insert((batch, n), (row_values(&batch_data, i), source_name.clone()));
+                }
+            }
+        }
+    }
+    Ok(found)
 }
