@@ -299,6 +299,9 @@ async fn screenshots_of_every_page() {
                 ("/tenders/TT2026-001", "tender"),
                 ("/bidders/91331023MA2A00017T", "bidder"),
                 ("/groups/91331023MA2A00017T,91331023MA2A00025M", "group"),
+                ("/dashboard", "dashboard"),
+                ("/clues", "clues"),
+                ("/reports", "reports"),
             ] {
                 b.goto(path).await?;
                 b.client.wait().for_element(Locator::Css("main h1")).await?;
