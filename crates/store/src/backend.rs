@@ -796,6 +796,40 @@ impl StateStore for Store {
         rows.iter().map(report_from_row).collect()
     }
 
+    async fn answer_report(
+        &self,
+        id: i64,
+        reply: &str,
+        close: bool,
+        actor: &crate::Actor,
+        at: &str,
+    ) -> Result<ReportRecord> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE report SET reply = $1, status = CASE WHEN $2 THEN 'closed' ELSE status END, updated_at = $3
+             WHERE id = $4 AND status <> 'closed'",
+        )
+        .bind(reply)
+        .bind(close)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::NoSuchReport(id));
+        }
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{REPORT_COLUMNS} WHERE r.id = $1")))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let record = report_from_row(&row)?;
+        let detail = serde_json::json!({ "reply": reply, "close": close }).to_string();
+        append_audit(&mut tx, &audit_of(actor, at, "report.answer", format!("report:{}", record.receipt), detail))
+            .await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
     async fn audit_append(&self, e: &NewAudit) -> Result<AuditEntry> {
         let mut tx = self.pool.begin().await?;
         let entry = append_audit(&mut tx, e).await?;

@@ -326,6 +326,9 @@ pub trait StateStore: Send + Sync {
     async fn report_by_receipt(&self, receipt: &str) -> Result<Option<ReportRecord>>;
     /// Every report, newest first.
     async fn reports(&self) -> Result<Vec<ReportRecord>>;
+    /// Answers a report (the reporter reads the reply with their receipt) and, when
+    /// `close`, closes it; with its audit entry, in one transaction.
+    async fn answer_report(&self, id: i64, reply: &str, close: bool, actor: &Actor, at: &str) -> Result<ReportRecord>;
 
     /// Appends to the audit trail, chained to the entry before; appends are serialized.
     async fn audit_append(&self, entry: &NewAudit) -> Result<AuditEntry>;

@@ -355,6 +355,10 @@ async fn reports_become_clues(store: &dyn StateStore) {
     // A report becomes one clue, once.
     assert!(matches!(store.create_clue(&clue).await, Err(StoreError::NoSuchReport(_))));
     assert_eq!(store.reports().await.unwrap().len(), 1);
+    let zhang = Actor::new("zhang", "supervisor");
+    let answered = store.answer_report(report.id, "已查实，已处理。", true, &zhang, "2026-12-01").await.unwrap();
+    assert_eq!((answered.status.as_str(), answered.reply.as_deref()), ("closed", Some("已查实，已处理。")));
+    assert!(store.answer_report(report.id, "again", false, &zhang, "2026-12-02").await.is_err(), "closed stays closed");
     let (trail, check) = store::audit_trail(store).await.unwrap();
     assert_eq!(check, Ok(()));
     assert!(trail.iter().any(|e| e.entry.action == "report.create"));

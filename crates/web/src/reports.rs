@@ -228,6 +228,8 @@ fn report_value(lang: Lang, r: &store::ReportRecord) -> Value {
         named => r.identity.is_some(),
         status => i18n::get(lang, &format!("report_status_{}", r.status)),
         clue => r.clue.clone(),
+        reply => r.reply.clone(),
+        closed => r.status == "closed",
         created_at => r.created_at.clone(),
     }
 }
@@ -259,8 +261,9 @@ pub async fn detail(
     render(&state, "report.html", lang, Some(&user), "reports", page)
 }
 
-/// `POST /reports/{id}` with `action=identity` (supervisors: shows who sent it, audited)
-/// or `action=clue` (makes a clue of it).
+/// `POST /reports/{id}` with `action=identity` (supervisors: shows who sent it, audited),
+/// `action=clue` (makes a clue of it) or `action=answer` (a reply the reporter reads
+/// with their receipt; `close=1` closes the report).
 pub async fn act(
     State(state): State<AppState>,
     lang: Lang,
@@ -308,6 +311,15 @@ pub async fn act(
                 })
                 .await?;
             Ok(Redirect::to(&format!("/clues/{}", clue.code)).into_response())
+        }
+        Some("answer") => {
+            let reply: String = form.get("reply").map(|r| r.trim().chars().take(2000).collect()).unwrap_or_default();
+            if reply.is_empty() {
+                return Err(AppError::BadRequest("答复不能为空 / the reply is empty".into()));
+            }
+            let close = form.get("close").is_some_and(|c| c == "1");
+            store.answer_report(report.id, &reply, close, &crate::audit::actor(&user), &now()).await?;
+            Ok(Redirect::to(&format!("/reports/{}", report.id)).into_response())
         }
         _ => Err(AppError::BadRequest("未知操作 / unknown action".into())),
     }

@@ -962,10 +962,16 @@ async fn a_citizens_report_from_form_to_clue() {
     assert_ne!(again.status, StatusCode::SEE_OTHER, "one clue per report");
     let followed = app.post_form("/report/status", &cookie, &ok_pairs).await;
     assert!(followed.body.contains("已立为线索办理"), "{}", followed.body);
+    // The answer reaches the reporter through the status page.
+    let answer =
+        [("csrf", sup_csrf.as_str()), ("action", "answer"), ("reply", "已立案核查，感谢监督。"), ("close", "1")];
+    assert_eq!(app.post_form(&path, &supervisor, &answer).await.status, StatusCode::SEE_OTHER);
+    let followed = app.post_form("/report/status", &cookie, &ok_pairs).await;
+    assert!(followed.body.contains("已办结") && followed.body.contains("已立案核查，感谢监督。"), "{}", followed.body);
     let (auditor, _) = app.sign_in("auditor", PASSWORD).await.map_err(|r| r.body).unwrap();
     let trail = app.get("/audit", &auditor).await;
     let list = between(&trail.body, "id=\"audit-list\"", "</table>");
-    assert!(list.contains("report.identity.view") && list.contains("supervisor") && list.contains("report.create"));
+    assert!(list.contains("report.identity.view") && list.contains("report.answer") && list.contains("report.create"));
     assert!(!list.contains("张举报"), "the trail does not hold the identity");
     // Too long a text is refused with the reason, and the text is kept for the sender.
     let long = "很".repeat(5001);
