@@ -185,35 +185,43 @@ pub async fn detail(
     render(&state, "clue.html", lang, Some(&user), "clues", page)
 }
 
-/// `POST /clues`: makes a clue of a warning.
+/// `POST /clues`: makes one clue of the warnings named (`warning`, once or more).
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    Form(form): Form<HashMap<String, String>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned());
+    user.check_csrf(field("csrf").as_deref())?;
     user.require(crate::auth::SUPERVISION)?;
-    let warning = form
-        .get("warning")
-        .map(|w| w.trim())
-        .filter(|w| !w.is_empty())
-        .ok_or_else(|| AppError::BadRequest("请选择预警 / choose a warning".into()))?;
+    let mut warnings: Vec<String> = fields
+        .iter()
+        .filter(|(n, v)| n == "warning" && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_owned())
+        .collect();
+    warnings.dedup();
+    let first = warnings.first().ok_or_else(|| AppError::BadRequest("请选择预警 / choose a warning".into()))?;
     let store = state.warehouse.store();
-    let record = store.warning(warning).await?.ok_or(AppError::NotFound)?;
-    let title = match form.get("title").map(|t| t.trim()).filter(|t| !t.is_empty()) {
+    let record = store.warning(first).await?.ok_or(AppError::NotFound)?;
+    let title = match field("title").filter(|t| !t.is_empty()) {
         Some(t) => t.chars().take(200).collect(),
+        None if warnings.len() > 1 => format!("{} {} 等{}条预警", record.model, record.subject_name, warnings.len()),
         None => format!("{} {}", record.model, record.subject_name),
     };
     let clue = store
         .create_clue(&store::NewClue {
             title,
-            warnings: vec![record.id.clone()],
+            warnings,
             report: None,
-            note: form.get("note").cloned().unwrap_or_default(),
+            note: field("note").unwrap_or_default(),
             by: crate::audit::actor(&user),
             at: now().to_rfc3339(),
         })
-        .await?;
+        .await
+        .map_err(|e| match e {
+            StoreError::NoSuchWarning(w) => AppError::BadRequest(format!("预警{w}不存在 / no warning {w}")),
+            e => e.into(),
+        })?;
     Ok(Redirect::to(&format!("/clues/{}", clue.code)).into_response())
 }
 

@@ -130,6 +130,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("clue_conflict", "线索已被他人更新", "The clue was changed by someone else"),
     ("clue_reload", "刷新线索，查看最新情况后再办", "Reload the clue, see what changed, and act again"),
     ("clue_open", "立为线索", "Open a clue"),
+    ("clue_from_selected", "将勾选的预警立为一条线索", "Open one clue of the ticked warnings"),
     ("clue_of_warning", "已立线索", "Clues from this warning"),
     ("clue_action_create", "立为线索", "Opened"),
     ("clue_action_assign", "交办", "Assign"),

@@ -990,3 +990,39 @@ async fn a_citizens_report_from_form_to_clue() {
     assert_eq!(statuses[..4], [StatusCode::OK; 4]);
     assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// Several warnings ticked in the queue become one clue.
+#[tokio::test]
+async fn one_clue_of_several_warnings() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    let first = with_an_m01_warning(&app).await;
+    let model = models::builtin().unwrap().into_iter().find(|m| m.code == "P01").unwrap();
+    let finding = models::Finding {
+        key: "ZB2025001".into(),
+        subject: models::Subject {
+            kind: "tender".into(), id: "ZB2025001".into(), name: "城区照明设备采购".into()
+        },
+        amount_fen: 1,
+        org_code: None,
+        region_code: None,
+        figures: serde_json::Map::new(),
+        sources: vec![],
+    };
+    let second = save_warning(&warehouse, &model, finding).await;
+    let (admin, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let queue = app.get("/warnings", &admin).await;
+    assert!(queue.body.contains("form=\"clue-from-selected\"") && queue.body.contains(&format!("value=\"{second}\"")));
+    let made = app
+        .post_form("/clues", &admin, &[("csrf", &csrf), ("warning", &first), ("warning", &second), ("title", "")])
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let clue = app.get(made.headers[header::LOCATION].to_str().unwrap(), &admin).await;
+    let listed = between(&clue.body, "id=\"clue-warnings\"", "</ul>");
+    assert!(listed.contains(&first) && listed.contains(&second), "{listed}");
+    assert!(clue.body.contains("等2条预警"), "{}", clue.body);
+    let none = app.post_form("/clues", &admin, &[("csrf", &csrf), ("title", "x")]).await;
+    assert_eq!(none.status, StatusCode::BAD_REQUEST);
+    let unknown = app.post_form("/clues", &admin, &[("csrf", &csrf), ("warning", "M01-000000000000")]).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
