@@ -418,9 +418,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let actor =
                 std::env::var("QINGFENG_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "cli".into());
             let entry = store::NewAudit {
-                at: chrono::Utc::now()
-                    .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-                    .to_rfc3339(),
+                at: warehouse::china_now().to_rfc3339(),
                 actor,
                 role: "cli".into(),
                 address: None,

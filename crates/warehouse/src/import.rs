@@ -427,6 +427,11 @@ pub(crate) fn china_time() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
+/// Now, in China Standard Time: the clock of every record the platform writes.
+pub fn china_now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Utc::now().with_timezone(&china_time())
+}
+
 fn remove_if_exists(path: &Path) -> Result<(), WarehouseError> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {

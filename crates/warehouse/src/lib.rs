@@ -24,7 +24,7 @@ mod quality;
 mod records;
 mod warnings;
 
-pub use import::{ImportError, ImportOptions, ImportResult, OcdsImport, Progress, collect_inputs};
+pub use import::{ImportError, ImportOptions, ImportResult, OcdsImport, Progress, china_now, collect_inputs};
 pub use quality::{ColumnQuality, Dangling, QualityReport, TableQuality};
 pub use records::SourceRecord;
 pub use warnings::{warning_from_record, warning_record};

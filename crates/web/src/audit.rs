@@ -14,7 +14,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 
 fn now() -> String {
-    chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).to_rfc3339()
+    warehouse::china_now().to_rfc3339()
 }
 
 /// The signed-in user as the audit trail names them. Writes that the store records in

@@ -19,7 +19,7 @@ use store::{Action, ClueFilter, ClueRecord, ClueStatus, Role, StoreError, Verdic
 const CLUE_ROLES: &[Role] = &[Role::Admin, Role::Supervisor, Role::Handler];
 
 fn now() -> chrono::DateTime<chrono::FixedOffset> {
-    chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+    warehouse::china_now()
 }
 
 /// Whether the user directs the workflow (makes, assigns, disposes of, closes clues).

@@ -48,10 +48,7 @@ pub async fn page(State(state): State<AppState>, lang: Lang, user: CurrentUser) 
         })
         .collect();
 
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-        .format("%Y-%m-%d")
-        .to_string();
+    let today = warehouse::china_now().format("%Y-%m-%d").to_string();
     let clues = store.clues(&ClueFilter::default()).await?;
     let pipeline: Vec<Value> = ClueStatus::ALL
         .iter()

@@ -81,6 +81,7 @@ fn templates() -> Environment<'static> {
         ("clue_conflict.html", include_str!("../templates/clue_conflict.html")),
         ("audit.html", include_str!("../templates/audit.html")),
         ("dashboard.html", include_str!("../templates/dashboard.html")),
+        ("public.html", include_str!("../templates/public.html")),
         ("report_form.html", include_str!("../templates/report_form.html")),
         ("report_receipt.html", include_str!("../templates/report_receipt.html")),
         ("reports.html", include_str!("../templates/reports.html")),

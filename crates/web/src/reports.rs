@@ -29,7 +29,7 @@ const KINDS: [&str; 4] = ["person", "unit", "fund", "other"];
 const RECEIPT_CHARS: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 fn now() -> String {
-    chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).to_rfc3339()
+    warehouse::china_now().to_rfc3339()
 }
 
 fn random_code(n: usize) -> Result<String, AppError> {

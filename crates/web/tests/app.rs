@@ -379,6 +379,20 @@ async fn with_an_m01_warning(app: &TestApp) -> String {
     save_warning(&warehouse, &model, finding).await
 }
 
+/// Staff accounts with the test password.
+async fn add_users(warehouse: &Warehouse, users: &[(&str, store::Role)]) {
+    for (name, role) in users {
+        let user = store::NewUser {
+            username: (*name).into(),
+            display_name: (*name).into(),
+            role: *role,
+            password_hash: web::auth::hash_password(PASSWORD).unwrap(),
+            unit_code: None,
+        };
+        warehouse.store().create_user(&user, 0).await.unwrap();
+    }
+}
+
 /// Stores `finding` as a warning of `model`, as a scan would.
 async fn save_warning(warehouse: &Warehouse, model: &models::Model, finding: models::Finding) -> String {
     let region = finding.region_code.clone();
@@ -631,18 +645,11 @@ async fn the_ledger_is_public_as_tiles() {
 async fn a_clue_from_warning_to_verdict() {
     let app = spawn_app().await;
     let warehouse = Warehouse::open(&app.data).await.unwrap();
-    for (name, role) in
-        [("clerk", store::Role::Clerk), ("other", store::Role::Handler), ("auditor", store::Role::Auditor)]
-    {
-        let user = store::NewUser {
-            username: name.into(),
-            display_name: name.into(),
-            role,
-            password_hash: web::auth::hash_password(PASSWORD).unwrap(),
-            unit_code: None,
-        };
-        warehouse.store().create_user(&user, 0).await.unwrap();
-    }
+    add_users(
+        &warehouse,
+        &[("clerk", store::Role::Clerk), ("other", store::Role::Handler), ("auditor", store::Role::Auditor)],
+    )
+    .await;
     let id = with_an_m01_warning(&app).await;
     let (admin, admin_csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
     let page = app.get(&format!("/warnings/{id}"), &admin).await;
@@ -728,21 +735,16 @@ async fn a_clue_from_warning_to_verdict() {
 async fn every_route_for_every_role() {
     let app = spawn_app().await;
     let warehouse = Warehouse::open(&app.data).await.unwrap();
-    for (name, role) in [
-        ("supervisor", store::Role::Supervisor),
-        ("clerk", store::Role::Clerk),
-        ("security_admin", store::Role::SecurityAdmin),
-        ("auditor", store::Role::Auditor),
-    ] {
-        let user = store::NewUser {
-            username: name.into(),
-            display_name: name.into(),
-            role,
-            password_hash: web::auth::hash_password(PASSWORD).unwrap(),
-            unit_code: None,
-        };
-        warehouse.store().create_user(&user, 0).await.unwrap();
-    }
+    add_users(
+        &warehouse,
+        &[
+            ("supervisor", store::Role::Supervisor),
+            ("clerk", store::Role::Clerk),
+            ("security_admin", store::Role::SecurityAdmin),
+            ("auditor", store::Role::Auditor),
+        ],
+    )
+    .await;
     // Something behind every route: a warning, a clue assigned to the handler, a second clue
     // that is not theirs, trading and conduct data, and a rejected batch with its report.
     let own_warning = with_an_m01_warning(&app).await;
@@ -897,16 +899,7 @@ async fn every_route_for_every_role() {
 async fn a_citizens_report_from_form_to_clue() {
     let app = spawn_app().await;
     let warehouse = Warehouse::open(&app.data).await.unwrap();
-    for (name, role) in [("supervisor", store::Role::Supervisor), ("auditor", store::Role::Auditor)] {
-        let user = store::NewUser {
-            username: name.into(),
-            display_name: name.into(),
-            role,
-            password_hash: web::auth::hash_password(PASSWORD).unwrap(),
-            unit_code: None,
-        };
-        warehouse.store().create_user(&user, 0).await.unwrap();
-    }
+    add_users(&warehouse, &[("supervisor", store::Role::Supervisor), ("auditor", store::Role::Auditor)]).await;
     let form = app.get("/report", "").await;
     assert_eq!(form.status, StatusCode::OK);
     let csrf = between(&form.body, "name=\"csrf\" value=\"", "\"");
