@@ -171,6 +171,23 @@ pub fn next_workday(d: NaiveDate) -> NaiveDate {
     next
 }
 
+/// The `n`th working day after `d`, by a calendar that may override the shipped
+/// one (`overrides` says `Some(true)` for a working day, `Some(false)` for a day off).
+pub fn add_workdays(d: NaiveDate, n: u32, overrides: impl Fn(NaiveDate) -> Option<bool>) -> NaiveDate {
+    let mut day = d;
+    let mut left = n;
+    // A year has about 250 working days; the bound guards against a calendar of only days off.
+    let mut guard = 0;
+    while left > 0 && guard < 366 * 10 {
+        day += chrono::Duration::days(1);
+        guard += 1;
+        if overrides(day).unwrap_or_else(|| is_workday(day)) {
+            left -= 1;
+        }
+    }
+    day
+}
+
 /// Working days after `from` up to and including `to` (negative when `to` is earlier).
 pub fn workdays_between(from: NaiveDate, to: NaiveDate) -> i64 {
     let (lo, hi, sign) = if from <= to { (from, to, 1) } else { (to, from, -1) };
@@ -211,6 +228,19 @@ pub fn entries() -> Vec<(NaiveDate, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn twenty_working_days_over_national_day() {
+        // Checked on Friday 26 September 2025: the National Day and Mid-Autumn break
+        // (1–8 October) and its swapped Saturday working days (28 September, 11 October)
+        // count as they should.
+        // 28, 29, 30 September; 9, 10, 11 October; then 14 working days to the 30th.
+        let due = add_workdays(d(2025, 9, 26), 20, |_| None);
+        assert_eq!(due, d(2025, 10, 30));
+        // An imported calendar can add a day off.
+        let due = add_workdays(d(2025, 9, 26), 20, |x| (x == d(2025, 10, 29)).then_some(false));
+        assert_eq!(due, d(2025, 10, 31));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -9,8 +9,9 @@
 //! the same inputs give the same draw on every machine. No IO.
 
 mod plan;
+pub mod wire;
 
-pub use plan::{DrawError, Plan, Selection, Target, run};
+pub use plan::{DrawError, Plan, Selection, Target, Team, run};
 
 use chacha20::ChaCha20;
 use chacha20::cipher::{KeyIvInit, StreamCipher};

@@ -236,6 +236,35 @@ pub enum ScreensFormat {
 
 #[derive(Subcommand)]
 pub enum DrawCommand {
+    /// Make a draw plan from the imported directories (inspection_target, inspector,
+    /// inspection_item) with every conflict the data shows: an inspector who, or whose
+    /// relative (kinship), is the target's legal representative or key person
+    /// (enterprise, enterprise_role); the inspectors of the target's last published
+    /// draw; declared conflicts. Prints the plan (JSON); the reasons go to standard error.
+    Plan {
+        /// Inspection item code (its department draws inspectors); repeat for several
+        #[arg(long = "item")]
+        items: Vec<String>,
+        /// DEPARTMENT or DEPARTMENT=N (inspectors per target); repeat for a joint inspection.
+        /// Default: the items' departments, 2 inspectors each if one, else 1 each
+        #[arg(long = "department")]
+        departments: Vec<String>,
+        /// CLASS=PER_MILLE, the share of a risk class's targets drawn
+        /// [default: A=30 B=50 C=100 D=200]
+        #[arg(long = "rate")]
+        rates: Vec<String>,
+        /// Only targets in this region (code prefix)
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        /// Declared conflicts: CSV with columns inspector (certificate or ID number), credit_code, reason
+        #[arg(long)]
+        conflicts: Option<PathBuf>,
+        /// SHA-256 (hex) of an official's secret; at least two officials
+        #[arg(long = "commitment", required = true)]
+        commitments: Vec<String>,
+    },
     /// Commit PLAN to the disclosure ledger, before the draw
     Commit { plan: PathBuf },
     /// Draw per a committed PLAN once the officials reveal their secrets; prints the result
@@ -248,6 +277,28 @@ pub enum DrawCommand {
     },
     /// Reproduce a published draw from its plan and result; exit 4 if it differs
     Verify { plan: PathBuf, result: PathBuf },
+    /// The draws in the ledger, with their results and the 20-working-day publication rule
+    Status {
+        /// One draw (commitment, or its first 8+ hex digits): its targets one by one
+        draw: Option<String>,
+    },
+    /// Enter a drawn target's inspection result (correctable until published)
+    Result {
+        /// The draw (commitment, or its first 8+ hex digits)
+        draw: String,
+        /// The target's credit code
+        target: String,
+        /// The day of the check (YYYY-MM-DD)
+        #[arg(long)]
+        checked: String,
+        /// no_problem, corrected, pending, unreachable, not_operating or refused (or the Chinese wording)
+        #[arg(long)]
+        outcome: String,
+        #[arg(long, default_value = "")]
+        findings: String,
+    },
+    /// Publish a draw's entered results into the ledger (and so on the public portal)
+    Publish { draw: String },
 }
 
 #[derive(Subcommand)]
@@ -260,6 +311,15 @@ pub enum LedgerCommand {
     Proof { index: u64 },
     /// Print the consistency proof bundle from the checkpoint of OLD_SIZE to the latest (JSON)
     Consistency { old_size: u64 },
+    /// Check the whole log: every entry against its leaf hash, every checkpoint's
+    /// signature and root, every draw re-run, every import batch's data file; exit 4
+    /// naming each thing that does not match 全面核验账本
+    #[command(after_help = "Exit codes: 0 intact, 1 error, 4 altered (each finding names what)")]
+    Audit {
+        /// The log's published verifier key (or a file holding it); default: this data directory's own
+        #[arg(long)]
+        key: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -358,6 +418,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                     Some(bundle) => println!("{}", serde_json::to_string_pretty(&bundle)?),
                     None => anyhow::bail!("账本中没有第{index}条 / the ledger has no entry {index}"),
                 },
+                LedgerCommand::Audit { key } => {
+                    let verifier = match key {
+                        Some(key) => parse_verifier(&key)?,
+                        None => warehouse.ledger_signer()?.verifier(),
+                    };
+                    let audit = warehouse.audit_ledger(&[verifier]).await?;
+                    println!(
+                        "{}条记录、{}个检查点、{}次抽取、{}个批次文件 / {} entries, {} checkpoints, {} draws, {} batch files",
+                        audit.entries,
+                        audit.checkpoints,
+                        audit.draws,
+                        audit.batch_files,
+                        audit.entries,
+                        audit.checkpoints,
+                        audit.draws,
+                        audit.batch_files
+                    );
+                    if audit.findings.is_empty() {
+                        println!("✔ 账本完整 / the ledger is intact");
+                    } else {
+                        for f in &audit.findings {
+                            println!("✘ {f}");
+                        }
+                        return Ok(EXIT_UNVERIFIED);
+                    }
+                }
                 LedgerCommand::Consistency { old_size } => match warehouse.consistency_bundle(old_size).await? {
                     Some(bundle) => println!("{}", serde_json::to_string_pretty(&bundle)?),
                     None => anyhow::bail!("没有大小为{old_size}的检查点 / no checkpoint of size {old_size}"),
@@ -366,6 +452,58 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Verify { bundle, key } => verify(&bundle, &key),
+        Command::Draw(DrawCommand::Plan { items, departments, rates, region, title, conflicts, commitments }) => {
+            let warehouse = open(&cli.data).await?;
+            let dirs = crate::drawing::load_directories(&warehouse, conflicts.as_deref()).await?;
+            let rates = if rates.is_empty() {
+                vec![("A".into(), 30), ("B".into(), 50), ("C".into(), 100), ("D".into(), 200)]
+            } else {
+                rates
+                    .iter()
+                    .map(|r| {
+                        let (class, rate) = r.split_once('=').unwrap_or((r, ""));
+                        let rate: u32 = rate.trim().parse().ok().filter(|n| *n <= 1000).with_context(|| {
+                            format!("--rate 应为 类别=千分比（0–1000），如 D=200 / --rate is CLASS=PER_MILLE (0–1000), e.g. D=200, not '{r}'")
+                        })?;
+                        Ok((class.trim().to_owned(), rate))
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?
+            };
+            let departments = departments
+                .iter()
+                .map(|d| match d.rsplit_once('=') {
+                    Some((name, n)) => {
+                        n.trim().parse::<usize>().map(|n| (name.trim().to_owned(), Some(n))).with_context(|| {
+                            format!("--department 应为 部门 或 部门=人数 / --department is NAME or NAME=N, not '{d}'")
+                        })
+                    }
+                    None => Ok((d.trim().to_owned(), None)),
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let request = crate::drawing::PlanRequest {
+                title,
+                items,
+                departments,
+                rates,
+                region,
+                secret_commitments: commitments,
+            };
+            let (plan, avoidances) = crate::drawing::build_plan(&dirs, &request)?;
+            eprintln!(
+                "{}个对象，{}组检查人员，{}对回避 / {} targets, {} teams, {} conflicts avoided",
+                plan.targets.len(),
+                plan.teams.as_ref().map_or(0, Vec::len),
+                avoidances.len(),
+                plan.targets.len(),
+                plan.teams.as_ref().map_or(0, Vec::len),
+                avoidances.len()
+            );
+            for a in &avoidances {
+                eprintln!("  回避 avoid {} ↔ {}: {}", a.inspector, a.target, a.reason);
+            }
+            println!("{}", serde_json::to_string_pretty(&plan)?);
+            Ok(EXIT_OK)
+        }
         Command::Draw(DrawCommand::Commit { plan }) => {
             let warehouse = open(&cli.data).await?;
             let (commitment, record) = crate::drawing::plan_record(&plan)?;
@@ -379,6 +517,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let (result, record) = crate::drawing::run(&plan, &reveals, &committed)?;
             warehouse.ledger_append(&[("draw_result", record)]).await?;
             println!("{result}");
+            Ok(EXIT_OK)
+        }
+        Command::Draw(DrawCommand::Status { draw }) => {
+            let warehouse = open(&cli.data).await?;
+            crate::drawing::status(&warehouse, draw.as_deref()).await?;
+            Ok(EXIT_OK)
+        }
+        Command::Draw(DrawCommand::Result { draw, target, checked, outcome, findings }) => {
+            let warehouse = open(&cli.data).await?;
+            crate::drawing::enter_result(&warehouse, &draw, &target, &checked, &outcome, &findings).await?;
+            Ok(EXIT_OK)
+        }
+        Command::Draw(DrawCommand::Publish { draw }) => {
+            let warehouse = open(&cli.data).await?;
+            let found = crate::drawing::find_draw(&warehouse, &draw).await?;
+            let published = warehouse.publish_results(&found).await?;
+            println!("已公示 published {} results", published.len());
+            for (target, index) in published {
+                println!("  {target}  账本 ledger entry {index}");
+            }
             Ok(EXIT_OK)
         }
         Command::Draw(DrawCommand::Verify { plan, result }) => match crate::drawing::verify(&plan, &result)? {
@@ -608,10 +766,14 @@ async fn list_warnings(
 }
 
 /// Verifies a proof bundle offline; exit code 4 when it does not verify.
-fn verify(bundle: &std::path::Path, key: &str) -> anyhow::Result<u8> {
+/// A verifier key given on the command line, or the file holding it.
+fn parse_verifier(key: &str) -> anyhow::Result<ledger::Verifier> {
     let key_text = if std::path::Path::new(key).is_file() { std::fs::read_to_string(key)? } else { key.to_owned() };
-    let verifier = ledger::Verifier::parse(key_text.trim())
-        .map_err(|e| anyhow::anyhow!("验证密钥无效 / invalid verifier key: {e}"))?;
+    ledger::Verifier::parse(key_text.trim()).map_err(|e| anyhow::anyhow!("验证密钥无效 / invalid verifier key: {e}"))
+}
+
+fn verify(bundle: &std::path::Path, key: &str) -> anyhow::Result<u8> {
+    let verifier = parse_verifier(key)?;
     let text = std::fs::read_to_string(bundle).with_context(|| format!("cannot read {}", bundle.display()))?;
     let value: serde_json::Value = serde_json::from_str(&text).context("the bundle is not JSON")?;
     let outcome = if value.get("index").is_some() {

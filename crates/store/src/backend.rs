@@ -42,6 +42,36 @@ impl Store {
 /// allow far more parameters than 6 × 200).
 const LEDGER_ROWS_PER_INSERT: usize = 200;
 
+const INSPECTION_COLUMNS: &str = "SELECT id, plan_commitment, target, checked_on, outcome, findings, entered_by, entered_at, published_at, ledger_index FROM inspection_result";
+
+fn inspection_from_row(row: &DbRow) -> Result<InspectionResult> {
+    Ok(InspectionResult {
+        id: row.try_get("id")?,
+        plan_commitment: row.try_get("plan_commitment")?,
+        target: row.try_get("target")?,
+        checked_on: row.try_get("checked_on")?,
+        outcome: row.try_get("outcome")?,
+        findings: row.try_get("findings")?,
+        entered_by: row.try_get("entered_by")?,
+        entered_at: row.try_get("entered_at")?,
+        published_at: row.try_get("published_at")?,
+        ledger_index: row.try_get::<Option<i64>, _>("ledger_index")?.map(|i| i.max(0) as u64),
+    })
+}
+
+fn ledger_from_row(r: &DbRow) -> Result<(u64, LedgerEntry)> {
+    Ok((
+        r.try_get::<i64, _>("idx")?.max(0) as u64,
+        LedgerEntry {
+            kind: r.try_get("kind")?,
+            record: r.try_get("record")?,
+            salt: r.try_get("salt")?,
+            leaf_hash: r.try_get("leaf_hash")?,
+            created_at: r.try_get("created_at")?,
+        },
+    ))
+}
+
 const BATCH_COLUMNS: &str = "SELECT id, table_name, status, source_name, source_sha256, source_bytes, format, encoding, sheet, tolerance, imported_at, imported_by, rows_read, rows_stored, error_count, data_path, data_sha256, stats_json, reason, report_path FROM batch";
 
 fn batch_from_row(row: &DbRow) -> Result<BatchRecord> {
@@ -828,6 +858,107 @@ impl StateStore for Store {
             .await?;
         tx.commit().await?;
         Ok(record)
+    }
+
+    async fn save_inspection_result(&self, r: &NewInspectionResult, audit: &NewAudit) -> Result<InspectionResult> {
+        let mut tx = self.pool.begin().await?;
+        let existing = sqlx::query("SELECT published_at FROM inspection_result WHERE plan_commitment = $1 AND target = $2")
+            .bind(&r.plan_commitment)
+            .bind(&r.target)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = existing {
+            if row.try_get::<Option<String>, _>(0)?.is_some() {
+                return Err(StoreError::Published { target: r.target.clone() });
+            }
+            sqlx::query(
+                "UPDATE inspection_result SET checked_on = $1, outcome = $2, findings = $3, entered_by = $4, entered_at = $5
+                 WHERE plan_commitment = $6 AND target = $7",
+            )
+            .bind(&r.checked_on)
+            .bind(&r.outcome)
+            .bind(&r.findings)
+            .bind(&r.entered_by)
+            .bind(&audit.at)
+            .bind(&r.plan_commitment)
+            .bind(&r.target)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO inspection_result (plan_commitment, target, checked_on, outcome, findings, entered_by, entered_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&r.plan_commitment)
+            .bind(&r.target)
+            .bind(&r.checked_on)
+            .bind(&r.outcome)
+            .bind(&r.findings)
+            .bind(&r.entered_by)
+            .bind(&audit.at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{INSPECTION_COLUMNS} WHERE plan_commitment = $1 AND target = $2"
+        )))
+        .bind(&r.plan_commitment)
+        .bind(&r.target)
+        .fetch_one(&mut *tx)
+        .await?;
+        let saved = inspection_from_row(&row)?;
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    async fn inspection_results(&self, plan_commitment: Option<&str>) -> Result<Vec<InspectionResult>> {
+        let rows = match plan_commitment {
+            Some(c) => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("{INSPECTION_COLUMNS} WHERE plan_commitment = $1 ORDER BY target")))
+                    .bind(c)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("{INSPECTION_COLUMNS} ORDER BY plan_commitment, target")))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter().map(inspection_from_row).collect()
+    }
+
+    async fn mark_inspection_published(&self, id: i64, ledger_index: u64, at: &str) -> Result<()> {
+        sqlx::query("UPDATE inspection_result SET published_at = $1, ledger_index = $2 WHERE id = $3 AND published_at IS NULL")
+            .bind(at)
+            .bind(db_int(ledger_index))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn ledger_entries_of_kind(&self, kind: &str) -> Result<Vec<(u64, LedgerEntry)>> {
+        let rows = sqlx::query("SELECT idx, kind, record, salt, leaf_hash, created_at FROM ledger_entry WHERE kind = $1 ORDER BY idx")
+            .bind(kind)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(ledger_from_row).collect()
+    }
+
+    async fn ledger_entries(&self, start: u64, end: u64) -> Result<Vec<(u64, LedgerEntry)>> {
+        let rows = sqlx::query("SELECT idx, kind, record, salt, leaf_hash, created_at FROM ledger_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx")
+            .bind(db_int(start))
+            .bind(db_int(end))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(ledger_from_row).collect()
+    }
+
+    async fn ledger_checkpoints(&self) -> Result<Vec<(u64, String)>> {
+        let rows = sqlx::query("SELECT size, note FROM ledger_checkpoint ORDER BY size").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get::<i64, _>("size")?.max(0) as u64, r.try_get("note")?))).collect()
     }
 
     async fn audit_append(&self, e: &NewAudit) -> Result<AuditEntry> {

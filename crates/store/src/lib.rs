@@ -57,6 +57,35 @@ pub enum StoreError {
         "线索{code}已被他人更新（现为第{current}版，您依据的是第{expected}版），请刷新后再办 / clue {code} was changed by someone else (it is at version {current}, you acted on version {expected}): reload it and act again"
     )]
     Conflict { code: String, expected: i64, current: i64 },
+    #[error("对象{target}的检查结果已公示，不能修改 / the result for {target} is published and cannot be changed")]
+    Published { target: String },
+}
+
+/// A random inspection's result for one drawn target, entered by staff and
+/// published (into the ledger) within 20 working days of the check.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct InspectionResult {
+    pub id: i64,
+    pub plan_commitment: String,
+    pub target: String,
+    /// `YYYY-MM-DD`
+    pub checked_on: String,
+    pub outcome: String,
+    pub findings: String,
+    pub entered_by: String,
+    pub entered_at: String,
+    pub published_at: Option<String>,
+    pub ledger_index: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewInspectionResult {
+    pub plan_commitment: String,
+    pub target: String,
+    pub checked_on: String,
+    pub outcome: String,
+    pub findings: String,
+    pub entered_by: String,
 }
 
 /// A staff member's role. The full authorization model comes with the clue
@@ -332,6 +361,19 @@ pub trait StateStore: Send + Sync {
 
     /// Appends to the audit trail, chained to the entry before; appends are serialized.
     async fn audit_append(&self, entry: &NewAudit) -> Result<AuditEntry>;
+
+    /// Enters (or corrects, while unpublished) a target's inspection result, audited in the same transaction.
+    async fn save_inspection_result(&self, result: &NewInspectionResult, audit: &NewAudit) -> Result<InspectionResult>;
+    /// Results of one draw (or every draw), by target.
+    async fn inspection_results(&self, plan_commitment: Option<&str>) -> Result<Vec<InspectionResult>>;
+    /// Marks a result published as ledger entry `ledger_index`.
+    async fn mark_inspection_published(&self, id: i64, ledger_index: u64, at: &str) -> Result<()>;
+    /// Every ledger entry of a kind with its index, oldest first.
+    async fn ledger_entries_of_kind(&self, kind: &str) -> Result<Vec<(u64, LedgerEntry)>>;
+    /// Ledger entries `start..end`, by index.
+    async fn ledger_entries(&self, start: u64, end: u64) -> Result<Vec<(u64, LedgerEntry)>>;
+    /// Every stored checkpoint `(size, signed note)`, smallest first.
+    async fn ledger_checkpoints(&self) -> Result<Vec<(u64, String)>>;
     /// Entries after `after` (a sequence number), oldest first, at most `limit`.
     async fn audit_entries(&self, after: i64, limit: u64) -> Result<Vec<AuditEntry>>;
     /// The last sequence number and hash, recorded apart from the entries.

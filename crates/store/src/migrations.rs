@@ -238,6 +238,22 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
         updated_at TEXT NOT NULL
     );",
     ),
+    (
+        8,
+        "CREATE TABLE inspection_result (
+        id {id},
+        plan_commitment TEXT NOT NULL,
+        target TEXT NOT NULL,
+        checked_on TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        findings TEXT NOT NULL,
+        entered_by TEXT NOT NULL,
+        entered_at TEXT NOT NULL,
+        published_at TEXT,
+        ledger_index {int},
+        UNIQUE (plan_commitment, target)
+    );",
+    ),
 ];
 
 #[cfg(test)]

@@ -251,3 +251,172 @@ impl Warehouse {
         Ok(Some(ConsistencyBundle { old_checkpoint: old_note, new_checkpoint: new_note, proof }))
     }
 }
+
+/// What a full audit of the ledger found: each finding names the entry,
+/// checkpoint, draw or batch file that does not match.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct LedgerAudit {
+    pub entries: u64,
+    pub checkpoints: u64,
+    pub draws: u64,
+    pub batch_files: u64,
+    pub findings: Vec<String>,
+}
+
+/// Entries read per round trip while auditing.
+const AUDIT_CHUNK: u64 = 10_000;
+
+impl Warehouse {
+    /// Checks the whole ledger of this data directory against `trusted` keys:
+    /// every entry's record and salt against its leaf hash, every checkpoint's
+    /// signature and root against the entries, every draw result against a
+    /// re-run of its committed plan, every import batch's data file against the
+    /// hash the ledger holds.
+    pub async fn audit_ledger(&self, trusted: &[Verifier]) -> Result<LedgerAudit, WarehouseError> {
+        let mut audit = LedgerAudit::default();
+        let size = self.store.ledger_size().await?;
+        let mut leaves: Vec<Hash> = Vec::with_capacity(size as usize);
+        let mut plans: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        let mut results: Vec<(u64, String)> = Vec::new();
+        let mut batches: Vec<(u64, String)> = Vec::new();
+        let mut start = 0;
+        while start < size {
+            let end = (start + AUDIT_CHUNK).min(size);
+            let chunk = self.store.ledger_entries(start, end).await?;
+            for (index, entry) in chunk {
+                if index != leaves.len() as u64 {
+                    audit.findings.push(format!(
+                        "账本缺少第{}条 / ledger entry {} is missing",
+                        leaves.len(),
+                        leaves.len()
+                    ));
+                    leaves.push([0; 32]);
+                    continue;
+                }
+                let stored = Hash::try_from(entry.leaf_hash.as_slice()).unwrap_or([0; 32]);
+                let leaf = match hex::decode(&entry.salt) {
+                    Ok(salt) => ledger::leaf_hash(&commitment(&salt, &entry.record)),
+                    Err(_) => {
+                        audit.findings.push(format!(
+                            "账本第{index}条（{}）的盐被改动 / ledger entry {index} ({}): its salt was altered (not hex)",
+                            entry.kind, entry.kind
+                        ));
+                        stored
+                    }
+                };
+                if leaf != stored {
+                    audit.findings.push(format!(
+                        "账本第{index}条（{}）的记录、盐或叶哈希被改动 / ledger entry {index} ({}): its record, salt or leaf hash was altered",
+                        entry.kind, entry.kind
+                    ));
+                }
+                leaves.push(leaf);
+                match entry.kind.as_str() {
+                    "draw_plan" => {
+                        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&entry.record)
+                            && let Some(c) = v["plan_commitment"].as_str()
+                        {
+                            plans.insert(c.to_owned(), v["plan"].to_string());
+                        }
+                    }
+                    "draw_result" => results.push((index, entry.record)),
+                    "import_batch" => batches.push((index, entry.record)),
+                    _ => {}
+                }
+            }
+            start = end;
+        }
+        audit.entries = leaves.len() as u64;
+        let tree = ledger::Tree::from_leaves(&leaves);
+        // The last checkpoint that holds: an altered entry lies after it.
+        let mut holds = 0;
+        for (size, note) in self.store.ledger_checkpoints().await? {
+            audit.checkpoints += 1;
+            let text = match ledger::open(&note, trusted) {
+                Ok(text) => text,
+                Err(e) => {
+                    audit.findings.push(format!(
+                        "大小为{size}的检查点签名不成立（被改动） / the checkpoint of size {size}: its signature does not hold (altered) [{e:?}]"
+                    ));
+                    continue;
+                }
+            };
+            let checkpoint = match Checkpoint::parse(text) {
+                Ok(c) => c,
+                Err(e) => {
+                    audit.findings.push(format!(
+                        "大小为{size}的检查点格式错误 / the checkpoint of size {size} is malformed: {e}"
+                    ));
+                    continue;
+                }
+            };
+            if checkpoint.size != size || size > tree.len() {
+                audit.findings.push(format!(
+                    "检查点大小{}与登记的{size}或账本条数{}不符 / the checkpoint of size {size} says {} and the log has {} entries",
+                    checkpoint.size,
+                    tree.len(),
+                    checkpoint.size,
+                    tree.len()
+                ));
+            } else if tree.root(size) != checkpoint.root {
+                audit.findings.push(format!(
+                    "大小为{size}的检查点与第{holds}至{}条记录不符（其间有记录被改写） / the checkpoint of size {size} does not match the entries: an entry from {holds} to {} was rewritten",
+                    size - 1,
+                    size - 1
+                ));
+            } else {
+                holds = size;
+            }
+        }
+        for (index, record) in &results {
+            audit.draws += 1;
+            let published = serde_json::from_str::<serde_json::Value>(record)
+                .ok()
+                .and_then(|v| serde_json::from_value::<draw::wire::ResultFile>(v["result"].clone()).ok());
+            let Some(published) = published else {
+                audit.findings.push(format!(
+                    "账本第{index}条抽取结果无法读取 / ledger entry {index}: the draw result cannot be read"
+                ));
+                continue;
+            };
+            let Some(plan) = plans.get(&published.plan_commitment) else {
+                audit.findings.push(format!(
+                    "账本第{index}条抽取结果的计划不在账本中 / ledger entry {index}: the draw result's plan is not in the ledger"
+                ));
+                continue;
+            };
+            if let Err(why) = draw::wire::reproduce(plan, &published) {
+                audit.findings.push(format!(
+                    "账本第{index}条抽取结果无法复现 / ledger entry {index}: the draw does not reproduce: {why}"
+                ));
+            }
+        }
+        let register = self.store.batches().await?;
+        for (index, record) in &batches {
+            let v: serde_json::Value = serde_json::from_str(record).unwrap_or_default();
+            let (Some(id), Some(sha)) = (v["batch"].as_i64(), v["data_sha256"].as_str()) else { continue };
+            audit.batch_files += 1;
+            let Some(batch) = register.iter().find(|b| b.id == id) else {
+                audit.findings.push(format!(
+                    "账本第{index}条的批次{id}不在批次登记中 / ledger entry {index}: batch {id} is not in the register"
+                ));
+                continue;
+            };
+            let path = self.root.join("tables").join(&batch.table).join(format!("batch-{id}.parquet"));
+            match std::fs::read(&path) {
+                Ok(bytes) if hex::encode(Sha256::digest(&bytes)) == sha => {}
+                Ok(_) => audit.findings.push(format!(
+                    "批次{id}的数据文件{}被改动（与账本第{index}条不符） / batch {id}: its data file {} was altered (does not match ledger entry {index})",
+                    path.display(),
+                    path.display()
+                )),
+                Err(e) => audit.findings.push(format!(
+                    "批次{id}的数据文件{}无法读取 / batch {id}: its data file {} cannot be read: {e}",
+                    path.display(),
+                    path.display()
+                )),
+            }
+        }
+        Ok(audit)
+    }
+}

@@ -19,6 +19,7 @@
 
 pub mod export;
 mod import;
+pub mod inspections;
 pub mod ledger;
 mod quality;
 mod records;
