@@ -27,6 +27,39 @@ pub fn name(s: &str) -> String {
     }
 }
 
+/// Free text for publication (findings, notices): every run of digits that could be
+/// an ID number (15 or 18 characters, the last may be `X`), a mobile number (11
+/// digits from `1`) or an account (12 digits or more) is masked as above.
+pub fn scrub(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        // A check character X ends an 18-character ID number.
+        if i - start == 17 && i < chars.len() && matches!(chars[i], 'X' | 'x') {
+            i += 1;
+        }
+        let run: String = chars[start..i].iter().collect();
+        let masked = match run.len() {
+            15 | 18 => id_number(&run),
+            11 if run.starts_with('1') => phone(&run),
+            n if n >= 12 => account(&run),
+            _ => run,
+        };
+        out.push_str(&masked);
+    }
+    out
+}
+
 fn keep(s: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = s.trim().chars().collect();
     let n = chars.len();
@@ -50,6 +83,19 @@ mod tests {
         assert_eq!(name("阿依古丽·买买提"), "阿*******");
         assert_eq!(id_number("1234"), "****", "too short: masked whole");
         assert_eq!(phone(""), "*");
+    }
+
+    #[test]
+    fn scrub_masks_identifiers_in_free_text() {
+        let text = "当事人张三（身份证61090219900101123X，电话13812345678）账户6217331099000000000012退回；\
+                    信用代码91331099MA0000298E，金额12345.67元，2026年11月20日";
+        let scrubbed = scrub(text);
+        assert!(scrubbed.contains("610902********123X"), "{scrubbed}");
+        assert!(scrubbed.contains("138****5678"), "{scrubbed}");
+        assert!(scrubbed.contains("******************0012"), "{scrubbed}");
+        for kept in ["91331099MA0000298E", "12345.67", "2026年11月20日"] {
+            assert!(scrubbed.contains(kept), "{kept} kept: {scrubbed}");
+        }
     }
 
     #[test]

@@ -178,6 +178,9 @@ pub enum Command {
     /// Random inspections: draw, and reproduce a published draw 双随机抽查
     #[command(subcommand)]
     Draw(DrawCommand),
+    /// Typical-case notices on the public portal 通报曝光
+    #[command(subcommand)]
+    Notice(NoticeCommand),
     /// Verify a ledger proof offline 离线验证账本证明
     #[command(
         after_help = "Exit codes: 0 verified, 1 error, 4 verification failed (the message names what does not match)"
@@ -299,6 +302,28 @@ pub enum DrawCommand {
     },
     /// Publish a draw's entered results into the ledger (and so on the public portal)
     Publish { draw: String },
+}
+
+#[derive(Subcommand)]
+pub enum NoticeCommand {
+    /// Publish a notice into the ledger (ID numbers, phones and accounts in it are masked)
+    Publish {
+        #[arg(long)]
+        title: String,
+        /// A file holding the notice's text (UTF-8)
+        #[arg(long)]
+        text: PathBuf,
+        /// The clue it reports on
+        #[arg(long)]
+        clue: Option<String>,
+    },
+    /// Withdraw a notice (a lawful take-down): a new ledger entry; the old one stays
+    Withdraw {
+        /// The notice's ledger entry
+        index: u64,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -517,6 +542,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let (result, record) = crate::drawing::run(&plan, &reveals, &committed)?;
             warehouse.ledger_append(&[("draw_result", record)]).await?;
             println!("{result}");
+            Ok(EXIT_OK)
+        }
+        Command::Notice(NoticeCommand::Publish { title, text, clue }) => {
+            let body = std::fs::read_to_string(&text).with_context(|| format!("cannot read {}", text.display()))?;
+            if title.trim().is_empty() || body.trim().is_empty() {
+                anyhow::bail!("通报的标题和正文不能为空 / a notice needs a title and a text");
+            }
+            let warehouse = open(&cli.data).await?;
+            let index = warehouse.publish_notice(&title, &body, clue.as_deref()).await?;
+            println!("已发布通报 notice published: ledger entry {index}");
+            Ok(EXIT_OK)
+        }
+        Command::Notice(NoticeCommand::Withdraw { index, reason }) => {
+            let warehouse = open(&cli.data).await?;
+            match warehouse.withdraw_notice(index, &reason).await? {
+                Some(at) => println!("已撤回 withdrawn: entry {index}, by ledger entry {at}"),
+                None => anyhow::bail!("账本第{index}条不是通报 / ledger entry {index} is not a notice"),
+            }
             Ok(EXIT_OK)
         }
         Command::Draw(DrawCommand::Status { draw }) => {

@@ -182,7 +182,7 @@ impl Warehouse {
                     "inspectors": inspectors(&r.target),
                     "checked_on": r.checked_on,
                     "outcome": r.outcome,
-                    "findings": r.findings,
+                    "findings": domain::mask::scrub(&r.findings),
                     "published_on": today,
                 });
                 ("inspection_result", record.to_string())
@@ -196,5 +196,36 @@ impl Warehouse {
             published.push((r.target.clone(), first + i as u64));
         }
         Ok(published)
+    }
+}
+
+impl Warehouse {
+    /// Publishes a typical-case notice (通报曝光) into the ledger, identifiers masked;
+    /// returns its ledger index.
+    pub async fn publish_notice(&self, title: &str, body: &str, clue: Option<&str>) -> Result<u64, WarehouseError> {
+        let record = serde_json::json!({
+            "type": "notice",
+            "title": domain::mask::scrub(title.trim()),
+            "body": domain::mask::scrub(body.trim()),
+            "clue": clue,
+            "published_on": crate::china_now().date_naive().to_string(),
+        });
+        self.ledger_append(&[("notice", record.to_string())]).await
+    }
+
+    /// Withdraws a published notice (a lawful take-down): a new entry that names
+    /// the withdrawn one; the withdrawn entry stays in the log.
+    pub async fn withdraw_notice(&self, index: u64, reason: &str) -> Result<Option<u64>, WarehouseError> {
+        match self.store.ledger_entry(index).await? {
+            Some(entry) if entry.kind == "notice" => {}
+            _ => return Ok(None),
+        }
+        let record = serde_json::json!({
+            "type": "notice_withdrawal",
+            "withdraws": index,
+            "reason": domain::mask::scrub(reason.trim()),
+            "withdrawn_on": crate::china_now().date_naive().to_string(),
+        });
+        Ok(Some(self.ledger_append(&[("notice_withdrawal", record.to_string())]).await?))
     }
 }

@@ -13,6 +13,7 @@ mod conduct;
 mod dashboard;
 mod i18n;
 mod pages;
+mod portal;
 mod reports;
 mod trading;
 mod warnings;
@@ -41,11 +42,19 @@ pub struct AppState {
     secure_cookies: bool,
     /// Called after an upload is accepted (the binary scans, if so configured).
     on_import: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// The public portal's rows, kept in memory between data changes.
+    portal: Arc<portal::Cache>,
 }
 
 impl AppState {
     pub fn new(warehouse: Arc<Warehouse>, secure_cookies: bool) -> AppState {
-        AppState { warehouse, templates: Arc::new(templates()), secure_cookies, on_import: None }
+        AppState {
+            warehouse,
+            templates: Arc::new(templates()),
+            secure_cookies,
+            on_import: None,
+            portal: Arc::new(portal::Cache::default()),
+        }
     }
 
     /// Runs `hook` after every accepted upload.
@@ -86,6 +95,13 @@ fn templates() -> Environment<'static> {
         ("report_receipt.html", include_str!("../templates/report_receipt.html")),
         ("reports.html", include_str!("../templates/reports.html")),
         ("report.html", include_str!("../templates/report.html")),
+        ("portal.html", include_str!("../templates/portal.html")),
+        ("portal_index.html", include_str!("../templates/portal_index.html")),
+        ("portal_funds.html", include_str!("../templates/portal_funds.html")),
+        ("portal_awards.html", include_str!("../templates/portal_awards.html")),
+        ("portal_inspections.html", include_str!("../templates/portal_inspections.html")),
+        ("portal_draw.html", include_str!("../templates/portal_draw.html")),
+        ("portal_notices.html", include_str!("../templates/portal_notices.html")),
     ] {
         // The templates are part of the binary; a syntax error in one is a bug caught by every page test.
         if let Err(e) = env.add_template(name, source) {
@@ -127,6 +143,15 @@ pub fn app(state: AppState) -> Router {
         .route("/lang", get(pages::switch_language))
         .route("/assets/{name}", get(pages::asset))
         .route("/healthz", get(|| async { "ok" }))
+        // The public portal: read-only, no sign-in, everything personal masked.
+        .route("/public", get(portal::index))
+        .route("/public/funds", get(portal::funds))
+        .route("/public/awards", get(portal::awards))
+        .route("/public/inspections", get(portal::inspections))
+        .route("/public/inspections/{draw}", get(portal::draw))
+        .route("/public/inspections/{draw}/{file}", get(portal::draw_file))
+        .route("/public/notices", get(portal::notices))
+        .route("/public/proof/{index}", get(portal::proof))
         // The disclosure ledger as C2SP tlog-tiles, for anyone to mirror and verify.
         .route("/ledger/checkpoint", get(pages::ledger_checkpoint))
         .route("/ledger/key", get(pages::ledger_key))

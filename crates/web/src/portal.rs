@@ -1,0 +1,469 @@
+//! The public portal (no sign-in, read-only): livelihood-fund payments by
+//! village, random inspections with their draws and results, procurement
+//! awards, typical-case notices, and for each record its place in the
+//! disclosure ledger with a proof anyone can check offline.
+//!
+//! Everything personal passes through `domain::mask` (the one masking policy)
+//! before it reaches a page: names keep their surname, ID numbers their region
+//! and last four characters, accounts and phones their last four digits.
+
+use crate::i18n::Lang;
+use crate::pages::render;
+use crate::{AppError, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use minijinja::{Value, context};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use warehouse::SourceRecord;
+
+const PAGE_SIZE: usize = 100;
+
+/// Rows the portal serves from memory, rebuilt when the data changes (a new
+/// accepted batch), so that a lookup does not read Parquet.
+#[derive(Default)]
+pub struct Cache {
+    data: tokio::sync::RwLock<Option<Arc<Published>>>,
+}
+
+/// The published view of the data, at one data version.
+struct Published {
+    version: (usize, i64),
+    funds: Vec<FundRow>,
+    villages: Vec<String>,
+    programs: Vec<(String, String)>,
+    periods: Vec<String>,
+    awards: Vec<AwardRow>,
+}
+
+#[derive(Clone, Serialize)]
+struct FundRow {
+    village: String,
+    program: String,
+    program_name: String,
+    period: String,
+    name: String,
+    id_number: String,
+    amount: String,
+    account: String,
+    pay_date: String,
+    ledger_index: Option<u64>,
+}
+
+#[derive(Clone, Serialize)]
+struct AwardRow {
+    tender_id: String,
+    title: String,
+    buyer: String,
+    winner_code: String,
+    winner: String,
+    amount: String,
+    award_date: String,
+    ledger_index: Option<u64>,
+}
+
+fn value<'a>(r: &'a SourceRecord, column: &str) -> &'a str {
+    r.values.iter().find(|(k, _)| k == column).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+impl Cache {
+    async fn get(&self, state: &AppState) -> Result<Arc<Published>, AppError> {
+        let batches = state.warehouse.batches().await?;
+        let version = (batches.len(), batches.iter().map(|b| b.id).max().unwrap_or(0));
+        if let Some(p) = self.data.read().await.as_ref()
+            && p.version == version
+        {
+            return Ok(p.clone());
+        }
+        let mut slot = self.data.write().await;
+        if let Some(p) = slot.as_ref()
+            && p.version == version
+        {
+            return Ok(p.clone());
+        }
+        let published = Arc::new(build(state, version).await?);
+        *slot = Some(published.clone());
+        Ok(published)
+    }
+}
+
+async fn build(state: &AppState, version: (usize, i64)) -> Result<Published, AppError> {
+    let w = &state.warehouse;
+    // Which ledger entry holds each batch.
+    let mut batch_entry: HashMap<i64, u64> = HashMap::new();
+    for (index, entry) in w.store().ledger_entries_of_kind("import_batch").await? {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&entry.record)
+            && let Some(batch) = v["batch"].as_i64()
+        {
+            batch_entry.insert(batch, index);
+        }
+    }
+    let programs: BTreeMap<String, String> = w
+        .records_all("fund_program", "program_code")
+        .await?
+        .iter()
+        .map(|r| (r.source.key.clone(), value(r, "name").to_owned()))
+        .collect();
+    let mut funds = Vec::new();
+    let (mut villages, mut periods) = (BTreeSet::new(), BTreeSet::new());
+    for r in w.records_all("disbursement", "program_code").await? {
+        let village = value(&r, "region_code").to_owned();
+        let period = value(&r, "period").to_owned();
+        villages.insert(village.clone());
+        periods.insert(period.clone());
+        funds.push(FundRow {
+            program_name: programs.get(&r.source.key).cloned().unwrap_or_default(),
+            program: r.source.key.clone(),
+            village,
+            period,
+            name: domain::mask::name(value(&r, "recipient_name")),
+            id_number: domain::mask::id_number(value(&r, "recipient_id")),
+            amount: value(&r, "amount").to_owned(),
+            account: match value(&r, "bank_account") {
+                "" => String::new(),
+                a => domain::mask::account(a),
+            },
+            pay_date: value(&r, "pay_date").to_owned(),
+            ledger_index: batch_entry.get(&r.source.batch).copied(),
+        });
+    }
+    let tenders: HashMap<String, SourceRecord> =
+        w.records_all("tender", "tender_id").await?.into_iter().map(|r| (r.source.key.clone(), r)).collect();
+    let mut awards: Vec<AwardRow> = w
+        .records_all("award", "tender_id")
+        .await?
+        .iter()
+        .map(|r| {
+            let tender = tenders.get(&r.source.key);
+            AwardRow {
+                tender_id: r.source.key.clone(),
+                title: tender.map(|t| value(t, "title").to_owned()).unwrap_or_default(),
+                buyer: tender
+                    .map(|t| {
+                        let name = value(t, "buyer_name");
+                        if name.is_empty() { value(t, "buyer_code") } else { name }.to_owned()
+                    })
+                    .unwrap_or_default(),
+                winner_code: value(r, "winner_code").to_owned(),
+                winner: value(r, "winner_name").to_owned(),
+                amount: value(r, "award_amount").to_owned(),
+                award_date: tender.map(|t| value(t, "award_date").to_owned()).unwrap_or_default(),
+                ledger_index: batch_entry.get(&r.source.batch).copied(),
+            }
+        })
+        .collect();
+    awards.sort_by(|a, b| b.award_date.cmp(&a.award_date).then_with(|| a.tender_id.cmp(&b.tender_id)));
+    Ok(Published {
+        version,
+        funds,
+        villages: villages.into_iter().filter(|v| !v.is_empty()).collect(),
+        programs: programs.into_iter().collect(),
+        periods: periods.into_iter().rev().filter(|p| !p.is_empty()).collect(),
+        awards,
+    })
+}
+
+/// What every portal page shows at its foot: the log's latest checkpoint.
+async fn ledger_context(state: &AppState) -> Result<Value, AppError> {
+    let Some(note) = state.warehouse.latest_checkpoint().await? else { return Ok(Value::from(())) };
+    let text = note.split("\n\n").next().unwrap_or("");
+    let checkpoint = ledger::Checkpoint::parse(&format!("{text}\n")).ok();
+    Ok(context! {
+        size => checkpoint.as_ref().map(|c| c.size),
+        root => checkpoint.as_ref().map(|c| base64::engine::general_purpose::STANDARD.encode(c.root)),
+        origin => checkpoint.as_ref().map(|c| c.origin.clone()),
+    })
+}
+
+fn page(
+    state: &AppState,
+    template: &str,
+    lang: Lang,
+    active: &str,
+    ledger: Value,
+    page: Value,
+) -> Result<Response, AppError> {
+    let html = render(state, template, lang, None, active, context! { ledger => ledger, ..page })?;
+    // Public and the same for everyone: a shared cache may keep it briefly.
+    Ok(([(header::CACHE_CONTROL, "public, max-age=30")], html).into_response())
+}
+
+pub async fn index(State(state): State<AppState>, lang: Lang, headers: HeaderMap) -> Result<Response, AppError> {
+    let draws = state.warehouse.draws().await?.len();
+    let notices = state.warehouse.store().ledger_entries_of_kind("notice").await?.len();
+    let ledger = ledger_context(&state).await?;
+    let scheme = if crate::auth::is_https(&headers, state.secure_cookies) { "https" } else { "http" };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let site = format!("{scheme}://{host}");
+    page(
+        &state,
+        "portal_index.html",
+        lang,
+        "portal",
+        ledger,
+        context! { draws => draws, notices => notices, site => site },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct FundQuery {
+    village: Option<String>,
+    program: Option<String>,
+    period: Option<String>,
+    page: Option<usize>,
+}
+
+pub async fn funds(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(q): Query<FundQuery>,
+) -> Result<Response, AppError> {
+    let published = state.portal.get(&state).await?;
+    let pick = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let (village, program, period) = (pick(&q.village), pick(&q.program), pick(&q.period));
+    // A village must be chosen: the portal answers "who in my village was paid what", not a county-wide dump.
+    let (rows, total) = match &village {
+        Some(v) => {
+            let matching: Vec<&FundRow> = published
+                .funds
+                .iter()
+                .filter(|r| r.village == *v)
+                .filter(|r| program.as_ref().is_none_or(|p| r.program == *p))
+                .filter(|r| period.as_ref().is_none_or(|p| r.period == *p))
+                .collect();
+            let page_no = q.page.unwrap_or(1).max(1);
+            let rows: Vec<FundRow> =
+                matching.iter().skip((page_no - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|r| (*r).clone()).collect();
+            (rows, matching.len())
+        }
+        None => (Vec::new(), 0),
+    };
+    let page_no = q.page.unwrap_or(1).max(1);
+    let ledger = ledger_context(&state).await?;
+    page(
+        &state,
+        "portal_funds.html",
+        lang,
+        "funds",
+        ledger,
+        context! {
+            villages => published.villages.clone(),
+            programs => published.programs.clone(),
+            periods => published.periods.clone(),
+            village => village.clone().unwrap_or_default(),
+            program => program.clone().unwrap_or_default(),
+            period => period.clone().unwrap_or_default(),
+            chosen => village.is_some(),
+            rows => rows,
+            total => total,
+            page => page_no,
+            pages => total.div_ceil(PAGE_SIZE).max(1),
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<usize>,
+}
+
+pub async fn awards(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let published = state.portal.get(&state).await?;
+    let page_no = q.page.unwrap_or(1).max(1);
+    let rows: Vec<AwardRow> =
+        published.awards.iter().skip((page_no - 1) * PAGE_SIZE).take(PAGE_SIZE).cloned().collect();
+    let ledger = ledger_context(&state).await?;
+    page(
+        &state,
+        "portal_awards.html",
+        lang,
+        "awards",
+        ledger,
+        context! { rows => rows, total => published.awards.len(), page => page_no, pages => published.awards.len().div_ceil(PAGE_SIZE).max(1) },
+    )
+}
+
+/// Published inspection results, by draw commitment.
+async fn published_results(state: &AppState) -> Result<HashMap<String, Vec<(u64, serde_json::Value)>>, AppError> {
+    let mut by_draw: HashMap<String, Vec<(u64, serde_json::Value)>> = HashMap::new();
+    for (index, entry) in state.warehouse.store().ledger_entries_of_kind("inspection_result").await? {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&entry.record)
+            && let Some(c) = v["plan_commitment"].as_str()
+        {
+            by_draw.entry(c.to_owned()).or_default().push((index, v));
+        }
+    }
+    Ok(by_draw)
+}
+
+fn outcome_label(lang: Lang, key: &str) -> String {
+    warehouse::inspections::OUTCOMES
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, zh, en)| if lang == Lang::Zh { *zh } else { *en })
+        .unwrap_or(key)
+        .to_owned()
+}
+
+pub async fn inspections(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
+    let results = published_results(&state).await?;
+    let draws: Vec<Value> = state
+        .warehouse
+        .draws()
+        .await?
+        .iter()
+        .map(|d| {
+            context! {
+                commitment => d.commitment.clone(),
+                short => d.commitment[..12].to_owned(),
+                title => d.title(),
+                items => d.plan.items.join("、"),
+                targets => d.plan.targets.len(),
+                drawn => d.result.as_ref().map(|(_, r)| r.selections.len()),
+                published => results.get(&d.commitment).map_or(0, Vec::len),
+                committed_on => d.committed_at.get(..10).unwrap_or("").to_owned(),
+                plan_index => d.plan_index,
+                result_index => d.result.as_ref().map(|(i, _)| *i),
+            }
+        })
+        .collect();
+    let ledger = ledger_context(&state).await?;
+    page(&state, "portal_inspections.html", lang, "inspections", ledger, context! { draws => draws })
+}
+
+pub async fn draw(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(commitment): Path<String>,
+) -> Result<Response, AppError> {
+    let d = state.warehouse.draw(&commitment).await?.ok_or(AppError::NotFound)?;
+    let results = published_results(&state).await?.remove(&d.commitment).unwrap_or_default();
+    let result_of = |target: &str| results.iter().rev().find(|(_, v)| v["target"] == target);
+    let selections: Vec<Value> = d
+        .result
+        .as_ref()
+        .map(|(_, r)| r.selections.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|s| {
+            let published = result_of(&s.target);
+            context! {
+                target => s.target.clone(),
+                name => d.target_name(&s.target).unwrap_or("").to_owned(),
+                stratum => s.stratum.clone(),
+                inspectors => s.inspectors.join("、"),
+                outcome => published.map(|(_, v)| outcome_label(lang, v["outcome"].as_str().unwrap_or(""))),
+                findings => published.map(|(_, v)| domain::mask::scrub(v["findings"].as_str().unwrap_or(""))),
+                checked_on => published.map(|(_, v)| v["checked_on"].as_str().unwrap_or("").to_owned()),
+                published_on => published.map(|(_, v)| v["published_on"].as_str().unwrap_or("").to_owned()),
+                index => published.map(|(i, _)| *i),
+            }
+        })
+        .collect();
+    let teams: Vec<Value> = d
+        .plan
+        .teams()
+        .unwrap_or_default()
+        .iter()
+        .map(|t| context! { department => t.department.clone(), inspectors => t.inspectors.len(), per_target => t.per_target })
+        .collect();
+    let strata: Vec<Value> = d
+        .plan
+        .strata
+        .iter()
+        .map(|(s, rate)| {
+            let n = d.plan.targets.iter().filter(|t| t.stratum == *s).count();
+            context! { stratum => s.clone(), rate => format!("{}.{}%", rate / 10, rate % 10), targets => n }
+        })
+        .collect();
+    let ledger = ledger_context(&state).await?;
+    page(
+        &state,
+        "portal_draw.html",
+        lang,
+        "inspections",
+        ledger,
+        context! {
+            commitment => d.commitment.clone(),
+            title => d.title(),
+            items => d.plan.items.join("、"),
+            committed_at => d.committed_at.clone(),
+            plan_index => d.plan_index,
+            result_index => d.result.as_ref().map(|(i, _)| *i),
+            seed => d.result.as_ref().map(|(_, r)| r.seed.clone()),
+            secret_commitments => d.plan.secret_commitments.clone(),
+            reveals => d.result.as_ref().map(|(_, r)| r.reveals.clone()),
+            conflicts => d.plan.conflicts.len(),
+            strata => strata,
+            teams => teams,
+            selections => selections,
+        },
+    )
+}
+
+/// `plan.json` or `result.json` of a draw, for `qingfeng draw verify`.
+pub async fn draw_file(
+    State(state): State<AppState>,
+    Path((commitment, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let d = state.warehouse.draw(&commitment).await?.ok_or(AppError::NotFound)?;
+    let body = match file.as_str() {
+        "plan.json" => d.plan_text.clone(),
+        "result.json" => {
+            let (_, result) = d.result.as_ref().ok_or(AppError::NotFound)?;
+            serde_json::to_string_pretty(result).map_err(AppError::internal)?
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=300")], body)
+        .into_response())
+}
+
+pub async fn notices(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
+    let store = state.warehouse.store();
+    let mut withdrawn: HashMap<u64, (u64, serde_json::Value)> = HashMap::new();
+    for (index, entry) in store.ledger_entries_of_kind("notice_withdrawal").await? {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&entry.record)
+            && let Some(of) = v["withdraws"].as_u64()
+        {
+            withdrawn.insert(of, (index, v));
+        }
+    }
+    let mut notices: Vec<Value> = Vec::new();
+    for (index, entry) in store.ledger_entries_of_kind("notice").await? {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&entry.record) else { continue };
+        let text = |k: &str| domain::mask::scrub(v[k].as_str().unwrap_or(""));
+        notices.push(match withdrawn.get(&index) {
+            // A withdrawn notice keeps its place and its proof, not its text.
+            Some((by, w)) => context! {
+                index => index, withdrawn => true, by => by,
+                reason => domain::mask::scrub(w["reason"].as_str().unwrap_or("")),
+                on => w["withdrawn_on"].as_str().unwrap_or("").to_owned(),
+            },
+            None => context! {
+                index => index, withdrawn => false, title => text("title"), body => text("body"),
+                on => v["published_on"].as_str().unwrap_or("").to_owned(),
+            },
+        });
+    }
+    notices.reverse();
+    let ledger = ledger_context(&state).await?;
+    page(&state, "portal_notices.html", lang, "notices", ledger, context! { notices => notices })
+}
+
+/// The inclusion proof of a ledger entry under the latest checkpoint (JSON),
+/// what `qingfeng verify` checks.
+pub async fn proof(State(state): State<AppState>, Path(index): Path<String>) -> Result<Response, AppError> {
+    let index: u64 = index.trim_end_matches(".json").parse().map_err(|_| AppError::NotFound)?;
+    let bundle = state.warehouse.inclusion_bundle(index).await?.ok_or(AppError::NotFound)?;
+    let body = serde_json::to_string_pretty(&bundle).map_err(AppError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=5")], body)
+        .into_response())
+}
