@@ -126,6 +126,9 @@ pub async fn run(
         .await?;
     let mut outcomes = Vec::new();
     let mut total = ScanCounts::default();
+    // The result's digest for the ledger: each model's warning identifiers, sorted.
+    let mut digest = Sha256::new();
+    let mut warnings_found = 0usize;
     for model in selected {
         progress(model, None);
         let model_started = Instant::now();
@@ -142,6 +145,10 @@ pub async fn run(
                 })
                 .collect();
             let n = records.len();
+            let mut ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+            ids.sort_unstable();
+            digest.update(format!("{}:{}\n", model.code, ids.join(",")).as_bytes());
+            warnings_found += n;
             let counts = warehouse.save_model_warnings(scan, model, records).await?;
             anyhow::Ok((n, counts))
         }
@@ -170,6 +177,17 @@ pub async fn run(
         }
     }
     warehouse.store().end_scan(scan, &now(), &total, None).await?;
+    let record = serde_json::json!({
+        "type": "scan",
+        "scan": scan,
+        "trigger": options.trigger,
+        "models": outcomes.iter().map(|o| &o.code).collect::<Vec<_>>(),
+        "batches": batches,
+        "config_sha256": hex::encode(Sha256::digest(config.to_json().as_bytes())),
+        "warnings": warnings_found,
+        "result_sha256": hex::encode(digest.finalize()),
+    });
+    warehouse.record_scan(record).await?;
     Ok(Summary { scan, batches: batches.len(), outcomes, seconds: started.elapsed().as_secs_f64() })
 }
 

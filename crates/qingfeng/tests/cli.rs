@@ -195,8 +195,16 @@ fn ledger_proofs_verify_offline_and_tampering_fails() {
     std::fs::write(&proof, run(&["--data", data, "ledger", "proof", "3"]).stdout).unwrap();
     let ok = run(&["verify", proof.to_str().unwrap(), "--key", key.to_str().unwrap()]);
     assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
-    assert!(stdout(&ok).contains("entry 3 is included under the checkpoint of size 22"));
+    // 22 batches, then the scan the import started and the audit trail's head.
+    assert!(stdout(&ok).contains("entry 3 is included under the checkpoint of size 24"), "{}", stdout(&ok));
 
+    let scan: serde_json::Value =
+        serde_json::from_slice(&run(&["--data", data, "ledger", "proof", "22"]).stdout).unwrap();
+    assert_eq!(scan["kind"], "scan");
+    let record: serde_json::Value = serde_json::from_str(scan["record"].as_str().unwrap()).unwrap();
+    assert_eq!(record["config_sha256"].as_str().unwrap().len(), 64, "{record}");
+    assert_eq!(record["result_sha256"].as_str().unwrap().len(), 64, "{record}");
+    assert!(record["warnings"].as_u64().unwrap() > 0, "{record}");
     let text = std::fs::read_to_string(&proof).unwrap().replace("\\\"batch\\\":4", "\\\"batch\\\":5");
     std::fs::write(&proof, text).unwrap();
     let bad = run(&["verify", proof.to_str().unwrap(), "--key", key.to_str().unwrap()]);
@@ -206,7 +214,7 @@ fn ledger_proofs_verify_offline_and_tampering_fails() {
     let consistency = dir.path().join("consistency.json");
     std::fs::write(&consistency, run(&["--data", data, "ledger", "consistency", "10"]).stdout).unwrap();
     let ok = run(&["verify", consistency.to_str().unwrap(), "--key", key.to_str().unwrap()]);
-    assert!(stdout(&ok).contains("checkpoints 10 and 22 are consistent"), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("checkpoints 10 and 24 are consistent"), "{}", stdout(&ok));
 }
 
 /// The same commands with the state store in PostgreSQL (`--database-url`).

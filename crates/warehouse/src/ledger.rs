@@ -420,3 +420,35 @@ impl Warehouse {
         Ok(audit)
     }
 }
+
+impl Warehouse {
+    /// The audit trail's chain head as a ledger record: anchoring it makes a
+    /// later rewrite of the trail up to there detectable from outside.
+    async fn audit_head_record(&self) -> Result<(&'static str, String), WarehouseError> {
+        let (seq, hash) = self.store.audit_head().await?;
+        Ok(("audit_head", serde_json::json!({"type": "audit_head", "seq": seq, "hash": hash}).to_string()))
+    }
+
+    /// A finished scan into the ledger: its configuration's hash and a digest of
+    /// its result (the warnings' identifiers), with the audit trail's head.
+    pub async fn record_scan(&self, scan: serde_json::Value) -> Result<u64, WarehouseError> {
+        let head = self.audit_head_record().await?;
+        self.ledger_append(&[("scan", scan.to_string()), head]).await
+    }
+
+    /// A clue's closure summary into the ledger (no names: the code, the verdict,
+    /// the form, the money recovered, the day), with the audit trail's head.
+    pub async fn record_clue_closure(&self, clue: &store::ClueRecord) -> Result<u64, WarehouseError> {
+        let record = serde_json::json!({
+            "type": "clue_closure",
+            "clue": clue.code,
+            "verdict": clue.verdict.map(|v| v.as_str()),
+            "form": clue.form.map(|f| f.as_str()),
+            "recovered_fen": clue.recovered_fen,
+            "rectified": clue.rectified_at.is_some(),
+            "closed_at": clue.updated_at,
+        });
+        let head = self.audit_head_record().await?;
+        self.ledger_append(&[("clue_closure", record.to_string()), head]).await
+    }
+}

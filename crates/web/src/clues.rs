@@ -309,7 +309,12 @@ pub async fn act(
     let note: String = form.get("note").map(|n| n.trim().chars().take(2000).collect()).unwrap_or_default();
     let actor = crate::audit::actor(&user);
     match store.act_on_clue(&code, version, &action, &actor, &note, &now().to_rfc3339()).await {
-        Ok(c) => Ok(Redirect::to(&format!("/clues/{}", c.code)).into_response()),
+        Ok(c) => {
+            if c.status == ClueStatus::Closed && clue.status != ClueStatus::Closed {
+                state.warehouse.record_clue_closure(&c).await?;
+            }
+            Ok(Redirect::to(&format!("/clues/{}", c.code)).into_response())
+        }
         Err(e @ StoreError::Conflict { .. }) => {
             let page = context! { message => e.to_string(), code => code };
             let html = render(&state, "clue_conflict.html", lang, Some(&user), "clues", page)?;

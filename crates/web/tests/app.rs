@@ -710,6 +710,29 @@ async fn a_clue_from_warning_to_verdict() {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let english = app.get(&location, &format!("{admin}; lang=en")).await;
     assert!(english.body.contains("History") && english.body.contains("verified"), "{}", english.body);
+    // Disposed of and closed: the closure's summary goes into the public ledger, with no names.
+    let dispose = [
+        ("csrf", admin_csrf.as_str()),
+        ("version", "4"),
+        ("action", "dispose"),
+        ("form", "first"),
+        ("accountable", "王某某"),
+        ("recovered", "1200"),
+        ("note", ""),
+    ];
+    assert_eq!(app.post_form(&location, &admin, &dispose).await.status, StatusCode::SEE_OTHER);
+    let close = [("csrf", admin_csrf.as_str()), ("version", "5"), ("action", "close"), ("note", "")];
+    assert_eq!(app.post_form(&location, &admin, &close).await.status, StatusCode::SEE_OTHER);
+    let closures = warehouse.store().ledger_entries_of_kind("clue_closure").await.unwrap();
+    assert_eq!(closures.len(), 1);
+    let record: serde_json::Value = serde_json::from_str(&closures[0].1.record).unwrap();
+    assert_eq!(
+        (record["clue"].as_str(), record["form"].as_str(), record["recovered_fen"].as_i64()),
+        (Some("XS000001"), Some("first"), Some(120_000))
+    );
+    assert!(!closures[0].1.record.contains("王"), "{}", closures[0].1.record);
+    let heads = warehouse.store().ledger_entries_of_kind("audit_head").await.unwrap();
+    assert_eq!(heads.len(), 1, "the audit trail's head anchored with the closure");
 
     // The auditor reads who did what: the sign-ins, the clue's making and steps, who viewed the
     // warning and the clue, the refused attempt at a forged form excepted (nothing happened).
