@@ -780,6 +780,8 @@ async fn demo(data: &std::path::Path, scale: f64, seed: u64, addr: &str) -> anyh
     let options = crate::scan::Options { models: None, config: None, trigger: "import" };
     let summary = crate::scan::run(&warehouse, &options, |_, _| {}).await?;
     println!("{}", crate::scan::one_line(&summary, "import"));
+    let draw = crate::drawing::demo_inspections(&warehouse).await?;
+    println!("演示抽查与通报 demo draw and notice: /public/inspections/{}", &draw[..12]);
     let password =
         web::auth::random_token().map_err(|e| anyhow::anyhow!("{e:?}"))?.chars().take(12).collect::<String>();
     let hash = web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;

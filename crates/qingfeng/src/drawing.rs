@@ -12,14 +12,18 @@ fn read(path: &Path) -> anyhow::Result<String> {
 /// The ledger record that commits to a plan before its draw.
 pub fn plan_record(plan_path: &Path) -> anyhow::Result<(String, String)> {
     let text = read(plan_path)?;
-    let plan = wire::parse_plan(&text).with_context(|| format!("{} is not a draw plan", plan_path.display()))?;
+    plan_record_of(&text).with_context(|| format!("{} is not a draw plan", plan_path.display()))
+}
+
+fn plan_record_of(text: &str) -> anyhow::Result<(String, String)> {
+    let plan = wire::parse_plan(text)?;
     plan.teams()?;
-    let commitment = hex::encode(wire::commitment(&text)?);
+    let commitment = hex::encode(wire::commitment(text)?);
     let record = serde_json::json!({
         "type": "draw_plan",
         "plan_commitment": commitment,
         "secret_commitments": plan.secret_commitments,
-        "plan": serde_json::from_str::<serde_json::Value>(&text)?,
+        "plan": serde_json::from_str::<serde_json::Value>(text)?,
     });
     Ok((commitment, record.to_string()))
 }
@@ -464,4 +468,67 @@ pub async fn status(warehouse: &warehouse::Warehouse, draw: Option<&str>) -> any
         }
     }
     Ok(())
+}
+
+/// The demo's random inspection: a plan from the demo county's directories,
+/// committed, drawn with two generated secrets, three results published; and a
+/// typical-case notice. Returns the draw's commitment.
+pub async fn demo_inspections(warehouse: &warehouse::Warehouse) -> anyhow::Result<String> {
+    let dirs = load_directories(warehouse, None).await?;
+    let secrets: Vec<String> = (0..2)
+        .map(|_| web::auth::random_token().map_err(|e| anyhow::anyhow!("{e:?}")))
+        .collect::<anyhow::Result<_>>()?;
+    let Some((item, _)) = dirs.items.first().cloned() else { bail!("the demo county has no inspection items") };
+    let request = PlanRequest {
+        title: Some("【演示】双随机抽查 demo draw".into()),
+        items: vec![item],
+        departments: Vec::new(),
+        rates: vec![("A".into(), 30), ("B".into(), 50), ("C".into(), 100), ("D".into(), 200)],
+        region: None,
+        secret_commitments: secrets.iter().map(|s| hex::encode(draw::commit_secret(s.as_bytes()))).collect(),
+    };
+    let (plan, _) = build_plan(&dirs, &request)?;
+    let text = serde_json::to_string_pretty(&plan)?;
+    let (commitment, record) = plan_record_of(&text)?;
+    warehouse.ledger_append(&[("draw_plan", record)]).await?;
+    let result = wire::draw(&text, &secrets)?;
+    warehouse
+        .ledger_append(&[("draw_result", serde_json::json!({"type": "draw_result", "result": &result}).to_string())])
+        .await?;
+    let now = warehouse::china_now();
+    let checked = now.date_naive() - chrono::Duration::days(10);
+    for (i, s) in result.selections.iter().take(3).enumerate() {
+        let (outcome, findings) =
+            if i == 1 { ("corrected", "未按规定公示年度报告，已责令改正") } else { ("no_problem", "") };
+        let entry = store::NewInspectionResult {
+            plan_commitment: commitment.clone(),
+            target: s.target.clone(),
+            checked_on: checked.to_string(),
+            outcome: outcome.into(),
+            findings: findings.into(),
+            entered_by: "demo".into(),
+        };
+        let audit = store::NewAudit {
+            at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            actor: "demo".into(),
+            role: "cli".into(),
+            address: None,
+            action: "inspection.result".into(),
+            object: format!("inspection:{}:{}", &commitment[..12], s.target),
+            detail: "{}".into(),
+        };
+        warehouse.store().save_inspection_result(&entry, &audit).await?;
+    }
+    if let Some(found) = warehouse.draw(&commitment).await? {
+        warehouse.publish_results(&found).await?;
+    }
+    warehouse
+        .publish_notice(
+            "【演示】关于某村干部在低保审核中优亲厚友问题的通报",
+            "经查，某村村委会主任在低保资格审核中，违规为其亲属办理最低生活保障，造成资金损失。\n\
+             该同志受到党内警告处分，违规领取的资金已全部追缴。（演示数据）",
+            None,
+        )
+        .await?;
+    Ok(commitment)
 }

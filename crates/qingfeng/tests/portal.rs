@@ -175,22 +175,18 @@ fn links(body: &str) -> Vec<String> {
     out
 }
 
-#[test]
-fn no_public_page_shows_an_identifier_in_full() {
-    let dir = tempfile::tempdir().unwrap();
-    let (data, files) = demo(dir.path());
-    let known = identifiers(&files);
-    assert!(known.len() > 100, "the demo has identifiers to leak: {}", known.len());
-    let server = Server::start(qingfeng(&data));
+/// Crawls the public site from its entry points and every ledger entry's proof;
+/// fails on any page that is not there or that shows an identifier in full.
+/// Returns the pages crawled and the fund rows seen.
+fn crawl(port: u16, ledger_size: u64, known: &HashSet<String>) -> (BTreeSet<String>, usize) {
     let public = |p: &str| {
         ["/public", "/ledger/", "/report", "/login", "/assets/"].iter().any(|prefix| p.starts_with(prefix))
             && !p.starts_with("/ledger/tile")
     };
     let mut queue: VecDeque<String> =
         ["/public", "/report", "/login", "/ledger/checkpoint", "/ledger/key"].iter().map(|s| s.to_string()).collect();
-    let size: u64 = ok(qingfeng(&data).args(["ledger", "checkpoint"])).lines().nth(1).unwrap().parse().unwrap();
     // Every entry's proof: the record of each is public.
-    queue.extend((0..size).map(|i| format!("/public/proof/{i}")));
+    queue.extend((0..ledger_size).map(|i| format!("/public/proof/{i}")));
     let mut seen = BTreeSet::new();
     let mut fund_rows = 0;
     while let Some(path) = queue.pop_front() {
@@ -198,19 +194,33 @@ fn no_public_page_shows_an_identifier_in_full() {
             continue;
         }
         assert!(seen.len() < 5_000, "the crawl does not end");
-        let (head, body) = get(server.port, &path, "").unwrap_or_else(|| panic!("{path} answers"));
+        let (head, body) = get(port, &path, "").unwrap_or_else(|| panic!("{path} answers"));
         assert!(head.starts_with("HTTP/1.1 200"), "{path}: {head}");
-        let found = leaks(&body, &known);
+        let found = leaks(&body, known);
         assert!(found.is_empty(), "{path} shows identifiers in full: {found:?}");
         fund_rows += body.matches("<td><code>").count() * usize::from(path.starts_with("/public/funds?"));
         queue.extend(links(&body));
     }
-    let pages: Vec<&String> = seen.iter().filter(|p| p.starts_with("/public")).collect();
-    assert!(fund_rows > 100, "fund rows were shown, masked: {fund_rows}");
     for expected in ["/public/funds", "/public/awards", "/public/inspections", "/public/notices"] {
-        assert!(pages.iter().any(|p| p.as_str() == expected), "{expected} crawled");
+        assert!(seen.contains(expected), "{expected} crawled");
     }
-    assert!(pages.iter().any(|p| p.ends_with("/result.json")), "the draw's files crawled");
+    assert!(seen.iter().any(|p| p.ends_with("/result.json")), "the draw's files crawled");
+    assert!(fund_rows > 100, "fund rows were shown, masked: {fund_rows}");
+    (seen, fund_rows)
+}
+
+fn ledger_size(data: &Path) -> u64 {
+    ok(qingfeng(data).args(["ledger", "checkpoint"])).lines().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn no_public_page_shows_an_identifier_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, files) = demo(dir.path());
+    let known = identifiers(&files);
+    assert!(known.len() > 100, "the demo has identifiers to leak: {}", known.len());
+    let server = Server::start(qingfeng(&data));
+    let (pages, _) = crawl(server.port, ledger_size(&data), &known);
     // What was masked is there, masked: the findings, the notice.
     let draw = pages.iter().find(|p| p.starts_with("/public/inspections/") && p.matches('/').count() == 3).unwrap();
     let (_, body) = get(server.port, draw, "").unwrap();
@@ -218,6 +228,32 @@ fn no_public_page_shows_an_identifier_in_full() {
     let (_, body) = get(server.port, "/public/notices", "").unwrap();
     assert!(body.contains("******************0099"), "{body}");
     assert!(body.contains("本通报已依法撤回"), "{body}");
+}
+
+/// `qingfeng demo` itself, as a newcomer runs it: its portal has a draw with
+/// results and a notice, and shows nothing in full.
+#[test]
+fn the_demo_portal_shows_no_identifier_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = qingfeng(&data)
+        .args(["demo", "--scale", "0.1", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server { child, port };
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed().as_secs() < 300, "the demo serves within five minutes");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let known = identifiers(&data.join("demo-county"));
+    let (pages, _) = crawl(server.port, ledger_size(&data), &known);
+    assert!(pages.iter().any(|p| p.starts_with("/public/inspections/") && p.matches('/').count() == 3));
+    let (_, notices) = get(server.port, "/public/notices", "").unwrap();
+    assert!(notices.contains("【演示】"), "{notices}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
