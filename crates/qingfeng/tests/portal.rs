@@ -195,7 +195,9 @@ fn crawl(port: u16, ledger_size: u64, known: &HashSet<String>) -> (BTreeSet<Stri
         }
         assert!(seen.len() < 5_000, "the crawl does not end");
         let (head, body) = get(port, &path, "").unwrap_or_else(|| panic!("{path} answers"));
-        assert!(head.starts_with("HTTP/1.1 200"), "{path}: {head}");
+        // A withdrawn notice's proof is gone (410); everything else is there.
+        let gone = path.starts_with("/public/proof/") && head.starts_with("HTTP/1.1 410");
+        assert!(head.starts_with("HTTP/1.1 200") || gone, "{path}: {head}");
         let found = leaks(&body, known);
         assert!(found.is_empty(), "{path} shows identifiers in full: {found:?}");
         fund_rows += body.matches("<td><code>").count() * usize::from(path.starts_with("/public/funds?"));
@@ -228,6 +230,9 @@ fn no_public_page_shows_an_identifier_in_full() {
     let (_, body) = get(server.port, "/public/notices", "").unwrap();
     assert!(body.contains("******************0099"), "{body}");
     assert!(body.contains("本通报已依法撤回"), "{body}");
+    let withdrawn = ledger_size(&data) - 2;
+    let (head, body) = get(server.port, &format!("/public/proof/{withdrawn}"), "").unwrap();
+    assert!(head.starts_with("HTTP/1.1 410") && body.contains("withdrawn_by"), "{head}\n{body}");
 }
 
 /// `qingfeng demo` itself, as a newcomer runs it: its portal has a draw with

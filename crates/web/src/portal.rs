@@ -22,21 +22,121 @@ use warehouse::SourceRecord;
 
 const PAGE_SIZE: usize = 100;
 
-/// Rows the portal serves from memory, rebuilt when the data changes (a new
-/// accepted batch), so that a lookup does not read Parquet.
+/// What the portal serves, kept in memory: the published data rows (rebuilt
+/// when a batch is accepted) and what the ledger holds (rebuilt when it grows),
+/// checked against the store at most once a second, so that a page reads no
+/// Parquet and, mostly, no database.
 #[derive(Default)]
 pub struct Cache {
-    data: tokio::sync::RwLock<Option<Arc<Published>>>,
+    snapshot: tokio::sync::RwLock<Option<Arc<Snapshot>>>,
+}
+
+/// How long a snapshot is served before the store is asked whether it changed.
+const FRESH: std::time::Duration = std::time::Duration::from_secs(1);
+
+struct Snapshot {
+    at: std::time::Instant,
+    data: Arc<Published>,
+    ledger: Arc<LedgerView>,
 }
 
 /// The published view of the data, at one data version.
 struct Published {
     version: (usize, i64),
-    funds: Vec<FundRow>,
+    /// Payments by village, in batch order.
+    funds: HashMap<String, Vec<FundRow>>,
     villages: Vec<String>,
     programs: Vec<(String, String)>,
     periods: Vec<String>,
     awards: Vec<AwardRow>,
+}
+
+/// What the ledger holds, at one size.
+struct LedgerView {
+    size: u64,
+    checkpoint: Value,
+    draws: Vec<warehouse::inspections::Draw>,
+    /// Published inspection results by draw commitment: `(entry, record)`.
+    results: HashMap<String, Vec<(u64, serde_json::Value)>>,
+    /// `(entry, record)` of every notice, and of the withdrawal of each withdrawn one.
+    notices: Vec<(u64, serde_json::Value, Option<(u64, serde_json::Value)>)>,
+    /// Withdrawn entries, and the entry that withdrew each.
+    withdrawn: HashMap<u64, u64>,
+}
+
+impl Cache {
+    async fn get(&self, state: &AppState) -> Result<Arc<Snapshot>, AppError> {
+        if let Some(s) = self.snapshot.read().await.as_ref()
+            && s.at.elapsed() < FRESH
+        {
+            return Ok(s.clone());
+        }
+        let mut slot = self.snapshot.write().await;
+        if let Some(s) = slot.as_ref()
+            && s.at.elapsed() < FRESH
+        {
+            return Ok(s.clone());
+        }
+        let size = state.warehouse.store().ledger_size().await?;
+        let (data, ledger) = match slot.as_ref() {
+            // Every accepted batch grows the ledger: an unchanged ledger means unchanged data.
+            Some(s) if s.ledger.size == size => (s.data.clone(), s.ledger.clone()),
+            previous => {
+                let batches = state.warehouse.batches().await?;
+                let version = (batches.len(), batches.iter().map(|b| b.id).max().unwrap_or(0));
+                let data = match previous {
+                    Some(s) if s.data.version == version => s.data.clone(),
+                    _ => Arc::new(build(state, version).await?),
+                };
+                (data, Arc::new(ledger_view(state, size).await?))
+            }
+        };
+        let snapshot = Arc::new(Snapshot { at: std::time::Instant::now(), data, ledger });
+        *slot = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+}
+
+async fn ledger_view(state: &AppState, size: u64) -> Result<LedgerView, AppError> {
+    let store = state.warehouse.store();
+    let mut results: HashMap<String, Vec<(u64, serde_json::Value)>> = HashMap::new();
+    for (index, entry) in store.ledger_entries_of_kind("inspection_result").await? {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&entry.record)
+            && let Some(c) = v["plan_commitment"].as_str()
+        {
+            results.entry(c.to_owned()).or_default().push((index, v));
+        }
+    }
+    let mut withdrawals: HashMap<u64, (u64, serde_json::Value)> = HashMap::new();
+    for (index, entry) in store.ledger_entries_of_kind("notice_withdrawal").await? {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&entry.record)
+            && let Some(of) = v["withdraws"].as_u64()
+        {
+            withdrawals.insert(of, (index, v));
+        }
+    }
+    let withdrawn = withdrawals.iter().map(|(of, (by, _))| (*of, *by)).collect();
+    let mut notices = Vec::new();
+    for (index, entry) in store.ledger_entries_of_kind("notice").await? {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&entry.record) else { continue };
+        notices.push((index, v, withdrawals.remove(&index)));
+    }
+    notices.reverse();
+    Ok(LedgerView {
+        size,
+        checkpoint: ledger_context(state).await?,
+        draws: state.warehouse.draws().await?,
+        results,
+        notices,
+        withdrawn,
+    })
+}
+
+impl LedgerView {
+    fn draw(&self, prefix: &str) -> Option<&warehouse::inspections::Draw> {
+        let prefix = prefix.to_lowercase();
+        (prefix.len() >= 8).then(|| self.draws.iter().find(|d| d.commitment.starts_with(&prefix))).flatten()
+    }
 }
 
 #[derive(Clone, Serialize)]
@@ -69,27 +169,6 @@ fn value<'a>(r: &'a SourceRecord, column: &str) -> &'a str {
     r.values.iter().find(|(k, _)| k == column).map(|(_, v)| v.as_str()).unwrap_or("")
 }
 
-impl Cache {
-    async fn get(&self, state: &AppState) -> Result<Arc<Published>, AppError> {
-        let batches = state.warehouse.batches().await?;
-        let version = (batches.len(), batches.iter().map(|b| b.id).max().unwrap_or(0));
-        if let Some(p) = self.data.read().await.as_ref()
-            && p.version == version
-        {
-            return Ok(p.clone());
-        }
-        let mut slot = self.data.write().await;
-        if let Some(p) = slot.as_ref()
-            && p.version == version
-        {
-            return Ok(p.clone());
-        }
-        let published = Arc::new(build(state, version).await?);
-        *slot = Some(published.clone());
-        Ok(published)
-    }
-}
-
 async fn build(state: &AppState, version: (usize, i64)) -> Result<Published, AppError> {
     let w = &state.warehouse;
     // Which ledger entry holds each batch.
@@ -107,14 +186,14 @@ async fn build(state: &AppState, version: (usize, i64)) -> Result<Published, App
         .iter()
         .map(|r| (r.source.key.clone(), value(r, "name").to_owned()))
         .collect();
-    let mut funds = Vec::new();
+    let mut funds: HashMap<String, Vec<FundRow>> = HashMap::new();
     let (mut villages, mut periods) = (BTreeSet::new(), BTreeSet::new());
     for r in w.records_all("disbursement", "program_code").await? {
         let village = value(&r, "region_code").to_owned();
         let period = value(&r, "period").to_owned();
         villages.insert(village.clone());
         periods.insert(period.clone());
-        funds.push(FundRow {
+        funds.entry(village.clone()).or_default().push(FundRow {
             program_name: programs.get(&r.source.key).cloned().unwrap_or_default(),
             program: r.source.key.clone(),
             village,
@@ -192,9 +271,10 @@ fn page(
 }
 
 pub async fn index(State(state): State<AppState>, lang: Lang, headers: HeaderMap) -> Result<Response, AppError> {
-    let draws = state.warehouse.draws().await?.len();
-    let notices = state.warehouse.store().ledger_entries_of_kind("notice").await?.len();
-    let ledger = ledger_context(&state).await?;
+    let snapshot = state.portal.get(&state).await?;
+    let draws = snapshot.ledger.draws.len();
+    let notices = snapshot.ledger.notices.len();
+    let ledger = snapshot.ledger.checkpoint.clone();
     let scheme = if crate::auth::is_https(&headers, state.secure_cookies) { "https" } else { "http" };
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let site = format!("{scheme}://{host}");
@@ -221,7 +301,8 @@ pub async fn funds(
     lang: Lang,
     Query(q): Query<FundQuery>,
 ) -> Result<Response, AppError> {
-    let published = state.portal.get(&state).await?;
+    let snapshot = state.portal.get(&state).await?;
+    let published = &snapshot.data;
     let pick = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let (village, program, period) = (pick(&q.village), pick(&q.program), pick(&q.period));
     // A village must be chosen: the portal answers "who in my village was paid what", not a county-wide dump.
@@ -229,8 +310,9 @@ pub async fn funds(
         Some(v) => {
             let matching: Vec<&FundRow> = published
                 .funds
-                .iter()
-                .filter(|r| r.village == *v)
+                .get(v)
+                .into_iter()
+                .flatten()
                 .filter(|r| program.as_ref().is_none_or(|p| r.program == *p))
                 .filter(|r| period.as_ref().is_none_or(|p| r.period == *p))
                 .collect();
@@ -242,7 +324,7 @@ pub async fn funds(
         None => (Vec::new(), 0),
     };
     let page_no = q.page.unwrap_or(1).max(1);
-    let ledger = ledger_context(&state).await?;
+    let ledger = snapshot.ledger.checkpoint.clone();
     page(
         &state,
         "portal_funds.html",
@@ -275,11 +357,12 @@ pub async fn awards(
     lang: Lang,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let published = state.portal.get(&state).await?;
+    let snapshot = state.portal.get(&state).await?;
+    let published = &snapshot.data;
     let page_no = q.page.unwrap_or(1).max(1);
     let rows: Vec<AwardRow> =
         published.awards.iter().skip((page_no - 1) * PAGE_SIZE).take(PAGE_SIZE).cloned().collect();
-    let ledger = ledger_context(&state).await?;
+    let ledger = snapshot.ledger.checkpoint.clone();
     page(
         &state,
         "portal_awards.html",
@@ -288,19 +371,6 @@ pub async fn awards(
         ledger,
         context! { rows => rows, total => published.awards.len(), page => page_no, pages => published.awards.len().div_ceil(PAGE_SIZE).max(1) },
     )
-}
-
-/// Published inspection results, by draw commitment.
-async fn published_results(state: &AppState) -> Result<HashMap<String, Vec<(u64, serde_json::Value)>>, AppError> {
-    let mut by_draw: HashMap<String, Vec<(u64, serde_json::Value)>> = HashMap::new();
-    for (index, entry) in state.warehouse.store().ledger_entries_of_kind("inspection_result").await? {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&entry.record)
-            && let Some(c) = v["plan_commitment"].as_str()
-        {
-            by_draw.entry(c.to_owned()).or_default().push((index, v));
-        }
-    }
-    Ok(by_draw)
 }
 
 fn outcome_label(lang: Lang, key: &str) -> String {
@@ -313,11 +383,11 @@ fn outcome_label(lang: Lang, key: &str) -> String {
 }
 
 pub async fn inspections(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    let results = published_results(&state).await?;
-    let draws: Vec<Value> = state
-        .warehouse
-        .draws()
-        .await?
+    let snapshot = state.portal.get(&state).await?;
+    let results = &snapshot.ledger.results;
+    let draws: Vec<Value> = snapshot
+        .ledger
+        .draws
         .iter()
         .map(|d| {
             context! {
@@ -334,7 +404,7 @@ pub async fn inspections(State(state): State<AppState>, lang: Lang) -> Result<Re
             }
         })
         .collect();
-    let ledger = ledger_context(&state).await?;
+    let ledger = snapshot.ledger.checkpoint.clone();
     page(&state, "portal_inspections.html", lang, "inspections", ledger, context! { draws => draws })
 }
 
@@ -343,8 +413,9 @@ pub async fn draw(
     lang: Lang,
     Path(commitment): Path<String>,
 ) -> Result<Response, AppError> {
-    let d = state.warehouse.draw(&commitment).await?.ok_or(AppError::NotFound)?;
-    let results = published_results(&state).await?.remove(&d.commitment).unwrap_or_default();
+    let snapshot = state.portal.get(&state).await?;
+    let d = snapshot.ledger.draw(&commitment).ok_or(AppError::NotFound)?;
+    let results = snapshot.ledger.results.get(&d.commitment).map(Vec::as_slice).unwrap_or_default();
     let result_of = |target: &str| results.iter().rev().find(|(_, v)| v["target"] == target);
     let selections: Vec<Value> = d
         .result
@@ -383,7 +454,7 @@ pub async fn draw(
             context! { stratum => s.clone(), rate => format!("{}.{}%", rate / 10, rate % 10), targets => n }
         })
         .collect();
-    let ledger = ledger_context(&state).await?;
+    let ledger = snapshot.ledger.checkpoint.clone();
     page(
         &state,
         "portal_draw.html",
@@ -413,7 +484,8 @@ pub async fn draw_file(
     State(state): State<AppState>,
     Path((commitment, file)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let d = state.warehouse.draw(&commitment).await?.ok_or(AppError::NotFound)?;
+    let snapshot = state.portal.get(&state).await?;
+    let d = snapshot.ledger.draw(&commitment).ok_or(AppError::NotFound)?;
     let body = match file.as_str() {
         "plan.json" => d.plan_text.clone(),
         "result.json" => {
@@ -427,34 +499,28 @@ pub async fn draw_file(
 }
 
 pub async fn notices(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
-    let store = state.warehouse.store();
-    let mut withdrawn: HashMap<u64, (u64, serde_json::Value)> = HashMap::new();
-    for (index, entry) in store.ledger_entries_of_kind("notice_withdrawal").await? {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&entry.record)
-            && let Some(of) = v["withdraws"].as_u64()
-        {
-            withdrawn.insert(of, (index, v));
-        }
-    }
-    let mut notices: Vec<Value> = Vec::new();
-    for (index, entry) in store.ledger_entries_of_kind("notice").await? {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&entry.record) else { continue };
-        let text = |k: &str| domain::mask::scrub(v[k].as_str().unwrap_or(""));
-        notices.push(match withdrawn.get(&index) {
-            // A withdrawn notice keeps its place and its proof, not its text.
-            Some((by, w)) => context! {
-                index => index, withdrawn => true, by => by,
-                reason => domain::mask::scrub(w["reason"].as_str().unwrap_or("")),
-                on => w["withdrawn_on"].as_str().unwrap_or("").to_owned(),
-            },
-            None => context! {
-                index => index, withdrawn => false, title => text("title"), body => text("body"),
-                on => v["published_on"].as_str().unwrap_or("").to_owned(),
-            },
-        });
-    }
-    notices.reverse();
-    let ledger = ledger_context(&state).await?;
+    let snapshot = state.portal.get(&state).await?;
+    let notices: Vec<Value> = snapshot
+        .ledger
+        .notices
+        .iter()
+        .map(|(index, v, withdrawal)| {
+            let text = |k: &str| domain::mask::scrub(v[k].as_str().unwrap_or(""));
+            match withdrawal {
+                // A withdrawn notice keeps its place and its withdrawal, not its text.
+                Some((by, w)) => context! {
+                    index => index, withdrawn => true, by => by,
+                    reason => domain::mask::scrub(w["reason"].as_str().unwrap_or("")),
+                    on => w["withdrawn_on"].as_str().unwrap_or("").to_owned(),
+                },
+                None => context! {
+                    index => index, withdrawn => false, title => text("title"), body => text("body"),
+                    on => v["published_on"].as_str().unwrap_or("").to_owned(),
+                },
+            }
+        })
+        .collect();
+    let ledger = snapshot.ledger.checkpoint.clone();
     page(&state, "portal_notices.html", lang, "notices", ledger, context! { notices => notices })
 }
 
@@ -462,6 +528,12 @@ pub async fn notices(State(state): State<AppState>, lang: Lang) -> Result<Respon
 /// what `qingfeng verify` checks.
 pub async fn proof(State(state): State<AppState>, Path(index): Path<String>) -> Result<Response, AppError> {
     let index: u64 = index.trim_end_matches(".json").parse().map_err(|_| AppError::NotFound)?;
+    let snapshot = state.portal.get(&state).await?;
+    if let Some(by) = snapshot.ledger.withdrawn.get(&index) {
+        // Taken down: the leaf stays in the log (its tiles still prove the log whole), the record is no longer served.
+        let body = serde_json::json!({"index": index, "withdrawn_by": by}).to_string();
+        return Ok((axum::http::StatusCode::GONE, [(header::CONTENT_TYPE, "application/json")], body).into_response());
+    }
     let bundle = state.warehouse.inclusion_bundle(index).await?.ok_or(AppError::NotFound)?;
     let body = serde_json::to_string_pretty(&bundle).map_err(AppError::internal)?;
     Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=5")], body)
