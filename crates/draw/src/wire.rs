@@ -30,6 +30,11 @@ pub struct PlanFile {
     pub conflicts: Vec<(String, String)>,
     /// SHA-256 (hex) of each official's secret, published with the plan before the draw.
     pub secret_commitments: Vec<String>,
+    /// A public randomness beacon named before the draw (`drand quicknet round 12345678`,
+    /// `上海证券交易所综合指数2026年12月1日收盘价`): its value, unknown when the plan is
+    /// committed, joins the seed after the secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beacon: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -57,6 +62,9 @@ pub struct ResultFile {
     pub plan_commitment: String,
     /// The secrets, revealed after the commitment.
     pub reveals: Vec<String>,
+    /// The value of the plan's beacon, when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beacon_value: Option<String>,
     pub seed: String,
     pub selections: Vec<SelectionFile>,
 }
@@ -84,6 +92,10 @@ pub enum WireError {
     RevealCount { revealed: usize, committed: usize },
     #[error("第{0}个揭示值与其承诺不符 / reveal {0} does not match its commitment")]
     Reveal(usize),
+    #[error("计划指定了公共随机信标（{0}），请给出其数值 / the plan names a public beacon ({0}): give its value")]
+    BeaconMissing(String),
+    #[error("计划未指定公共随机信标，不能加入信标值 / the plan names no beacon: a beacon value cannot join the seed")]
+    BeaconUnplanned,
     #[error(transparent)]
     Draw(#[from] crate::DrawError),
 }
@@ -127,8 +139,9 @@ impl PlanFile {
     }
 }
 
-/// Draws per a plan with the revealed secrets (checked against their commitments).
-pub fn draw(plan_text: &str, reveals: &[String]) -> Result<ResultFile, WireError> {
+/// Draws per a plan with the revealed secrets (checked against their commitments)
+/// and, if the plan names a beacon, the beacon's value.
+pub fn draw(plan_text: &str, reveals: &[String], beacon_value: Option<&str>) -> Result<ResultFile, WireError> {
     let plan = parse_plan(plan_text)?;
     if plan.secret_commitments.len() < 2 {
         return Err(WireError::TooFewOfficials);
@@ -141,8 +154,14 @@ pub fn draw(plan_text: &str, reveals: &[String]) -> Result<ResultFile, WireError
             return Err(WireError::Reveal(i + 1));
         }
     }
+    match (&plan.beacon, beacon_value) {
+        (Some(beacon), None) => return Err(WireError::BeaconMissing(beacon.clone())),
+        (None, Some(_)) => return Err(WireError::BeaconUnplanned),
+        _ => {}
+    }
     let commitment = commitment(plan_text)?;
-    let reveal_bytes: Vec<&[u8]> = reveals.iter().map(|r| r.as_bytes()).collect();
+    let mut reveal_bytes: Vec<&[u8]> = reveals.iter().map(|r| r.as_bytes()).collect();
+    reveal_bytes.extend(beacon_value.map(str::as_bytes));
     let seed = crate::seed(&commitment, &reveal_bytes);
     let core = Plan {
         strata: plan.strata.clone(),
@@ -165,6 +184,7 @@ pub fn draw(plan_text: &str, reveals: &[String]) -> Result<ResultFile, WireError
     Ok(ResultFile {
         plan_commitment: hex::encode(commitment),
         reveals: reveals.to_vec(),
+        beacon_value: beacon_value.map(str::to_owned),
         seed: hex::encode(seed),
         selections,
     })
@@ -182,7 +202,7 @@ pub fn reproduce(plan_text: &str, published: &ResultFile) -> Result<usize, Strin
         }
         Err(e) => return Err(e.to_string()),
     }
-    let again = draw(plan_text, &published.reveals).map_err(|e| e.to_string())?;
+    let again = draw(plan_text, &published.reveals, published.beacon_value.as_deref()).map_err(|e| e.to_string())?;
     if again.seed != published.seed {
         return Err("种子与公布的不符 / the seed differs from the published one".into());
     }
@@ -200,4 +220,39 @@ pub fn reproduce(plan_text: &str, published: &ResultFile) -> Result<usize, Strin
         ));
     }
     Ok(again.selections.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(beacon: Option<&str>) -> String {
+        let mut plan = serde_json::json!({
+            "strata": [["A", 500]],
+            "targets": (0..10).map(|i| serde_json::json!({"code": format!("T{i}"), "stratum": "A"})).collect::<Vec<_>>(),
+            "inspectors": ["P1", "P2", "P3", "P4"],
+            "per_target": 2,
+            "secret_commitments": [hex::encode(crate::commit_secret(b"a")), hex::encode(crate::commit_secret(b"b"))],
+        });
+        if let Some(b) = beacon {
+            plan["beacon"] = serde_json::json!(b);
+        }
+        plan.to_string()
+    }
+
+    #[test]
+    fn a_beacon_named_in_the_plan_joins_the_seed() {
+        let secrets = ["a".to_owned(), "b".to_owned()];
+        let text = plan(Some("drand quicknet round 1000"));
+        assert!(matches!(draw(&text, &secrets, None), Err(WireError::BeaconMissing(_))));
+        let result = draw(&text, &secrets, Some("8f3a")).unwrap();
+        assert_eq!(reproduce(&text, &result), Ok(5));
+        let other = draw(&text, &secrets, Some("8f3b")).unwrap();
+        assert_ne!(result.seed, other.seed, "the beacon's value changes the seed");
+        let mut forged = result.clone();
+        forged.beacon_value = Some("8f3b".into());
+        assert!(reproduce(&text, &forged).unwrap_err().contains("seed differs"));
+        // Without a beacon, none may be added after the fact.
+        assert!(matches!(draw(&plan(None), &secrets, Some("x")), Err(WireError::BeaconUnplanned)));
+    }
 }

@@ -267,6 +267,10 @@ pub enum DrawCommand {
         /// SHA-256 (hex) of an official's secret; at least two officials
         #[arg(long = "commitment", required = true)]
         commitments: Vec<String>,
+        /// A public randomness beacon (its source and round, in words) whose value, known only
+        /// after the commitment, joins the seed: `draw run --beacon VALUE`
+        #[arg(long)]
+        beacon: Option<String>,
     },
     /// Commit PLAN to the disclosure ledger, before the draw
     Commit { plan: PathBuf },
@@ -277,6 +281,9 @@ pub enum DrawCommand {
         /// Each official's secret, in the order of the plan's commitments
         #[arg(long = "reveal", required = true)]
         reveals: Vec<String>,
+        /// The value of the beacon the plan names
+        #[arg(long)]
+        beacon: Option<String>,
     },
     /// Reproduce a published draw from its plan and result; exit 4 if it differs
     Verify { plan: PathBuf, result: PathBuf },
@@ -477,7 +484,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Verify { bundle, key } => verify(&bundle, &key),
-        Command::Draw(DrawCommand::Plan { items, departments, rates, region, title, conflicts, commitments }) => {
+        Command::Draw(DrawCommand::Plan {
+            items,
+            departments,
+            rates,
+            region,
+            title,
+            conflicts,
+            commitments,
+            beacon,
+        }) => {
             let warehouse = open(&cli.data).await?;
             let dirs = crate::drawing::load_directories(&warehouse, conflicts.as_deref()).await?;
             let rates = if rates.is_empty() {
@@ -512,6 +528,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 rates,
                 region,
                 secret_commitments: commitments,
+                beacon,
             };
             let (plan, avoidances) = crate::drawing::build_plan(&dirs, &request)?;
             eprintln!(
@@ -536,10 +553,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             println!("计划已登记 plan committed: ledger entry {index}, commitment {commitment}");
             Ok(EXIT_OK)
         }
-        Command::Draw(DrawCommand::Run { plan, reveals }) => {
+        Command::Draw(DrawCommand::Run { plan, reveals, beacon }) => {
             let warehouse = open(&cli.data).await?;
             let committed = warehouse.store().ledger_records("draw_plan").await?;
-            let (result, record) = crate::drawing::run(&plan, &reveals, &committed)?;
+            let (result, record) = crate::drawing::run(&plan, &reveals, beacon.as_deref(), &committed)?;
             warehouse.ledger_append(&[("draw_result", record)]).await?;
             println!("{result}");
             Ok(EXIT_OK)

@@ -30,9 +30,14 @@ fn plan_record_of(text: &str) -> anyhow::Result<(String, String)> {
 
 /// Draws per a plan whose commitment the ledger already holds; returns the
 /// result and its ledger record.
-pub fn run(plan_path: &Path, reveals: &[String], committed: &[String]) -> anyhow::Result<(String, String)> {
+pub fn run(
+    plan_path: &Path,
+    reveals: &[String],
+    beacon: Option<&str>,
+    committed: &[String],
+) -> anyhow::Result<(String, String)> {
     let text = read(plan_path)?;
-    let result = wire::draw(&text, reveals)?;
+    let result = wire::draw(&text, reveals, beacon)?;
     let in_ledger = committed
         .iter()
         .filter_map(|r| serde_json::from_str::<serde_json::Value>(r).ok())
@@ -83,6 +88,8 @@ pub struct PlanRequest {
     pub rates: Vec<(String, u32)>,
     pub region: Option<String>,
     pub secret_commitments: Vec<String>,
+    /// A public randomness beacon whose value, published after the commitment, joins the seed.
+    pub beacon: Option<String>,
 }
 
 /// Why an inspector may not go to a target, for the plan's makers (not published:
@@ -252,6 +259,7 @@ pub fn build_plan(dirs: &Directories, request: &PlanRequest) -> anyhow::Result<(
         teams: Some(teams),
         conflicts: pairs.into_keys().collect(),
         secret_commitments: request.secret_commitments.iter().map(|c| c.to_lowercase()).collect(),
+        beacon: request.beacon.clone(),
     };
     Ok((plan, avoidances))
 }
@@ -485,13 +493,14 @@ pub async fn demo_inspections(warehouse: &warehouse::Warehouse) -> anyhow::Resul
         departments: Vec::new(),
         rates: vec![("A".into(), 30), ("B".into(), 50), ("C".into(), 100), ("D".into(), 200)],
         region: None,
+        beacon: None,
         secret_commitments: secrets.iter().map(|s| hex::encode(draw::commit_secret(s.as_bytes()))).collect(),
     };
     let (plan, _) = build_plan(&dirs, &request)?;
     let text = serde_json::to_string_pretty(&plan)?;
     let (commitment, record) = plan_record_of(&text)?;
     warehouse.ledger_append(&[("draw_plan", record)]).await?;
-    let result = wire::draw(&text, &secrets)?;
+    let result = wire::draw(&text, &secrets, None)?;
     warehouse
         .ledger_append(&[("draw_result", serde_json::json!({"type": "draw_result", "result": &result}).to_string())])
         .await?;

@@ -353,6 +353,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("p_result", "抽取结果", "Draw result"),
     ("p_reveals", "揭示值", "Revealed secrets"),
     ("p_seed", "种子", "seed"),
+    ("p_beacon", "公共随机信标", "Public beacon"),
     ("p_target", "检查对象", "Target"),
     ("p_checked_on", "检查日期", "Checked on"),
     ("p_outcome", "检查结果", "Outcome"),

@@ -469,6 +469,8 @@ pub async fn draw(
             plan_index => d.plan_index,
             result_index => d.result.as_ref().map(|(i, _)| *i),
             seed => d.result.as_ref().map(|(_, r)| r.seed.clone()),
+            beacon => d.plan.beacon.clone(),
+            beacon_value => d.result.as_ref().and_then(|(_, r)| r.beacon_value.clone()),
             secret_commitments => d.plan.secret_commitments.clone(),
             reveals => d.result.as_ref().map(|(_, r)| r.reveals.clone()),
             conflicts => d.plan.conflicts.len(),
