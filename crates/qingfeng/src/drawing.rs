@@ -366,19 +366,6 @@ pub async fn find_draw(warehouse: &warehouse::Warehouse, prefix: &str) -> anyhow
     })
 }
 
-/// The outcome key of `text`: a key or its Chinese wording.
-pub fn outcome_key(text: &str) -> anyhow::Result<&'static str> {
-    let text = text.trim();
-    warehouse::inspections::OUTCOMES
-        .iter()
-        .find(|(key, zh, _)| *key == text || *zh == text)
-        .map(|(key, _, _)| *key)
-        .with_context(|| {
-            let keys: Vec<&str> = warehouse::inspections::OUTCOMES.iter().map(|o| o.0).collect();
-            format!("检查结果应为 / the outcome is one of {}, not '{text}'", keys.join(", "))
-        })
-}
-
 pub async fn enter_result(
     warehouse: &warehouse::Warehouse,
     draw: &str,
@@ -388,41 +375,10 @@ pub async fn enter_result(
     findings: &str,
 ) -> anyhow::Result<()> {
     let found = find_draw(warehouse, draw).await?;
-    let Some((_, result)) = &found.result else {
-        bail!("该抽查尚未抽取 / this draw has not been run yet");
-    };
-    if !result.selections.iter().any(|s| s.target == target) {
-        bail!("{target}未被此次抽查抽中 / {target} was not drawn in this draw");
-    }
-    let checked_on = chrono::NaiveDate::parse_from_str(checked.trim(), "%Y-%m-%d")
-        .with_context(|| format!("--checked 应为 YYYY-MM-DD / --checked is YYYY-MM-DD, not '{checked}'"))?;
-    let now = warehouse::china_now();
-    if checked_on > now.date_naive() {
-        bail!("检查日期{checked_on}在将来 / the check date {checked_on} is in the future");
-    }
     let actor = std::env::var("QINGFENG_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "cli".into());
-    let outcome = outcome_key(outcome)?;
-    let result = store::NewInspectionResult {
-        plan_commitment: found.commitment.clone(),
-        target: target.to_owned(),
-        checked_on: checked_on.to_string(),
-        outcome: outcome.to_owned(),
-        findings: findings.trim().to_owned(),
-        entered_by: actor.clone(),
-    };
-    let audit = store::NewAudit {
-        at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-        actor,
-        role: "cli".into(),
-        address: None,
-        action: "inspection.result".into(),
-        object: format!("inspection:{}:{target}", &found.commitment[..12]),
-        detail: serde_json::json!({"checked_on": result.checked_on, "outcome": outcome}).to_string(),
-    };
-    warehouse.store().save_inspection_result(&result, &audit).await?;
-    let calendar = warehouse.calendar_overrides().await?;
-    let (due, _) = warehouse::inspections::timeliness(checked_on, None, now.date_naive(), &calendar);
-    println!("已录入 entered: {target} {outcome}; 须于{due}前公示 / publish by {due} (qingfeng draw publish)");
+    let due =
+        warehouse.enter_result(&found, target, checked, outcome, findings, &store::Actor::new(&actor, "cli")).await?;
+    println!("已录入 entered: {target}; 须于{due}前公示 / publish by {due} (qingfeng draw publish)");
     Ok(())
 }
 
@@ -506,31 +462,14 @@ pub async fn demo_inspections(warehouse: &warehouse::Warehouse) -> anyhow::Resul
         .await?;
     let now = warehouse::china_now();
     let checked = now.date_naive() - chrono::Duration::days(10);
+    let found = warehouse.draw(&commitment).await?.context("the demo draw is in the ledger")?;
+    let demo = store::Actor::new("demo", "cli");
     for (i, s) in result.selections.iter().take(3).enumerate() {
         let (outcome, findings) =
             if i == 1 { ("corrected", "未按规定公示年度报告，已责令改正") } else { ("no_problem", "") };
-        let entry = store::NewInspectionResult {
-            plan_commitment: commitment.clone(),
-            target: s.target.clone(),
-            checked_on: checked.to_string(),
-            outcome: outcome.into(),
-            findings: findings.into(),
-            entered_by: "demo".into(),
-        };
-        let audit = store::NewAudit {
-            at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            actor: "demo".into(),
-            role: "cli".into(),
-            address: None,
-            action: "inspection.result".into(),
-            object: format!("inspection:{}:{}", &commitment[..12], s.target),
-            detail: "{}".into(),
-        };
-        warehouse.store().save_inspection_result(&entry, &audit).await?;
+        warehouse.enter_result(&found, &s.target, &checked.to_string(), outcome, findings, &demo).await?;
     }
-    if let Some(found) = warehouse.draw(&commitment).await? {
-        warehouse.publish_results(&found).await?;
-    }
+    warehouse.publish_results(&found).await?;
     warehouse
         .publish_notice(
             "【演示】关于某村干部在低保审核中优亲厚友问题的通报",

@@ -229,3 +229,80 @@ impl Warehouse {
         Ok(Some(self.ledger_append(&[("notice_withdrawal", record.to_string())]).await?))
     }
 }
+
+/// Why a result cannot be entered.
+#[derive(Debug, thiserror::Error)]
+pub enum ResultError {
+    #[error("该抽查尚未抽取 / this draw has not been run yet")]
+    NotRun,
+    #[error("{0}未被此次抽查抽中 / {0} was not drawn in this draw")]
+    NotDrawn(String),
+    #[error("检查日期应为 YYYY-MM-DD / the check date is YYYY-MM-DD, not '{0}'")]
+    Date(String),
+    #[error("检查日期{0}在将来 / the check date {0} is in the future")]
+    Future(NaiveDate),
+    #[error(
+        "检查结果应为 / the outcome is one of no_problem, corrected, pending, unreachable, not_operating, refused, not '{0}'"
+    )]
+    Outcome(String),
+    #[error(transparent)]
+    Warehouse(#[from] WarehouseError),
+}
+
+impl From<store::StoreError> for ResultError {
+    fn from(e: store::StoreError) -> Self {
+        ResultError::Warehouse(WarehouseError::Store(e))
+    }
+}
+
+/// The outcome key of `text`: a key or its Chinese wording.
+pub fn outcome_key(text: &str) -> Option<&'static str> {
+    let text = text.trim();
+    OUTCOMES.iter().find(|(key, zh, _)| *key == text || *zh == text).map(|(key, _, _)| *key)
+}
+
+impl Warehouse {
+    /// Enters (or corrects, while unpublished) a drawn target's result, in the
+    /// audit trail with it; returns the day by which it must be published.
+    pub async fn enter_result(
+        &self,
+        draw: &Draw,
+        target: &str,
+        checked: &str,
+        outcome: &str,
+        findings: &str,
+        actor: &store::Actor,
+    ) -> Result<NaiveDate, ResultError> {
+        let Some((_, result)) = &draw.result else { return Err(ResultError::NotRun) };
+        if !result.selections.iter().any(|s| s.target == target) {
+            return Err(ResultError::NotDrawn(target.to_owned()));
+        }
+        let checked_on =
+            NaiveDate::parse_from_str(checked.trim(), "%Y-%m-%d").map_err(|_| ResultError::Date(checked.to_owned()))?;
+        let now = crate::china_now();
+        if checked_on > now.date_naive() {
+            return Err(ResultError::Future(checked_on));
+        }
+        let outcome = outcome_key(outcome).ok_or_else(|| ResultError::Outcome(outcome.to_owned()))?;
+        let entry = store::NewInspectionResult {
+            plan_commitment: draw.commitment.clone(),
+            target: target.to_owned(),
+            checked_on: checked_on.to_string(),
+            outcome: outcome.to_owned(),
+            findings: findings.trim().chars().take(2000).collect(),
+            entered_by: actor.name.clone(),
+        };
+        let audit = store::NewAudit {
+            at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            actor: actor.name.clone(),
+            role: actor.role.clone(),
+            address: actor.address.clone(),
+            action: "inspection.result".into(),
+            object: format!("inspection:{}:{target}", &draw.commitment[..12]),
+            detail: serde_json::json!({"checked_on": entry.checked_on, "outcome": outcome}).to_string(),
+        };
+        self.store.save_inspection_result(&entry, &audit).await?;
+        let calendar = self.calendar_overrides().await?;
+        Ok(timeliness(checked_on, None, now.date_naive(), &calendar).0)
+    }
+}

@@ -164,8 +164,14 @@ impl Warehouse {
 
     /// The ledger's tree, caught up with the store.
     async fn tree(&self) -> Result<tokio::sync::MutexGuard<'_, ledger::Tree>, WarehouseError> {
-        let mut tree = self.ledger_tree.lock().await;
         let size = self.store.ledger_size().await?;
+        self.tree_to(size).await
+    }
+
+    /// The ledger's tree holding at least `size` leaves (a checkpoint's): asks the
+    /// store only when the tree has fewer.
+    async fn tree_to(&self, size: u64) -> Result<tokio::sync::MutexGuard<'_, ledger::Tree>, WarehouseError> {
+        let mut tree = self.ledger_tree.lock().await;
         if tree.len() < size {
             for raw in self.store.ledger_leaf_hashes(tree.len(), size).await? {
                 let leaf = Hash::try_from(raw.as_slice())
@@ -199,7 +205,7 @@ impl Warehouse {
     pub async fn inclusion_bundle(&self, index: u64) -> Result<Option<InclusionBundle>, WarehouseError> {
         let Some((size, note)) = self.store.ledger_checkpoint(None).await? else { return Ok(None) };
         let Some(entry) = self.store.ledger_entry(index).await?.filter(|_| index < size) else { return Ok(None) };
-        let proof = self.tree().await?.inclusion_proof(index, size).iter().map(|h| B64.encode(h)).collect();
+        let proof = self.tree_to(size).await?.inclusion_proof(index, size).iter().map(|h| B64.encode(h)).collect();
         Ok(Some(InclusionBundle {
             checkpoint: note,
             index,
@@ -217,7 +223,7 @@ impl Warehouse {
         let Some((size, _)) = self.store.ledger_checkpoint(None).await? else { return Ok(None) };
         match tile.level {
             Some(level) => {
-                let tree = self.tree().await?;
+                let tree = self.tree_to(size).await?;
                 Ok(ledger::hash_tile(&tree, size, level, tile.index, tile.width))
             }
             None => {
@@ -247,7 +253,7 @@ impl Warehouse {
     pub async fn consistency_bundle(&self, old_size: u64) -> Result<Option<ConsistencyBundle>, WarehouseError> {
         let Some((size, new_note)) = self.store.ledger_checkpoint(None).await? else { return Ok(None) };
         let Some((_, old_note)) = self.store.ledger_checkpoint(Some(old_size)).await? else { return Ok(None) };
-        let proof = self.tree().await?.consistency_proof(old_size, size).iter().map(|h| B64.encode(h)).collect();
+        let proof = self.tree_to(size).await?.consistency_proof(old_size, size).iter().map(|h| B64.encode(h)).collect();
         Ok(Some(ConsistencyBundle { old_checkpoint: old_note, new_checkpoint: new_note, proof }))
     }
 }

@@ -12,6 +12,7 @@ mod clues;
 mod conduct;
 mod dashboard;
 mod i18n;
+mod inspections;
 mod pages;
 mod portal;
 mod reports;
@@ -95,6 +96,8 @@ fn templates() -> Environment<'static> {
         ("report_receipt.html", include_str!("../templates/report_receipt.html")),
         ("reports.html", include_str!("../templates/reports.html")),
         ("report.html", include_str!("../templates/report.html")),
+        ("inspections.html", include_str!("../templates/inspections.html")),
+        ("inspection.html", include_str!("../templates/inspection.html")),
         ("portal.html", include_str!("../templates/portal.html")),
         ("portal_index.html", include_str!("../templates/portal_index.html")),
         ("portal_funds.html", include_str!("../templates/portal_funds.html")),
@@ -134,6 +137,8 @@ pub fn app(state: AppState) -> Router {
         .route("/audit/export.csv", get(audit::export_csv))
         .route("/clues", get(clues::list).post(clues::create))
         .route("/clues/{code}", get(clues::detail).post(clues::act))
+        .route("/inspections", get(inspections::list))
+        .route("/inspections/{draw}", get(inspections::detail).post(inspections::act))
         .route("/reports/{batch}/{format}", get(pages::error_report))
         .route("/logout", post(pages::logout));
     let public = Router::new()

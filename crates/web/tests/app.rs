@@ -1042,3 +1042,80 @@ async fn one_clue_of_several_warnings() {
     let unknown = app.post_form("/clues", &admin, &[("csrf", &csrf), ("warning", "M01-000000000000")]).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
+
+/// A draw in the ledger; staff enter a drawn target's result (refused for one not
+/// drawn), see it overdue, publish it; the public page shows it with its proof.
+#[tokio::test]
+async fn an_inspection_result_from_form_to_portal() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    add_users(&warehouse, &[("clerk", store::Role::Clerk)]).await;
+    let plan = serde_json::json!({
+        "title": "测试抽查",
+        "strata": [["A", 500]],
+        "targets": (0..6).map(|i| serde_json::json!({"code": format!("91331099MA0000{i:04}"), "name": format!("企业{i}"), "stratum": "A"})).collect::<Vec<_>>(),
+        "inspectors": ["331099000001", "331099000002", "331099000003"],
+        "per_target": 2,
+        "secret_commitments": [hex::encode(draw::commit_secret(b"s1")), hex::encode(draw::commit_secret(b"s2"))],
+    })
+    .to_string();
+    let commitment = hex::encode(draw::wire::commitment(&plan).unwrap());
+    let record = serde_json::json!({"type": "draw_plan", "plan_commitment": commitment, "plan": serde_json::from_str::<serde_json::Value>(&plan).unwrap()});
+    warehouse.ledger_append(&[("draw_plan", record.to_string())]).await.unwrap();
+    let result = draw::wire::draw(&plan, &["s1".into(), "s2".into()], None).unwrap();
+    let record = serde_json::json!({"type": "draw_result", "result": &result});
+    warehouse.ledger_append(&[("draw_result", record.to_string())]).await.unwrap();
+    let drawn = &result.selections[0].target;
+    let not_drawn = (0..6)
+        .map(|i| format!("91331099MA0000{i:04}"))
+        .find(|c| !result.selections.iter().any(|s| s.target == *c))
+        .unwrap();
+
+    let (clerk, csrf) = app.sign_in("clerk", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let list = app.get("/inspections", &clerk).await;
+    assert!(list.body.contains("测试抽查") && list.body.contains(&commitment[..12]), "{}", list.body);
+    let page_path = format!("/inspections/{}", &commitment[..12]);
+    let page = app.get(&page_path, &clerk).await;
+    assert!(page.body.contains(&format!("id=\"target-{drawn}\"")), "{}", page.body);
+    let enter = |target: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("action", "result".to_owned()),
+            ("target", target.to_owned()),
+            ("checked", "2020-01-02".to_owned()),
+            ("outcome", "corrected".to_owned()),
+            ("findings", "负责人电话13912345678，未按规定公示年报".to_owned()),
+        ]
+    };
+    let refused = enter(&not_drawn);
+    let refused: Vec<(&str, &str)> = refused.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let reply = app.post_form(&page_path, &clerk, &refused).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("was not drawn in this draw"), "{}", reply.body);
+    let accepted = enter(drawn);
+    let accepted: Vec<(&str, &str)> = accepted.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.post_form(&page_path, &clerk, &accepted).await.status, StatusCode::SEE_OTHER);
+    let page = app.get(&page_path, &clerk).await;
+    assert!(between(&page.body, &format!("id=\"target-{drawn}\""), "</tr>").contains("逾期未公示"), "{}", page.body);
+    assert!(app.get("/inspections", &clerk).await.body.contains("class=\"overdue\""));
+    // A handler has no business here.
+    let (handler, _) = app.sign_in("handler", PASSWORD).await.map_err(|r| r.body).unwrap();
+    assert_eq!(app.get("/inspections", &handler).await.status, StatusCode::FORBIDDEN);
+
+    let publish = [("csrf", csrf.as_str()), ("action", "publish")];
+    assert_eq!(app.post_form(&page_path, &clerk, &publish).await.status, StatusCode::SEE_OTHER);
+    let page = app.get(&page_path, &clerk).await;
+    let row = between(&page.body, &format!("id=\"target-{drawn}\""), "</tr>");
+    assert!(row.contains("逾期公示") && row.contains("/public/proof/"), "{row}");
+    assert!(!row.contains("<form"), "a published result cannot be changed: {row}");
+    let public = app.get(&format!("/public/inspections/{commitment}"), "").await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("发现问题已责令改正") && public.body.contains("139****5678"), "{}", public.body);
+    assert!(!public.body.contains("13912345678"));
+    let actions: Vec<String> =
+        warehouse.store().audit_entries(0, 1000).await.unwrap().into_iter().map(|e| e.entry.action).collect();
+    assert!(
+        actions.iter().any(|a| a == "inspection.result") && actions.iter().any(|a| a == "inspection.publish"),
+        "{actions:?}"
+    );
+}
