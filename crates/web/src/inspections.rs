@@ -12,7 +12,8 @@ use minijinja::{Value, context};
 use std::collections::HashMap;
 use warehouse::inspections::{Draw, OUTCOMES, Timeliness, timeliness};
 
-fn outcome_label(lang: Lang, key: &str) -> String {
+/// An outcome key in the page's language.
+pub(crate) fn outcome_label(lang: Lang, key: &str) -> String {
     OUTCOMES
         .iter()
         .find(|(k, _, _)| *k == key)

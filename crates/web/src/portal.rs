@@ -373,15 +373,6 @@ pub async fn awards(
     )
 }
 
-fn outcome_label(lang: Lang, key: &str) -> String {
-    warehouse::inspections::OUTCOMES
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, zh, en)| if lang == Lang::Zh { *zh } else { *en })
-        .unwrap_or(key)
-        .to_owned()
-}
-
 pub async fn inspections(State(state): State<AppState>, lang: Lang) -> Result<Response, AppError> {
     let snapshot = state.portal.get(&state).await?;
     let results = &snapshot.ledger.results;
@@ -430,7 +421,7 @@ pub async fn draw(
                 name => d.target_name(&s.target).unwrap_or("").to_owned(),
                 stratum => s.stratum.clone(),
                 inspectors => s.inspectors.join("、"),
-                outcome => published.map(|(_, v)| outcome_label(lang, v["outcome"].as_str().unwrap_or(""))),
+                outcome => published.map(|(_, v)| crate::inspections::outcome_label(lang, v["outcome"].as_str().unwrap_or(""))),
                 findings => published.map(|(_, v)| domain::mask::scrub(v["findings"].as_str().unwrap_or(""))),
                 checked_on => published.map(|(_, v)| v["checked_on"].as_str().unwrap_or("").to_owned()),
                 published_on => published.map(|(_, v)| v["published_on"].as_str().unwrap_or("").to_owned()),
