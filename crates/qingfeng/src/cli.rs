@@ -181,6 +181,9 @@ pub enum Command {
     /// Typical-case notices on the public portal 通报曝光
     #[command(subcommand)]
     Notice(NoticeCommand),
+    /// API tokens for machine clients (the JSON API, /api/v1) 接口令牌
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Verify a ledger proof offline 离线验证账本证明
     #[command(
         after_help = "Exit codes: 0 verified, 1 error, 4 verification failed (the message names what does not match)"
@@ -309,6 +312,25 @@ pub enum DrawCommand {
     },
     /// Publish a draw's entered results into the ledger (and so on the public portal)
     Publish { draw: String },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token that acts as USER (its role and unit); printed once
+    Add {
+        user: String,
+        /// A name for the token (the client system), unique per user
+        #[arg(long)]
+        label: String,
+    },
+    /// List tokens (never the tokens themselves)
+    List,
+    /// Revoke USER's token LABEL
+    Revoke {
+        user: String,
+        #[arg(long)]
+        label: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -559,6 +581,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let (result, record) = crate::drawing::run(&plan, &reveals, beacon.as_deref(), &committed)?;
             warehouse.ledger_append(&[("draw_result", record)]).await?;
             println!("{result}");
+            Ok(EXIT_OK)
+        }
+        Command::Token(command) => {
+            let warehouse = open(&cli.data).await?;
+            match command {
+                TokenCommand::Add { user, label } => crate::tokens::add(&warehouse, &user, &label).await?,
+                TokenCommand::List => crate::tokens::list(&warehouse).await?,
+                TokenCommand::Revoke { user, label } => crate::tokens::revoke(&warehouse, &user, &label).await?,
+            }
             Ok(EXIT_OK)
         }
         Command::Notice(NoticeCommand::Publish { title, text, clue }) => {

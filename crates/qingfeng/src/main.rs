@@ -6,6 +6,7 @@ mod drawing;
 mod eval;
 mod output;
 mod scan;
+mod tokens;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -191,6 +191,51 @@ impl StateStore for Store {
         Ok(Some((session, user_from_row(&row)?)))
     }
 
+    async fn create_api_token(&self, user_id: i64, label: &str, token_hash: &str, now: i64) -> Result<()> {
+        sqlx::query("INSERT INTO api_token (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(label)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn api_token_user(&self, token_hash: &str) -> Result<Option<(User, String)>> {
+        let row = sqlx::query(
+            "SELECT t.label, u.id, u.username, u.display_name, u.role, u.password_hash, u.unit_code, u.disabled
+             FROM api_token t JOIN app_user u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((user_from_row(&r)?, r.try_get("label")?))).transpose()
+    }
+
+    async fn api_tokens(&self) -> Result<Vec<(String, String, i64, Option<i64>)>> {
+        let rows = sqlx::query(
+            "SELECT u.username, t.label, t.created_at, t.revoked_at FROM api_token t JOIN app_user u ON u.id = t.user_id
+             ORDER BY u.username, t.label",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("username")?, r.try_get("label")?, r.try_get("created_at")?, r.try_get("revoked_at")?)))
+            .collect()
+    }
+
+    async fn revoke_api_token(&self, user_id: i64, label: &str, now: i64) -> Result<bool> {
+        let done = sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND label = $3 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(user_id)
+            .bind(label)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
         Ok(())

@@ -362,6 +362,15 @@ pub trait StateStore: Send + Sync {
     /// Appends to the audit trail, chained to the entry before; appends are serialized.
     async fn audit_append(&self, entry: &NewAudit) -> Result<AuditEntry>;
 
+    /// Stores an API token (its SHA-256) acting as `user_id`, named `label`.
+    async fn create_api_token(&self, user_id: i64, label: &str, token_hash: &str, now: i64) -> Result<()>;
+    /// The user a live (unrevoked) token acts as, with the token's label; none for a disabled user.
+    async fn api_token_user(&self, token_hash: &str) -> Result<Option<(User, String)>>;
+    /// `(username, label, created_at, revoked_at)` of every token.
+    async fn api_tokens(&self) -> Result<Vec<(String, String, i64, Option<i64>)>>;
+    /// Revokes `user`'s token `label`; false if there is none live.
+    async fn revoke_api_token(&self, user_id: i64, label: &str, now: i64) -> Result<bool>;
+
     /// Enters (or corrects, while unpublished) a target's inspection result, audited in the same transaction.
     async fn save_inspection_result(&self, result: &NewInspectionResult, audit: &NewAudit) -> Result<InspectionResult>;
     /// Results of one draw (or every draw), by target.

@@ -254,6 +254,17 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
         UNIQUE (plan_commitment, target)
     );",
     ),
+    (
+        9,
+        "CREATE TABLE api_token (
+        token_hash TEXT PRIMARY KEY,
+        user_id {int} NOT NULL REFERENCES app_user (id),
+        label TEXT NOT NULL,
+        created_at {int} NOT NULL,
+        revoked_at {int}
+    );
+    CREATE UNIQUE INDEX api_token_label ON api_token (user_id, label);",
+    ),
 ];
 
 #[cfg(test)]

@@ -77,6 +77,48 @@ async fn users_sessions_and_throttling(store: &dyn StateStore) {
     assert_eq!(store.login_failures_since("user:zhang", 15).await.unwrap(), 2);
     store.clear_login_failures("user:zhang").await.unwrap();
     assert_eq!(store.login_failures_since("user:zhang", 0).await.unwrap(), 0);
+    // API tokens act as their user, until revoked.
+    store.create_api_token(id, "nightly", "th", 100).await.unwrap();
+    let (user, label) = store.api_token_user("th").await.unwrap().unwrap();
+    assert_eq!((user.username.as_str(), label.as_str()), ("zhang", "nightly"));
+    assert!(store.create_api_token(id, "nightly", "th2", 100).await.is_err(), "labels are unique per user");
+    assert_eq!(store.api_tokens().await.unwrap(), vec![("zhang".into(), "nightly".into(), 100, None)]);
+    assert!(store.revoke_api_token(id, "nightly", 300).await.unwrap());
+    assert!(!store.revoke_api_token(id, "nightly", 301).await.unwrap(), "already revoked");
+    assert!(store.api_token_user("th").await.unwrap().is_none());
+}
+
+async fn inspection_results(store: &dyn StateStore) {
+    let audit = |at: &str| NewAudit {
+        at: at.into(),
+        actor: "clerk".into(),
+        role: "clerk".into(),
+        address: None,
+        action: "inspection.result".into(),
+        object: "inspection:abc".into(),
+        detail: "{}".into(),
+    };
+    let mut result = store::NewInspectionResult {
+        plan_commitment: "abc".into(),
+        target: "T1".into(),
+        checked_on: "2026-11-02".into(),
+        outcome: "no_problem".into(),
+        findings: String::new(),
+        entered_by: "clerk".into(),
+    };
+    let first = store.save_inspection_result(&result, &audit("2026-11-03T09:00:00+08:00")).await.unwrap();
+    result.outcome = "corrected".into();
+    let corrected = store.save_inspection_result(&result, &audit("2026-11-03T10:00:00+08:00")).await.unwrap();
+    assert_eq!((corrected.id, corrected.outcome.as_str()), (first.id, "corrected"), "corrected in place");
+    store.mark_inspection_published(first.id, 7, "2026-11-04T09:00:00+08:00").await.unwrap();
+    let stored = store.inspection_results(Some("abc")).await.unwrap();
+    assert_eq!((stored.len(), stored[0].ledger_index), (1, Some(7)));
+    assert!(matches!(
+        store.save_inspection_result(&result, &audit("2026-11-05T09:00:00+08:00")).await,
+        Err(StoreError::Published { .. })
+    ));
+    assert_eq!(store.inspection_results(None).await.unwrap().len(), 1);
+    assert_eq!(store.audit_entries(0, 10).await.unwrap().len(), 2, "each entry audited in its transaction");
 }
 
 async fn ledger_entries_and_checkpoints(store: &dyn StateStore) {
@@ -407,7 +449,8 @@ suite!(
     warnings_and_scans,
     clue_workflow,
     audit_trail,
-    reports_become_clues
+    reports_become_clues,
+    inspection_results
 );
 
 #[tokio::test]

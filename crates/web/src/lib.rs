@@ -6,6 +6,7 @@
 //! each of which extracts a [`auth::CurrentUser`] and so cannot be reached
 //! without a session.
 
+pub mod api;
 mod audit;
 pub mod auth;
 mod clues;
@@ -157,6 +158,13 @@ pub fn app(state: AppState) -> Router {
         .route("/public/inspections/{draw}/{file}", get(portal::draw_file))
         .route("/public/notices", get(portal::notices))
         .route("/public/proof/{index}", get(portal::proof))
+        // The JSON API for machine clients (bearer tokens; see api.rs).
+        .route("/api/v1/openapi.json", get(api::openapi_json))
+        .route("/api/v1/batches", get(api::batches).post(api::push).layer(DefaultBodyLimit::max(api::MAX_PUSH_BYTES)))
+        .route("/api/v1/warnings", get(api::warnings))
+        .route("/api/v1/warnings/{id}", get(api::warning))
+        .route("/api/v1/clues", get(api::clues))
+        .route("/api/v1/clues/{code}", get(api::clue))
         // The disclosure ledger as C2SP tlog-tiles, for anyone to mirror and verify.
         .route("/ledger/checkpoint", get(pages::ledger_checkpoint))
         .route("/ledger/key", get(pages::ledger_key))

@@ -1119,3 +1119,192 @@ async fn an_inspection_result_from_form_to_portal() {
         "{actions:?}"
     );
 }
+
+/// Checks `value` against an OpenAPI schema: types, required properties, enums,
+/// array items and `$ref`s into `components.schemas`. Returns what does not fit.
+fn misfits(value: &serde_json::Value, schema: &serde_json::Value, doc: &serde_json::Value, at: &str) -> Vec<String> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap();
+        let target = &doc["components"]["schemas"][name];
+        assert!(target.is_object(), "{reference} is in the document");
+        return misfits(value, target, doc, at);
+    }
+    let mut out = Vec::new();
+    let types: Vec<&str> = match &schema["type"] {
+        serde_json::Value::String(t) => vec![t.as_str()],
+        serde_json::Value::Array(ts) => ts.iter().filter_map(|t| t.as_str()).collect(),
+        _ => vec![],
+    };
+    let kind = match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    };
+    if !types.is_empty() && !types.contains(&kind) && !(kind == "integer" && types.contains(&"number")) {
+        out.push(format!("{at}: {kind}, documented {types:?}"));
+    }
+    if let Some(values) = schema["enum"].as_array()
+        && !values.contains(value)
+    {
+        out.push(format!("{at}: {value} not in {values:?}"));
+    }
+    for required in schema["required"].as_array().into_iter().flatten() {
+        if value.get(required.as_str().unwrap()).is_none() {
+            out.push(format!("{at}: no {required}"));
+        }
+    }
+    if let (Some(properties), Some(object)) = (schema["properties"].as_object(), value.as_object()) {
+        for (key, v) in object {
+            match properties.get(key) {
+                Some(s) => out.extend(misfits(v, s, doc, &format!("{at}.{key}"))),
+                None => out.push(format!("{at}.{key}: not documented")),
+            }
+        }
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for (i, v) in array.iter().enumerate() {
+            out.extend(misfits(v, items, doc, &format!("{at}[{i}]")));
+        }
+    }
+    out
+}
+
+/// The JSON API: tokens scoped like their users, pushes that import, reads of
+/// warnings and clues, each answer as the OpenAPI document describes it, and a
+/// document that lists exactly the API's routes.
+#[tokio::test]
+async fn the_api_answers_as_its_openapi_document_says() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    add_users(&warehouse, &[("clerk", store::Role::Clerk), ("supervisor", store::Role::Supervisor)]).await;
+    let store = warehouse.store();
+    let mut tokens = std::collections::HashMap::new();
+    for name in ["clerk", "supervisor", "handler"] {
+        let user = store.user_by_name(name).await.unwrap().unwrap();
+        let token = format!("qf_test_{name}");
+        store.create_api_token(user.id, "system", &web::auth::token_hash(&token), 0).await.unwrap();
+        tokens.insert(name, format!("Bearer {token}"));
+    }
+    let call = |method: &str, path: &str, token: Option<&str>, body: Vec<u8>| {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            request = request.header(header::AUTHORIZATION, t);
+        }
+        request.body(Body::from(body)).unwrap()
+    };
+    let doc_reply = app.send(call("GET", "/api/v1/openapi.json", None, vec![])).await;
+    assert_eq!(doc_reply.status, StatusCode::OK);
+    let doc: serde_json::Value = serde_json::from_str(&doc_reply.body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            documented.push((method.clone(), path.clone()));
+            assert!(operation["responses"]["200"].is_object(), "{method} {path} documents its answer");
+            if path != "/api/v1/openapi.json" {
+                assert_eq!(operation["security"][0]["bearer"], serde_json::json!([]), "{method} {path} needs a token");
+            }
+        }
+    }
+    let mut routes: Vec<(String, String)> =
+        web::api::ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    documented.sort();
+    routes.sort();
+    assert_eq!(documented, routes, "the document lists exactly the API's routes");
+    let schema_of = |path: &str, method: &str, status: u16| -> serde_json::Value {
+        doc["paths"][path][method]["responses"][status.to_string()]["content"]["application/json"]["schema"].clone()
+    };
+    let check = |reply: &Reply, path: &str, method: &str| {
+        let value: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        let schema = schema_of(path, method, reply.status.as_u16());
+        let schema = if schema.is_null() {
+            doc["components"]["responses"]["Error"]["content"]["application/json"]["schema"].clone()
+        } else {
+            schema
+        };
+        let wrong = misfits(&value, &schema, &doc, "$");
+        assert!(wrong.is_empty(), "{method} {path} ({}): {wrong:?}\n{}", reply.status, reply.body);
+    };
+
+    // No token, a wrong token: 401, as JSON.
+    let none = app.send(call("GET", "/api/v1/batches", None, vec![])).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    check(&none, "/api/v1/batches", "get");
+    assert_eq!(
+        app.send(call("GET", "/api/v1/batches", Some("Bearer qf_nope"), vec![])).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A department's system pushes files as its clerk.
+    let clerk = Some(tokens["clerk"].as_str());
+    let person = "身份证号,姓名\n11010519491231002X,王秀英\n".as_bytes().to_vec();
+    let pushed = app.send(call("POST", "/api/v1/batches?name=person.csv", clerk, person.clone())).await;
+    assert_eq!(pushed.status, StatusCode::CREATED, "{}", pushed.body);
+    check(&pushed, "/api/v1/batches", "post");
+    let again = app.send(call("POST", "/api/v1/batches?name=person.csv", clerk, person)).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.body.contains("\"outcome\":\"duplicate\""));
+    let bad = "身份证号,姓名\n123,某\n".as_bytes().to_vec();
+    let rejected = app.send(call("POST", "/api/v1/batches?name=p.csv&table=person", clerk, bad)).await;
+    assert_eq!(rejected.status, StatusCode::UNPROCESSABLE_ENTITY);
+    check(&rejected, "/api/v1/batches", "post");
+    let value: serde_json::Value = serde_json::from_str(&rejected.body).unwrap();
+    assert_eq!((value["errors"][0]["row"].as_u64(), value["errors"][0]["value"].as_str()), (Some(2), Some("123")));
+    let no_table = app.send(call("POST", "/api/v1/batches?name=p.csv&table=nope", clerk, vec![])).await;
+    assert_eq!(no_table.status, StatusCode::BAD_REQUEST);
+    let listed = app.send(call("GET", "/api/v1/batches", clerk, vec![])).await;
+    check(&listed, "/api/v1/batches", "get");
+    // A clerk's token reads no warnings.
+    let refused = app.send(call("GET", "/api/v1/warnings", clerk, vec![])).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    check(&refused, "/api/v1/warnings", "get");
+
+    // Another system reads warnings and clues as a supervisor.
+    let warning = with_an_m01_warning(&app).await;
+    let supervisor = Some(tokens["supervisor"].as_str());
+    let list = app.send(call("GET", "/api/v1/warnings?model=m01", supervisor, vec![])).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    check(&list, "/api/v1/warnings", "get");
+    assert!(list.body.contains(&warning));
+    let one = app.send(call("GET", &format!("/api/v1/warnings/{warning}"), supervisor, vec![])).await;
+    check(&one, "/api/v1/warnings/{id}", "get");
+    assert!(one.body.contains("\"evidence\""));
+    let missing = app.send(call("GET", "/api/v1/warnings/none", supervisor, vec![])).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    check(&missing, "/api/v1/warnings/{id}", "get");
+    let clue = store
+        .create_clue(&store::NewClue {
+            title: "API".into(),
+            warnings: vec![warning.clone()],
+            report: None,
+            note: String::new(),
+            by: store::Actor::new("supervisor", "supervisor"),
+            at: "2026-11-29T10:00:00+08:00".into(),
+        })
+        .await
+        .unwrap();
+    let clues = app.send(call("GET", "/api/v1/clues", supervisor, vec![])).await;
+    check(&clues, "/api/v1/clues", "get");
+    let detail = app.send(call("GET", &format!("/api/v1/clues/{}", clue.code), supervisor, vec![])).await;
+    check(&detail, "/api/v1/clues/{code}", "get");
+    assert!(detail.body.contains(&warning));
+    // A handler's token sees only its user's clues.
+    let handler = Some(tokens["handler"].as_str());
+    assert!(!app.send(call("GET", "/api/v1/clues", handler, vec![])).await.body.contains(&clue.code));
+    let hidden = app.send(call("GET", &format!("/api/v1/clues/{}", clue.code), handler, vec![])).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+
+    // Revoked, the token opens nothing; what the tokens did is in the audit trail.
+    let user = store.user_by_name("supervisor").await.unwrap().unwrap();
+    assert!(store.revoke_api_token(user.id, "system", 1).await.unwrap());
+    assert_eq!(app.send(call("GET", "/api/v1/clues", supervisor, vec![])).await.status, StatusCode::UNAUTHORIZED);
+    let trail: Vec<(String, String)> =
+        store.audit_entries(0, 1000).await.unwrap().into_iter().map(|e| (e.entry.actor, e.entry.action)).collect();
+    assert!(trail.contains(&("clerk".into(), "api.push".into())), "{trail:?}");
+    assert!(trail.contains(&("supervisor".into(), "warning.view".into())), "{trail:?}");
+    assert!(trail.contains(&("supervisor".into(), "clue.view".into())), "{trail:?}");
+}
