@@ -748,10 +748,12 @@ impl StateStore for Store {
 
     async fn clues(&self, filter: &ClueFilter) -> Result<Vec<ClueRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{CLUE_COLUMNS} WHERE ($1 IS NULL OR handler = $1) AND ($2 IS NULL OR status = $2) ORDER BY id DESC"
+            "{CLUE_COLUMNS} WHERE ($1 IS NULL OR handler = $1) AND ($2 IS NULL OR status = $2)
+             AND ($3 IS NULL OR rectify_unit = $3) ORDER BY id DESC"
         )))
         .bind(filter.handler.as_deref())
         .bind(filter.status.map(|s| s.as_str()))
+        .bind(filter.rectify_unit.as_deref())
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(clue_from_row).collect()

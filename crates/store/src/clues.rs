@@ -350,6 +350,8 @@ pub struct ClueFilter {
     /// Only those assigned to this user (a handler sees no others).
     pub handler: Option<String>,
     pub status: Option<ClueStatus>,
+    /// Only those whose rectification falls to this unit (its credit code).
+    pub rectify_unit: Option<String>,
 }
 
 #[cfg(test)]

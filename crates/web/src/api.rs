@@ -302,6 +302,7 @@ pub async fn clues(
     let filter = ClueFilter {
         handler: (!client.directs()).then(|| client.user.username.clone()),
         status: q.status.as_deref().and_then(store::ClueStatus::parse),
+        rectify_unit: None,
     };
     let clues = state.warehouse.store().clues(&filter).await?;
     Ok(Json(json!({ "clues": clues.iter().map(clue_json).collect::<Vec<_>>() })))

@@ -107,6 +107,7 @@ pub async fn list(
     let filter = ClueFilter {
         handler: (!directs(&user)).then(|| user.user.username.clone()),
         status: q.status.as_deref().and_then(ClueStatus::parse),
+        rectify_unit: None,
     };
     user.require(CLUE_ROLES)?;
     let today = now().format("%Y-%m-%d").to_string();

@@ -17,6 +17,7 @@ mod inspections;
 mod pages;
 mod portal;
 mod reports;
+mod tasks;
 mod trading;
 mod warnings;
 
@@ -98,6 +99,7 @@ fn templates() -> Environment<'static> {
         ("reports.html", include_str!("../templates/reports.html")),
         ("report.html", include_str!("../templates/report.html")),
         ("inspections.html", include_str!("../templates/inspections.html")),
+        ("tasks.html", include_str!("../templates/tasks.html")),
         ("inspection.html", include_str!("../templates/inspection.html")),
         ("portal.html", include_str!("../templates/portal.html")),
         ("portal_index.html", include_str!("../templates/portal_index.html")),
@@ -138,6 +140,8 @@ pub fn app(state: AppState) -> Router {
         .route("/audit/export.csv", get(audit::export_csv))
         .route("/clues", get(clues::list).post(clues::create))
         .route("/clues/{code}", get(clues::detail).post(clues::act))
+        .route("/tasks", get(tasks::list))
+        .route("/tasks/{code}", post(tasks::done))
         .route("/inspections", get(inspections::list))
         .route("/inspections/{draw}", get(inspections::detail).post(inspections::act))
         .route("/reports/{batch}/{format}", get(pages::error_report))

@@ -1308,3 +1308,76 @@ async fn the_api_answers_as_its_openapi_document_says() {
     assert!(trail.contains(&("supervisor".into(), "warning.view".into())), "{trail:?}");
     assert!(trail.contains(&("supervisor".into(), "clue.view".into())), "{trail:?}");
 }
+
+/// A clue's disposal orders a unit to rectify; that unit's clerk sees the task —
+/// not the clue — and reports it done; another unit's clerk sees nothing of it.
+#[tokio::test]
+async fn a_rectification_task_reaches_its_units_clerk_only() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    let store = warehouse.store();
+    for (name, unit) in [("clerk_a", "11331099MB0000001E"), ("clerk_b", "11331099MB0000002C")] {
+        let user = store::NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            role: store::Role::Clerk,
+            password_hash: web::auth::hash_password(PASSWORD).unwrap(),
+            unit_code: Some(unit.into()),
+        };
+        store.create_user(&user, 0).await.unwrap();
+    }
+    let warning = with_an_m01_warning(&app).await;
+    let admin = store::Actor::new("admin", "admin");
+    let clue = store
+        .create_clue(&store::NewClue {
+            title: "王一死亡后仍领低保".into(),
+            warnings: vec![warning],
+            report: None,
+            note: String::new(),
+            by: admin.clone(),
+            at: "2026-11-01T09:00:00+08:00".into(),
+        })
+        .await
+        .unwrap();
+    let steps = [
+        store::Action::Assign { handler: "handler".into(), deadline: "2026-11-10".into() },
+        store::Action::Start,
+        store::Action::Verify { verdict: store::Verdict::True },
+        store::Action::Dispose { form: store::Form::First, accountable: "村会计".into(), recovered_fen: 60_000 },
+        store::Action::Rectify { unit: "11331099MB0000001E".into(), deadline: "2026-11-20".into() },
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        let note = if i == 4 { "完善低保资格复核制度，停发死亡人员待遇" } else { "" };
+        store.act_on_clue(&clue.code, i as i64 + 1, step, &admin, note, "2026-11-02T09:00:00+08:00").await.unwrap();
+    }
+    let (clerk_a, csrf_a) = app.sign_in("clerk_a", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let tasks = app.get("/tasks", &clerk_a).await;
+    assert_eq!(tasks.status, StatusCode::OK);
+    let row = between(&tasks.body, &format!("id=\"task-{}\"", clue.code), "</tr>");
+    assert!(row.contains("完善低保资格复核制度") && row.contains("class=\"overdue\""), "{row}");
+    assert!(!tasks.body.contains("王一"), "the clerk sees the task, not the clue: {}", tasks.body);
+    assert_eq!(app.get(&format!("/clues/{}", clue.code), &clerk_a).await.status, StatusCode::FORBIDDEN);
+
+    let (clerk_b, csrf_b) = app.sign_in("clerk_b", PASSWORD).await.map_err(|r| r.body).unwrap();
+    assert!(!app.get("/tasks", &clerk_b).await.body.contains(&clue.code));
+    let path = format!("/tasks/{}", clue.code);
+    let forged = [("csrf", csrf_b.as_str()), ("version", "6"), ("note", "已整改")];
+    assert_eq!(app.post_form(&path, &clerk_b, &forged).await.status, StatusCode::NOT_FOUND);
+
+    let empty = [("csrf", csrf_a.as_str()), ("version", "6"), ("note", " ")];
+    assert_eq!(app.post_form(&path, &clerk_a, &empty).await.status, StatusCode::BAD_REQUEST);
+    let done = [("csrf", csrf_a.as_str()), ("version", "6"), ("note", "已修订复核制度并停发")];
+    assert_eq!(app.post_form(&path, &clerk_a, &done).await.status, StatusCode::SEE_OTHER);
+    let row = between(&app.get("/tasks", &clerk_a).await.body, &format!("id=\"task-{}\"", clue.code), "</tr>");
+    assert!(row.contains("已整改，待销号") && !row.contains("<form"), "{row}");
+    let (_, events) = store.clue_details(clue.id).await.unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str(), last.note.as_str()),
+        ("clerk_a", "rectified", "已修订复核制度并停发")
+    );
+    // The supervisor sees every unit's tasks, with the clue.
+    let (admin_cookie, _) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let all = app.get("/tasks", &admin_cookie).await;
+    assert!(all.body.contains("王一死亡后仍领低保") && all.body.contains("11331099MB0000001E"), "{}", all.body);
+}
