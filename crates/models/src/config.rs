@@ -10,6 +10,11 @@
 //!
 //! [models.M05]
 //! enabled = false
+//!
+//! [assessment]             # the units' quarterly assessment (考核点评): weights of each on-time rate
+//! rectified_on_time = 40
+//! clues_on_time = 30
+//! disclosed_on_time = 30
 //! ```
 //!
 //! Unknown sections, models, parameters and keys are errors naming them.
@@ -39,6 +44,23 @@ impl Default for ScanSettings {
     }
 }
 
+/// The weights of the units' quarterly assessment: score = Σ weight × on-time rate.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct AssessmentWeights {
+    /// Rectification tasks done by their deadline.
+    pub rectified_on_time: f64,
+    /// Clues about the unit verified by their deadline.
+    pub clues_on_time: f64,
+    /// Inspection results published within 20 working days.
+    pub disclosed_on_time: f64,
+}
+
+impl Default for AssessmentWeights {
+    fn default() -> Self {
+        AssessmentWeights { rectified_on_time: 40.0, clues_on_time: 30.0, disclosed_on_time: 30.0 }
+    }
+}
+
 /// One model's settings in force.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ModelSettings {
@@ -52,6 +74,9 @@ pub struct ModelSettings {
 pub struct Config {
     pub scan: ScanSettings,
     pub models: BTreeMap<String, ModelSettings>,
+    /// Not part of a scan's record: it weighs no model.
+    #[serde(skip)]
+    pub assessment: AssessmentWeights,
     /// The file it came from, if any.
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -66,6 +91,7 @@ impl Config {
                 .iter()
                 .map(|m| (m.code.clone(), ModelSettings { enabled: true, params: m.defaults() }))
                 .collect(),
+            assessment: AssessmentWeights::default(),
             source: None,
         }
     }
@@ -154,6 +180,39 @@ impl Config {
                         }
                     }
                 }
+                "assessment" => {
+                    let table = value
+                        .as_table()
+                        .ok_or_else(|| err("assessment", "[assessment]须为表 / [assessment] must be a table".into()))?;
+                    for (key, v) in table {
+                        let weight = match v {
+                            toml::Value::Integer(n) if *n >= 0 => *n as f64,
+                            toml::Value::Float(x) if *x >= 0.0 && x.is_finite() => *x,
+                            _ => {
+                                return Err(err(
+                                    key,
+                                    format!(
+                                        "assessment.{key}须为非负数 / assessment.{key} must be a number ≥ 0, not {v}"
+                                    ),
+                                ));
+                            }
+                        };
+                        let a = &mut config.assessment;
+                        match key.as_str() {
+                            "rectified_on_time" => a.rectified_on_time = weight,
+                            "clues_on_time" => a.clues_on_time = weight,
+                            "disclosed_on_time" => a.disclosed_on_time = weight,
+                            _ => {
+                                return Err(err(
+                                    key,
+                                    format!(
+                                        "未知配置项assessment.{key}（可用：rectified_on_time, clues_on_time, disclosed_on_time） / unknown key assessment.{key}"
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                }
                 other => return Err(err(other, format!("未知配置节[{other}] / unknown section [{other}]"))),
             }
         }
@@ -207,6 +266,21 @@ mod tests {
         assert!(e.message.contains("sacn"), "{e}");
         let e = Config::parse(Path::new("q.toml"), "[models.F02]\nthreshold = \"many\"\n", &c).unwrap_err();
         assert!(e.message.contains("threshold"), "{e}");
+    }
+
+    #[test]
+    fn assessment_weights_are_configurable() {
+        let c = catalogue();
+        assert_eq!(Config::defaults(&c).assessment, AssessmentWeights::default());
+        let config =
+            Config::parse(Path::new("q.toml"), "[assessment]\nrectified_on_time = 50\nclues_on_time = 12.5\n", &c)
+                .unwrap();
+        assert_eq!((config.assessment.rectified_on_time, config.assessment.clues_on_time), (50.0, 12.5));
+        assert_eq!(config.assessment.disclosed_on_time, 30.0);
+        let e = Config::parse(Path::new("q.toml"), "[assessment]\nclues_on_time = -1\n", &c).unwrap_err();
+        assert!(e.message.contains("assessment.clues_on_time") && e.line == Some(2), "{e}");
+        let e = Config::parse(Path::new("q.toml"), "[assessment]\nspeed = 1\n", &c).unwrap_err();
+        assert!(e.message.contains("assessment.speed"), "{e}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod trading;
 mod warning;
 
 pub use builtin::builtin;
-pub use config::{Config, ConfigError, ModelSettings, ScanSettings};
+pub use config::{AssessmentWeights, Config, ConfigError, ModelSettings, ScanSettings};
 pub use model::{
     Domain, Figure, Model, ModelError, Param, ParamKind, ParamValue, RESERVED_COLUMNS, Severity, SubjectKind,
 };

@@ -107,5 +107,9 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { setupUpload(); setupCharts(); });
+  function setupPrint() {
+    var button = document.getElementById("print-report");
+    if (button) { button.addEventListener("click", function () { window.print(); }); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { setupUpload(); setupCharts(); setupPrint(); });
 })();

@@ -7,6 +7,7 @@
 //! without a session.
 
 pub mod api;
+mod assessment;
 mod audit;
 pub mod auth;
 mod clues;
@@ -100,6 +101,7 @@ fn templates() -> Environment<'static> {
         ("report.html", include_str!("../templates/report.html")),
         ("inspections.html", include_str!("../templates/inspections.html")),
         ("tasks.html", include_str!("../templates/tasks.html")),
+        ("assessment.html", include_str!("../templates/assessment.html")),
         ("inspection.html", include_str!("../templates/inspection.html")),
         ("portal.html", include_str!("../templates/portal.html")),
         ("portal_index.html", include_str!("../templates/portal_index.html")),
@@ -140,6 +142,7 @@ pub fn app(state: AppState) -> Router {
         .route("/audit/export.csv", get(audit::export_csv))
         .route("/clues", get(clues::list).post(clues::create))
         .route("/clues/{code}", get(clues::detail).post(clues::act))
+        .route("/assessment", get(assessment::page))
         .route("/tasks", get(tasks::list))
         .route("/tasks/{code}", post(tasks::done))
         .route("/inspections", get(inspections::list))

@@ -1380,4 +1380,24 @@ async fn a_rectification_task_reaches_its_units_clerk_only() {
     let (admin_cookie, _) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
     let all = app.get("/tasks", &admin_cookie).await;
     assert!(all.body.contains("王一死亡后仍领低保") && all.body.contains("11331099MB0000001E"), "{}", all.body);
+
+    // The quarter's assessment: the task was reported after its deadline (0 of 1), the clue
+    // verified before its own (1 of 1), nothing to publish (counts in full): 40 × 0 + 30 + 30.
+    let page = app.get("/assessment?quarter=2026Q4", &admin_cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(between(&page.body, "id=\"formula\"", "</section>").contains("40 × 整改按时率"), "{}", page.body);
+    let row = between(&page.body, "id=\"unit-11331099MB0000001E\"", "</tr>");
+    assert!(row.contains("0.0%") && row.contains("100.0%") && row.contains("<strong>60.0</strong>"), "{row}");
+    // Weights from qingfeng.toml: 40 × 0 + 50 × 1 + 30.
+    std::fs::write(app.data.join("qingfeng.toml"), "[assessment]\nclues_on_time = 50\n").unwrap();
+    let page = app.get("/assessment?quarter=2026Q4", &admin_cookie).await;
+    assert!(
+        between(&page.body, "id=\"unit-11331099MB0000001E\"", "</tr>").contains("<strong>80.0</strong>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"print-report\""));
+    assert!(app.get("/assessment?quarter=2026Q3", &admin_cookie).await.body.contains("本季度没有到期的考核事项"));
+    assert_eq!(app.get("/assessment?quarter=2026Q9", &admin_cookie).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.get("/assessment", &clerk_a).await.status, StatusCode::FORBIDDEN);
 }
