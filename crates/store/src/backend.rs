@@ -191,6 +191,34 @@ impl StateStore for Store {
         Ok(Some((session, user_from_row(&row)?)))
     }
 
+    async fn set_user_disabled(&self, user_id: i64, disabled: bool, audit: &NewAudit) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE app_user SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if disabled {
+            sqlx::query("DELETE FROM session WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        }
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_password(&self, user_id: i64, password_hash: &str, audit: &NewAudit) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM session WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn create_api_token(&self, user_id: i64, label: &str, token_hash: &str, now: i64) -> Result<()> {
         sqlx::query("INSERT INTO api_token (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)

@@ -281,6 +281,10 @@ pub trait StateStore: Send + Sync {
     async fn create_user(&self, user: &NewUser, now: i64) -> Result<i64>;
     async fn user_by_name(&self, username: &str) -> Result<Option<User>>;
     async fn users(&self) -> Result<Vec<User>>;
+    /// Disables (ending its sessions) or enables an account, audited in the same transaction.
+    async fn set_user_disabled(&self, user_id: i64, disabled: bool, audit: &NewAudit) -> Result<()>;
+    /// Sets a new password hash (ending the account's sessions), audited in the same transaction.
+    async fn set_password(&self, user_id: i64, password_hash: &str, audit: &NewAudit) -> Result<()>;
     async fn create_session(&self, session: &Session) -> Result<()>;
     /// The unexpired session with this token hash, and its (enabled) user.
     async fn session(&self, token_hash: &str, now: i64) -> Result<Option<(Session, User)>>;

@@ -86,6 +86,33 @@ async fn users_sessions_and_throttling(store: &dyn StateStore) {
     assert!(store.revoke_api_token(id, "nightly", 300).await.unwrap());
     assert!(!store.revoke_api_token(id, "nightly", 301).await.unwrap(), "already revoked");
     assert!(store.api_token_user("th").await.unwrap().is_none());
+    // Disabling an account ends its sessions; so does a new password.
+    let audit = NewAudit {
+        at: "2026-11-29T10:00:00+08:00".into(),
+        actor: "sec".into(),
+        role: "security_admin".into(),
+        address: None,
+        action: "user.disable".into(),
+        object: "user:zhang".into(),
+        detail: "{}".into(),
+    };
+    let session = |h: &str| Session {
+        token_hash: h.into(),
+        user_id: id,
+        csrf_token: "c".into(),
+        created_at: 100,
+        expires_at: 900,
+    };
+    store.create_session(&session("s1")).await.unwrap();
+    store.set_user_disabled(id, true, &audit).await.unwrap();
+    assert!(store.session("s1", 150).await.unwrap().is_none());
+    assert!(store.user_by_name("zhang").await.unwrap().unwrap().disabled);
+    store.set_user_disabled(id, false, &audit).await.unwrap();
+    store.create_session(&session("s2")).await.unwrap();
+    store.set_password(id, "$argon2id$new", &audit).await.unwrap();
+    assert!(store.session("s2", 150).await.unwrap().is_none());
+    assert_eq!(store.user_by_name("zhang").await.unwrap().unwrap().password_hash, "$argon2id$new");
+    assert_eq!(store.audit_entries(0, 10).await.unwrap().len(), 3, "each change audited");
 }
 
 async fn inspection_results(store: &dyn StateStore) {

@@ -20,6 +20,7 @@ mod portal;
 mod reports;
 mod tasks;
 mod trading;
+mod users;
 mod warnings;
 
 pub use i18n::Lang;
@@ -101,6 +102,7 @@ fn templates() -> Environment<'static> {
         ("report.html", include_str!("../templates/report.html")),
         ("inspections.html", include_str!("../templates/inspections.html")),
         ("tasks.html", include_str!("../templates/tasks.html")),
+        ("users.html", include_str!("../templates/users.html")),
         ("assessment.html", include_str!("../templates/assessment.html")),
         ("inspection.html", include_str!("../templates/inspection.html")),
         ("portal.html", include_str!("../templates/portal.html")),
@@ -143,6 +145,8 @@ pub fn app(state: AppState) -> Router {
         .route("/clues", get(clues::list).post(clues::create))
         .route("/clues/{code}", get(clues::detail).post(clues::act))
         .route("/assessment", get(assessment::page))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", post(users::act))
         .route("/tasks", get(tasks::list))
         .route("/tasks/{code}", post(tasks::done))
         .route("/inspections", get(inspections::list))

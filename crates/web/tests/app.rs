@@ -1401,3 +1401,78 @@ async fn a_rectification_task_reaches_its_units_clerk_only() {
     assert_eq!(app.get("/assessment?quarter=2026Q9", &admin_cookie).await.status, StatusCode::BAD_REQUEST);
     assert_eq!(app.get("/assessment", &clerk_a).await.status, StatusCode::FORBIDDEN);
 }
+
+/// The security administrator makes an account (its password shown once), disables
+/// it (its session ends), enables it and resets its password; the system
+/// administrator may not; every change is audited.
+#[tokio::test]
+async fn the_security_administrator_manages_accounts() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    add_users(&warehouse, &[("secadmin", store::Role::SecurityAdmin)]).await;
+    let (sec, csrf) = app.sign_in("secadmin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let made = app
+        .post_form(
+            "/users",
+            &sec,
+            &[
+                ("csrf", &csrf),
+                ("username", "mz_clerk"),
+                ("name", "民政报送员"),
+                ("role", "clerk"),
+                ("unit", "11331099MB0000001E"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let password = between(&made.body, "<code>", "</code>");
+    assert_eq!(password.len(), 16);
+    let user = warehouse.store().user_by_name("mz_clerk").await.unwrap().unwrap();
+    assert_eq!((user.role, user.unit_code.as_deref()), (store::Role::Clerk, Some("11331099MB0000001E")));
+    let (clerk, _) = app.sign_in("mz_clerk", &password).await.map_err(|r| r.body).unwrap();
+    assert_eq!(app.get("/tasks", &clerk).await.status, StatusCode::OK);
+    let again = app.post_form("/users", &sec, &[("csrf", &csrf), ("username", "mz_clerk"), ("role", "clerk")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let bad = app.post_form("/users", &sec, &[("csrf", &csrf), ("username", "../x"), ("role", "clerk")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let path = format!("/users/{}", user.id);
+    assert_eq!(
+        app.post_form(&path, &sec, &[("csrf", &csrf), ("action", "disable")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.get("/tasks", &clerk).await.status, StatusCode::SEE_OTHER, "the session ended");
+    assert!(app.sign_in("mz_clerk", &password).await.is_err(), "a disabled account cannot sign in");
+    assert_eq!(
+        app.post_form(&path, &sec, &[("csrf", &csrf), ("action", "enable")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let reset = app.post_form(&path, &sec, &[("csrf", &csrf), ("action", "reset")]).await;
+    let new_password = between(&reset.body, "<code>", "</code>");
+    assert_ne!(new_password, password);
+    assert!(app.sign_in("mz_clerk", &password).await.is_err());
+    assert!(app.sign_in("mz_clerk", &new_password).await.is_ok());
+    let own = warehouse.store().user_by_name("secadmin").await.unwrap().unwrap();
+    let own_path = format!("/users/{}", own.id);
+    assert_eq!(
+        app.post_form(&own_path, &sec, &[("csrf", &csrf), ("action", "disable")]).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    // 三员分立: the system administrator does not manage accounts.
+    let (admin, admin_csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    assert_eq!(app.get("/users", &admin).await.status, StatusCode::FORBIDDEN);
+    let forbidden = app.post_form(&path, &admin, &[("csrf", &admin_csrf), ("action", "disable")]).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let actions: Vec<String> = warehouse
+        .store()
+        .audit_entries(0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.entry.actor == "secadmin")
+        .map(|e| e.entry.action)
+        .collect();
+    for expected in ["user.create", "user.disable", "user.enable", "user.reset_password"] {
+        assert!(actions.iter().any(|a| a == expected), "{expected}: {actions:?}");
+    }
+}
