@@ -172,6 +172,12 @@ pub enum Action {
     Close,
     /// A comment: no change of state.
     Comment,
+    /// A document attached (stored by its SHA-256, never removed): no change of state.
+    Attach {
+        name: String,
+        sha256: String,
+        bytes: u64,
+    },
 }
 
 impl Action {
@@ -185,6 +191,7 @@ impl Action {
             Action::Rectified => "rectified",
             Action::Close => "close",
             Action::Comment => "comment",
+            Action::Attach { .. } => "attach",
         }
     }
 }
@@ -303,7 +310,7 @@ impl ClueRecord {
                 }
                 next.status = Closed;
             }
-            Action::Comment => {}
+            Action::Comment | Action::Attach { .. } => {}
         }
         Ok(next)
     }

@@ -11,6 +11,8 @@
 //! reports/batch-<id>-<file>.errors.{csv,xlsx}
 //! tmp/                           files of imports in progress
 //! models/<CODE>.sql              custom supervision models (optional)
+//! attachments/<sha256>           documents attached to clues, each written once
+//! ledger/signing.key             the disclosure ledger's signing key
 //! qingfeng.toml                  configuration (optional)
 //! ```
 //!

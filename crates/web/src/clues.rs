@@ -146,6 +146,10 @@ pub async fn detail(
         }
     }
     let today = now().format("%Y-%m-%d").to_string();
+    let attachments: Vec<Value> = attachments(&events)
+        .into_iter()
+        .map(|(name, sha256, bytes, at, by)| context! { name => name, sha256 => sha256, size => size_label(bytes), at => at, by => by })
+        .collect();
     let events: Vec<Value> = events
         .iter()
         .map(|e| {
@@ -182,6 +186,9 @@ pub async fn detail(
         handlers => handlers,
         verdicts => verdicts,
         forms => forms,
+        attachments => attachments,
+        may_attach => clue.status != ClueStatus::Closed && (directs(&user) || clue.handler.as_deref() == Some(user.user.username.as_str())),
+        max_attachment_mb => MAX_ATTACHMENT_BYTES / (1024 * 1024),
     };
     render(&state, "clue.html", lang, Some(&user), "clues", page)
 }
@@ -324,4 +331,126 @@ pub async fn act(
         Err(StoreError::Transition(e)) => Err(AppError::BadRequest(e.to_string())),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Attachments larger than this are refused before they reach the disk.
+pub const MAX_ATTACHMENT_BYTES: usize = 50 * 1024 * 1024;
+
+/// `(name, sha256, bytes, at, by)` of every document attached to a clue, from its history.
+fn attachments(events: &[store::ClueEvent]) -> Vec<(String, String, u64, String, String)> {
+    events
+        .iter()
+        .filter(|e| e.action == "attach")
+        .filter_map(|e| {
+            let d: serde_json::Value = serde_json::from_str(&e.detail).ok()?;
+            let text = |k: &str| d[k].as_str().map(str::to_owned);
+            Some((text("name")?, text("sha256")?, d["bytes"].as_u64()?, e.at.clone(), e.actor.clone()))
+        })
+        .collect()
+}
+
+fn size_label(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+/// Where an attachment's bytes live: `attachments/<sha256>`, written once.
+fn attachment_path(state: &AppState, sha256: &str) -> std::path::PathBuf {
+    state.warehouse.root().join("attachments").join(sha256)
+}
+
+/// `POST /clues/{code}/attachments`: a document for the clue (multipart: `csrf`, `version`, `note`, `file`).
+pub async fn attach(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    use sha2::Digest;
+    user.require(CLUE_ROLES)?;
+    let store = state.warehouse.store();
+    let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
+    if !may_see(&user, &clue) {
+        return Err(AppError::NotFound);
+    }
+    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            let file_name = crate::pages::sanitize_file_name(field.file_name().unwrap_or(""));
+            let bytes = field.bytes().await.map_err(bad)?;
+            file = Some((file_name, bytes.to_vec()));
+        } else {
+            fields.insert(name, field.text().await.map_err(bad)?);
+        }
+    }
+    user.check_csrf(fields.get("csrf").map(String::as_str))?;
+    let may_attach = clue.status != ClueStatus::Closed
+        && (directs(&user) || clue.handler.as_deref() == Some(user.user.username.as_str()));
+    if !may_attach {
+        return Err(AppError::Forbidden);
+    }
+    let (name, bytes) =
+        file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::BadRequest("请选择文件 / choose a file".into()))?;
+    let version: i64 = fields
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::BadRequest("缺少版本 / the form has no version".into()))?;
+    let sha256 = hex::encode(sha2::Sha256::digest(&bytes));
+    let path = attachment_path(&state, &sha256);
+    if !path.exists() {
+        // Written under a temporary name and renamed: a file at its final name is whole.
+        let dir = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+        tokio::fs::create_dir_all(&dir).await.map_err(AppError::internal)?;
+        let tmp = dir.join(format!(".{sha256}.{}", uuid::Uuid::new_v4().simple()));
+        tokio::fs::write(&tmp, &bytes).await.map_err(AppError::internal)?;
+        tokio::fs::rename(&tmp, &path).await.map_err(AppError::internal)?;
+    }
+    let note: String = fields.get("note").map(|n| n.trim().chars().take(2000).collect()).unwrap_or_default();
+    let action = Action::Attach { name, sha256, bytes: bytes.len() as u64 };
+    let actor = crate::audit::actor(&user);
+    match store.act_on_clue(&code, version, &action, &actor, &note, &now().to_rfc3339()).await {
+        Ok(c) => Ok(Redirect::to(&format!("/clues/{}", c.code)).into_response()),
+        Err(e @ StoreError::Conflict { .. }) => Err(AppError::BadRequest(e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /clues/{code}/attachments/{sha256}`: the document, as a download (an audited read).
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((code, sha256)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    user.require(CLUE_ROLES)?;
+    let store = state.warehouse.store();
+    let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
+    if !may_see(&user, &clue) {
+        return Err(AppError::NotFound);
+    }
+    let (_, events) = store.clue_details(clue.id).await?;
+    let (name, ..) = attachments(&events).into_iter().find(|a| a.1 == sha256).ok_or(AppError::NotFound)?;
+    let bytes = tokio::fs::read(attachment_path(&state, &sha256)).await.map_err(AppError::internal)?;
+    crate::audit::record(
+        &state,
+        &user,
+        "clue.attachment.view",
+        &format!("clue:{}", clue.code),
+        serde_json::json!({ "sha256": sha256 }),
+    )
+    .await?;
+    let disposition = format!("attachment; filename=\"attachment\"; filename*=UTF-8''{}", crate::urlencode(&name));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }

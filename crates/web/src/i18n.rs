@@ -141,6 +141,9 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("clue_action_rectified", "整改完成", "Report rectified"),
     ("clue_action_close", "销号", "Close"),
     ("clue_action_comment", "添加意见", "Comment"),
+    ("clue_action_attach", "上传附件", "Attach"),
+    ("clue_attachments", "附件", "Attachments"),
+    ("clue_no_attachments", "暂无附件。", "No attachments."),
     ("screens_title", "报价筛查：串通评分排名", "Bid screens: tenders by collusion score"),
     (
         "screens_intro",

@@ -144,6 +144,11 @@ pub fn app(state: AppState) -> Router {
         .route("/audit/export.csv", get(audit::export_csv))
         .route("/clues", get(clues::list).post(clues::create))
         .route("/clues/{code}", get(clues::detail).post(clues::act))
+        .route(
+            "/clues/{code}/attachments",
+            post(clues::attach).layer(DefaultBodyLimit::max(clues::MAX_ATTACHMENT_BYTES + 64 * 1024)),
+        )
+        .route("/clues/{code}/attachments/{sha256}", get(clues::attachment))
         .route("/assessment", get(assessment::page))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", post(users::act))

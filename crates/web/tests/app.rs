@@ -1476,3 +1476,66 @@ async fn the_security_administrator_manages_accounts() {
         assert!(actions.iter().any(|a| a == expected), "{expected}: {actions:?}");
     }
 }
+
+/// A handler attaches a document to their clue: it is in the clue's history and
+/// list, downloads byte for byte as an attachment (never shown inline), and is an
+/// audited read; another handler finds nothing.
+#[tokio::test]
+async fn a_document_attached_to_a_clue() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    add_users(&warehouse, &[("other", store::Role::Handler)]).await;
+    let store = warehouse.store();
+    let warning = with_an_m01_warning(&app).await;
+    let admin = store::Actor::new("admin", "admin");
+    let clue = store
+        .create_clue(&store::NewClue {
+            title: "附件测试".into(),
+            warnings: vec![warning],
+            report: None,
+            note: String::new(),
+            by: admin.clone(),
+            at: "2026-11-29T09:00:00+08:00".into(),
+        })
+        .await
+        .unwrap();
+    let assign = store::Action::Assign { handler: "handler".into(), deadline: "2026-12-31".into() };
+    store.act_on_clue(&clue.code, 1, &assign, &admin, "", "2026-11-29T09:01:00+08:00").await.unwrap();
+    let (handler, csrf) = app.sign_in("handler", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let content = "<script>alert(1)</script> 谈话笔录".as_bytes();
+    let boundary = "----qingfengattach";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", csrf.as_str()), ("version", "2"), ("note", "谈话笔录")] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../笔录.html\"\r\nContent-Type: text/html\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let path = format!("/clues/{}/attachments", clue.code);
+    let request = Request::post(&path)
+        .header(header::COOKIE, &handler)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let page = app.get(&format!("/clues/{}", clue.code), &handler).await;
+    let listed = between(&page.body, "id=\"clue-attachments\"", "</section>");
+    assert!(listed.contains("笔录.html") && !listed.contains("../"), "{listed}");
+    assert!(between(&page.body, "id=\"clue-history\"", "</table>").contains("上传附件"));
+    let sha = between(&listed, "attachments/", "\"");
+    let download = app.get(&format!("{path}/{sha}"), &handler).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.body.as_bytes(), content);
+    assert_eq!(download.headers[header::CONTENT_TYPE], "application/octet-stream");
+    assert!(download.headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment;"));
+    let (other, _) = app.sign_in("other", PASSWORD).await.map_err(|r| r.body).unwrap();
+    assert_eq!(app.get(&format!("{path}/{sha}"), &other).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("{path}/{}", "0".repeat(64)), &handler).await.status, StatusCode::NOT_FOUND);
+    let trail = store.audit_entries(0, 1000).await.unwrap();
+    assert!(trail.iter().any(|e| e.entry.action == "clue.attachment.view" && e.entry.actor == "handler"));
+}
