@@ -79,6 +79,16 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Counts an item due on `due`, done on `done` (if it is), as of `today`.
+    pub fn count(&mut self, due: NaiveDate, done: Option<NaiveDate>, today: NaiveDate) {
+        match done {
+            Some(d) if d <= due => self.on_time += 1,
+            Some(_) => self.late += 1,
+            None if today > due => self.late += 1,
+            None => self.pending += 1,
+        }
+    }
+
     /// On time over decided (on time + late); `None` when nothing was decided.
     pub fn rate(&self) -> Option<f64> {
         let decided = self.on_time + self.late;
@@ -100,13 +110,7 @@ pub struct UnitScore {
 pub fn assess(items: &[Item], quarter: Quarter, today: NaiveDate, weights: &AssessmentWeights) -> Vec<UnitScore> {
     let mut tallies: BTreeMap<&str, [Tally; 3]> = BTreeMap::new();
     for item in items.iter().filter(|i| quarter.contains(i.due)) {
-        let tally = &mut tallies.entry(item.unit.as_str()).or_default()[item.metric as usize];
-        match item.done {
-            Some(done) if done <= item.due => tally.on_time += 1,
-            Some(_) => tally.late += 1,
-            None if today > item.due => tally.late += 1,
-            None => tally.pending += 1,
-        }
+        tallies.entry(item.unit.as_str()).or_default()[item.metric as usize].count(item.due, item.done, today);
     }
     let mut scores: Vec<UnitScore> = tallies
         .into_iter()
@@ -181,6 +185,29 @@ async fn items(state: &AppState, names: &HashMap<String, String>) -> Result<Vec<
         }
     }
     Ok(items)
+}
+
+/// Over every unit: the quarter's rectification and clue-verification tallies, each item once.
+pub async fn quarter_rates(state: &AppState, quarter: Quarter) -> Result<(Tally, Tally), AppError> {
+    let today = warehouse::china_now().date_naive();
+    let store = state.warehouse.store();
+    let (mut rectified, mut verified) = (Tally::default(), Tally::default());
+    let count = |tally: &mut Tally, due: NaiveDate, done: Option<NaiveDate>| {
+        if quarter.contains(due) {
+            tally.count(due, done, today);
+        }
+    };
+    for clue in store.clues(&store::ClueFilter::default()).await? {
+        if let Some(due) = clue.rectify_deadline.as_deref().and_then(date) {
+            count(&mut rectified, due, clue.rectified_at.as_deref().and_then(date));
+        }
+        if let Some(due) = clue.deadline.as_deref().and_then(date) {
+            let (_, events) = store.clue_details(clue.id).await?;
+            let done = events.iter().find(|e| e.action == "verify").and_then(|e| date(&e.at));
+            count(&mut verified, due, done);
+        }
+    }
+    Ok((rectified, verified))
 }
 
 #[derive(Deserialize, Default)]

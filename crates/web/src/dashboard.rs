@@ -70,7 +70,56 @@ pub async fn page(State(state): State<AppState>, lang: Lang, user: CurrentUser) 
         "tables": ClueStatus::ALL.iter().map(|s| pick(s.label_zh(), s.as_str())).collect::<Vec<_>>(),
         "rows": ClueStatus::ALL.iter().map(|s| clues.iter().filter(|c| c.status == *s).count()).collect::<Vec<_>>(),
     });
+    // Open warnings by region and by unit (the largest twelve), and new warnings by month.
+    let (records, _) = store.warnings(&store::WarningFilter::default()).await?;
+    let month_of: std::collections::HashMap<i64, String> =
+        store.scans(100_000).await?.into_iter().map(|s| (s.id, s.started_at.chars().take(7).collect())).collect();
+    let mut by_region: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut by_unit: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut by_month: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for w in &records {
+        let add = |map: &mut BTreeMap<String, (i64, i64)>, key: &str| {
+            let e = map.entry(key.to_owned()).or_default();
+            e.0 += 1;
+            e.1 += w.amount_fen;
+        };
+        if let Some(r) = &w.region_code {
+            add(&mut by_region, r);
+        }
+        if let Some(u) = &w.org_code {
+            add(&mut by_unit, u);
+        }
+        if let Some(m) = month_of.get(&w.first_scan) {
+            add(&mut by_month, m);
+        }
+    }
+    let top = |map: BTreeMap<String, (i64, i64)>| -> Vec<Value> {
+        let mut rows: Vec<_> = map.into_iter().collect();
+        rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+        rows.into_iter()
+            .take(12)
+            .map(|(k, (n, fen))| context! { key => k, count => n, amount => models::yuan(fen) })
+            .collect()
+    };
+    let chart_months = serde_json::json!({
+        "tables": by_month.keys().collect::<Vec<_>>(),
+        "rows": by_month.values().map(|(n, _)| n).collect::<Vec<_>>(),
+    });
+    let months: Vec<Value> =
+        by_month.iter().map(|(k, (n, fen))| context! { key => k, count => n, amount => models::yuan(*fen) }).collect();
+    // On-time rates of the quarter, over every unit (the assessment has them unit by unit).
+    let quarter = crate::assessment::Quarter::of(warehouse::china_now().date_naive());
+    let (rectified, verified) = crate::assessment::quarter_rates(&state, quarter).await?;
+    let rate =
+        |t: &crate::assessment::Tally| t.rate().map(|r| format!("{:.1}%", r * 100.0)).unwrap_or_else(|| "—".into());
     let page = context! {
+        by_region => top(by_region),
+        by_unit => top(by_unit),
+        months => months,
+        chart_months => chart_months.to_string(),
+        quarter => quarter.code(),
+        rectified_rate => rate(&rectified),
+        verified_rate => rate(&verified),
         open_count => open_count,
         open_amount => models::yuan(open_amount),
         resolved => resolved,

@@ -288,6 +288,9 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("users_disable", "停用", "Disable"),
     ("users_reset", "重置密码", "Reset password"),
     ("assess_title", "单位考核点评", "Unit assessment"),
+    ("dashboard_by_month", "新增预警（按月）", "New warnings by month"),
+    ("dashboard_by_region", "按区划（前12）", "By region (top 12)"),
+    ("dashboard_by_unit", "按单位（前12）", "By unit (top 12)"),
     ("assess_print", "打印", "Print"),
     ("assess_formula", "得分 =", "Score ="),
     (

@@ -515,6 +515,11 @@ async fn warnings_queue_detail_catalogue_and_export() {
     let by_model = between(&dashboard.body, "id=\"by-model\"", "</table>");
     assert!(by_model.contains("/warnings?model=M01") && by_model.contains("600.00"), "{by_model}");
     assert!(dashboard.body.contains("/warnings?domain=livelihood"), "{}", dashboard.body);
+    let by_region = between(&dashboard.body, "id=\"by-region\"", "</table>");
+    assert!(by_region.contains("/warnings?region=331099001001") && by_region.contains("600.00"), "{by_region}");
+    let by_month = between(&dashboard.body, "id=\"by-month\"", "</table>");
+    assert!(by_month.contains("<th>20") && by_month.contains(">1<"), "{by_month}");
+    assert!(dashboard.body.contains("id=\"kpi-rectified\">—<"), "nothing due yet: {}", dashboard.body);
 
     let catalogue = app.get("/models", &cookie).await;
     for code in ["M01", "M09", "F01", "F09"] {
