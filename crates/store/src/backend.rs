@@ -807,49 +807,64 @@ impl StateStore for Store {
         at: &str,
     ) -> Result<ClueRecord> {
         let current = self.clue(code).await?.ok_or_else(|| StoreError::NoSuchClue(code.to_owned()))?;
-        let conflict = |current: i64| StoreError::Conflict { code: code.to_owned(), expected, current };
         if current.version != expected {
-            return Err(conflict(current.version));
+            return Err(StoreError::Conflict { code: code.to_owned(), expected, current: current.version });
         }
         let next = current.apply(action, at)?;
         // The version check is the transaction's first statement, so it takes the write
         // lock on a fresh view: of two people acting on version n, one writes n + 1 and
         // the other finds no row of version n.
         let mut tx = self.pool.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE clue SET status = $1, handler = $2, deadline = $3, verdict = $4, form = $5, accountable = $6,
-                recovered_fen = $7, rectify_unit = $8, rectify_deadline = $9, rectified_at = $10, version = $11,
-                updated_at = $12
-             WHERE id = $13 AND version = $14",
-        )
-        .bind(next.status.as_str())
-        .bind(&next.handler)
-        .bind(&next.deadline)
-        .bind(next.verdict.map(|v| v.as_str()))
-        .bind(next.form.map(|f| f.as_str()))
-        .bind(&next.accountable)
-        .bind(next.recovered_fen)
-        .bind(&next.rectify_unit)
-        .bind(&next.rectify_deadline)
-        .bind(&next.rectified_at)
-        .bind(next.version)
-        .bind(at)
-        .bind(current.id)
-        .bind(expected)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            drop(tx);
-            let now = self.clue(code).await?.map(|c| c.version).unwrap_or(expected);
-            return Err(conflict(now));
+        match step_in_tx(&mut tx, &current, &next, action, actor, note, at).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict { .. }) => {
+                drop(tx);
+                let now = self.clue(code).await?.map(|c| c.version).unwrap_or(expected);
+                return Err(StoreError::Conflict { code: code.to_owned(), expected, current: now });
+            }
+            Err(e) => return Err(e),
         }
-        let detail = serde_json::to_string(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        insert_clue_event(&mut tx, current.id, at, &actor.name, action.name(), Some(current.status), next.status, note, &detail)
-            .await?;
-        let detail = serde_json::json!({ "step": action, "version": next.version, "note": note }).to_string();
-        append_audit(&mut tx, &audit_of(actor, at, "clue.act", format!("clue:{code}"), detail)).await?;
         tx.commit().await?;
         Ok(next)
+    }
+
+    async fn merge_clues(
+        &self,
+        from: (&str, i64),
+        into: (&str, i64),
+        actor: &crate::Actor,
+        note: &str,
+        at: &str,
+    ) -> Result<ClueRecord> {
+        if from.0 == into.0 {
+            return Err(StoreError::Corrupt("a clue cannot be merged into itself / 线索不能合并到自身".into()));
+        }
+        let load = |code: &str| {
+            let code = code.to_owned();
+            async move { self.clue(&code).await?.ok_or(StoreError::NoSuchClue(code)) }
+        };
+        let (source, target) = (load(from.0).await?, load(into.0).await?);
+        for (clue, expected) in [(&source, from.1), (&target, into.1)] {
+            if clue.version != expected {
+                return Err(StoreError::Conflict { code: clue.code.clone(), expected, current: clue.version });
+            }
+        }
+        let (moved, _) = self.clue_details(source.id).await?;
+        let merge = Action::Merge { into: target.code.clone() };
+        let absorb = Action::Absorb { from: source.code.clone(), warnings: moved.clone() };
+        let (source_next, target_next) = (source.apply(&merge, at)?, target.apply(&absorb, at)?);
+        let mut tx = self.pool.begin().await?;
+        step_in_tx(&mut tx, &source, &source_next, &merge, actor, note, at).await?;
+        step_in_tx(&mut tx, &target, &target_next, &absorb, actor, note, at).await?;
+        for warning in &moved {
+            sqlx::query("INSERT INTO clue_warning (clue_id, warning_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(target.id)
+                .bind(warning)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(target_next)
     }
 
     async fn create_report(&self, r: &NewReport, audit: &NewAudit) -> Result<ReportRecord> {
@@ -1121,6 +1136,49 @@ fn audit_of(actor: &crate::Actor, at: &str, action: &str, object: String, detail
 }
 
 #[allow(clippy::too_many_arguments)]
+/// Writes one step of a clue — its new state on the version it was decided on, its
+/// event, its audit entry — inside `tx`; `Conflict` when the clue has moved on.
+async fn step_in_tx(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    current: &ClueRecord,
+    next: &ClueRecord,
+    action: &Action,
+    actor: &crate::Actor,
+    note: &str,
+    at: &str,
+) -> Result<()> {
+    let updated = sqlx::query(
+        "UPDATE clue SET status = $1, handler = $2, deadline = $3, verdict = $4, form = $5, accountable = $6,
+            recovered_fen = $7, rectify_unit = $8, rectify_deadline = $9, rectified_at = $10, version = $11,
+            updated_at = $12
+         WHERE id = $13 AND version = $14",
+    )
+    .bind(next.status.as_str())
+    .bind(&next.handler)
+    .bind(&next.deadline)
+    .bind(next.verdict.map(|v| v.as_str()))
+    .bind(next.form.map(|f| f.as_str()))
+    .bind(&next.accountable)
+    .bind(next.recovered_fen)
+    .bind(&next.rectify_unit)
+    .bind(&next.rectify_deadline)
+    .bind(&next.rectified_at)
+    .bind(next.version)
+    .bind(at)
+    .bind(current.id)
+    .bind(current.version)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::Conflict { code: current.code.clone(), expected: current.version, current: current.version + 1 });
+    }
+    let detail = serde_json::to_string(action).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    insert_clue_event(tx, current.id, at, &actor.name, action.name(), Some(current.status), next.status, note, &detail).await?;
+    let detail = serde_json::json!({ "step": action, "version": next.version, "note": note }).to_string();
+    append_audit(tx, &audit_of(actor, at, "clue.act", format!("clue:{}", current.code), detail)).await?;
+    Ok(())
+}
+
 async fn insert_clue_event(
     tx: &mut sqlx::Transaction<'_, Db>,
     clue_id: i64,

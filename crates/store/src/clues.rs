@@ -172,6 +172,15 @@ pub enum Action {
     Close,
     /// A comment: no change of state.
     Comment,
+    /// Merged into another clue (its warnings join that one): closed.
+    Merge {
+        into: String,
+    },
+    /// Another clue merged into this one, bringing its warnings: no change of state.
+    Absorb {
+        from: String,
+        warnings: Vec<String>,
+    },
     /// A document attached (stored by its SHA-256, never removed): no change of state.
     Attach {
         name: String,
@@ -192,6 +201,8 @@ impl Action {
             Action::Close => "close",
             Action::Comment => "comment",
             Action::Attach { .. } => "attach",
+            Action::Merge { .. } => "merge",
+            Action::Absorb { .. } => "absorb",
         }
     }
 }
@@ -311,6 +322,14 @@ impl ClueRecord {
                 next.status = Closed;
             }
             Action::Comment | Action::Attach { .. } => {}
+            Action::Merge { .. } | Action::Absorb { .. } => {
+                if self.status == Closed {
+                    return refuse("合并", "merged");
+                }
+                if matches!(action, Action::Merge { .. }) {
+                    next.status = Closed;
+                }
+            }
         }
         Ok(next)
     }

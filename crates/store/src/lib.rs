@@ -354,6 +354,17 @@ pub trait StateStore: Send + Sync {
     ) -> Result<ClueRecord>;
 
     /// Stores a citizen's report, with its audit entry, in one transaction.
+    /// Merges clue `from` (at its version) into `into` (at its): `from` is closed as merged,
+    /// its warnings join `into`; both steps, the links and the audit in one transaction.
+    async fn merge_clues(
+        &self,
+        from: (&str, i64),
+        into: (&str, i64),
+        actor: &Actor,
+        note: &str,
+        at: &str,
+    ) -> Result<ClueRecord>;
+
     async fn create_report(&self, report: &NewReport, audit: &NewAudit) -> Result<ReportRecord>;
     async fn report(&self, id: i64) -> Result<Option<ReportRecord>>;
     async fn report_by_receipt(&self, receipt: &str) -> Result<Option<ReportRecord>>;

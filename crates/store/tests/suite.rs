@@ -115,6 +115,44 @@ async fn users_sessions_and_throttling(store: &dyn StateStore) {
     assert_eq!(store.audit_entries(0, 10).await.unwrap().len(), 3, "each change audited");
 }
 
+async fn clue_merging(store: &dyn StateStore) {
+    let scan = store.begin_scan(&new_scan()).await.unwrap();
+    let list = [warning("M01-a", "M01", 1, 500, "331099001001"), warning("M01-b", "M01", 1, 900, "331099001001")];
+    store.save_warnings(scan, &list, &[], &[]).await.unwrap();
+    let by = Actor::new("sup", "supervisor");
+    let clue = |w: &str| NewClue {
+        title: format!("clue of {w}"),
+        warnings: vec![w.into()],
+        report: None,
+        note: String::new(),
+        by: by.clone(),
+        at: "2026-11-29T09:00:00+08:00".into(),
+    };
+    let a = store.create_clue(&clue("M01-a")).await.unwrap();
+    let b = store.create_clue(&clue("M01-b")).await.unwrap();
+    let at = "2026-11-29T10:00:00+08:00";
+    assert!(matches!(
+        store.merge_clues((&b.code, 0), (&a.code, a.version), &by, "", at).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert!(store.merge_clues((&a.code, a.version), (&a.code, a.version), &by, "", at).await.is_err());
+    let merged = store.merge_clues((&b.code, b.version), (&a.code, a.version), &by, "同一人", at).await.unwrap();
+    assert_eq!((merged.code.as_str(), merged.version), (a.code.as_str(), a.version + 1));
+    let (warnings, events) = store.clue_details(a.id).await.unwrap();
+    assert_eq!(warnings, ["M01-a", "M01-b"]);
+    assert_eq!(events.last().unwrap().action, "absorb");
+    let b_now = store.clue(&b.code).await.unwrap().unwrap();
+    assert_eq!(b_now.status, ClueStatus::Closed);
+    let (b_warnings, b_events) = store.clue_details(b.id).await.unwrap();
+    assert_eq!(b_warnings, ["M01-b"], "the merged clue keeps its own record");
+    assert!(b_events.last().unwrap().detail.contains(&a.code));
+    assert!(matches!(
+        store.merge_clues((&b.code, b_now.version), (&a.code, merged.version), &by, "", at).await,
+        Err(StoreError::Transition(_))
+    ));
+    assert_eq!(store.clues_of_warning("M01-b").await.unwrap().len(), 2);
+}
+
 async fn inspection_results(store: &dyn StateStore) {
     let audit = |at: &str| NewAudit {
         at: at.into(),
@@ -477,7 +515,8 @@ suite!(
     clue_workflow,
     audit_trail,
     reports_become_clues,
-    inspection_results
+    inspection_results,
+    clue_merging
 );
 
 #[tokio::test]

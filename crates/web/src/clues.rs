@@ -63,6 +63,9 @@ fn allowed(user: &CurrentUser, clue: &ClueRecord) -> Vec<&'static str> {
     if clue.status != ClueStatus::Closed && (directs(user) || handler) {
         steps.push("comment");
     }
+    if clue.status != ClueStatus::Closed && directs(user) {
+        steps.push("merge");
+    }
     steps
 }
 
@@ -306,6 +309,9 @@ pub async fn act(
     if !may_see(&user, &clue) {
         return Err(AppError::NotFound);
     }
+    if form.get("action").map(String::as_str) == Some("merge") {
+        return merge(&state, lang, &user, &clue, &form).await;
+    }
     let action = action_of(&form)?;
     if !allowed(&user, &clue).contains(&action.name()) && clue.apply(&action, "").is_ok() {
         return Err(AppError::Forbidden);
@@ -329,6 +335,44 @@ pub async fn act(
             Ok((axum::http::StatusCode::CONFLICT, html).into_response())
         }
         Err(StoreError::Transition(e)) => Err(AppError::BadRequest(e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Merges `clue` into the clue the form names (`into`): its warnings join that one,
+/// and it is closed as merged.
+async fn merge(
+    state: &AppState,
+    lang: Lang,
+    user: &CurrentUser,
+    clue: &ClueRecord,
+    form: &HashMap<String, String>,
+) -> Result<Response, AppError> {
+    if !allowed(user, clue).contains(&"merge") {
+        return Err(AppError::Forbidden);
+    }
+    let store = state.warehouse.store();
+    let into_code = form.get("into").map(|c| c.trim().to_uppercase()).unwrap_or_default();
+    let into = store
+        .clue(&into_code)
+        .await?
+        .ok_or_else(|| AppError::BadRequest(format!("线索{into_code}不存在 / there is no clue {into_code}")))?;
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::BadRequest("缺少版本 / the form has no version".into()))?;
+    let note: String = form.get("note").map(|n| n.trim().chars().take(2000).collect()).unwrap_or_default();
+    let actor = crate::audit::actor(user);
+    let at = now().to_rfc3339();
+    match store.merge_clues((&clue.code, version), (&into.code, into.version), &actor, &note, &at).await {
+        Ok(merged) => Ok(Redirect::to(&format!("/clues/{}", merged.code)).into_response()),
+        Err(e @ StoreError::Conflict { .. }) => {
+            let page = context! { message => e.to_string(), code => clue.code.clone() };
+            let html = render(state, "clue_conflict.html", lang, Some(user), "clues", page)?;
+            Ok((axum::http::StatusCode::CONFLICT, html).into_response())
+        }
+        Err(StoreError::Transition(e)) => Err(AppError::BadRequest(e.to_string())),
+        Err(StoreError::Corrupt(message)) => Err(AppError::BadRequest(message)),
         Err(e) => Err(e.into()),
     }
 }

@@ -1544,3 +1544,72 @@ async fn a_document_attached_to_a_clue() {
     let trail = store.audit_entries(0, 1000).await.unwrap();
     assert!(trail.iter().any(|e| e.entry.action == "clue.attachment.view" && e.entry.actor == "handler"));
 }
+
+/// Two clues about the same matter: the supervisor merges one into the other; its
+/// warnings join the other, it is closed with the merge in its history.
+#[tokio::test]
+async fn a_clue_merged_into_another() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    let store = warehouse.store();
+    let first = with_an_m01_warning(&app).await;
+    let model = models::builtin().unwrap().into_iter().find(|m| m.code == "P01").unwrap();
+    let second = save_warning(
+        &warehouse,
+        &model,
+        models::Finding {
+            key: "ZB2025001".into(),
+            subject: models::Subject { kind: "tender".into(), id: "ZB2025001".into(), name: "采购".into() },
+            amount_fen: 1,
+            org_code: None,
+            region_code: None,
+            figures: serde_json::Map::new(),
+            sources: vec![],
+        },
+    )
+    .await;
+    let admin = store::Actor::new("admin", "admin");
+    let make = |w: &str, title: &str| store::NewClue {
+        title: title.into(),
+        warnings: vec![w.into()],
+        report: None,
+        note: String::new(),
+        by: admin.clone(),
+        at: "2026-11-29T09:00:00+08:00".into(),
+    };
+    let a = store.create_clue(&make(&first, "甲")).await.unwrap();
+    let b = store.create_clue(&make(&second, "乙")).await.unwrap();
+    let (handler, handler_csrf) = app.sign_in("handler", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let (cookie, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let path = format!("/clues/{}", b.code);
+    assert!(app.get(&path, &cookie).await.body.contains("id=\"step-merge\""));
+    let fields = |csrf: &str| {
+        vec![
+            ("csrf", csrf.to_owned()),
+            ("version", "1".to_owned()),
+            ("action", "merge".to_owned()),
+            ("into", a.code.to_lowercase()),
+        ]
+    };
+    let handler_fields = fields(&handler_csrf);
+    let handler_fields: Vec<(&str, &str)> = handler_fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        app.post_form(&path, &handler, &handler_fields).await.status,
+        StatusCode::NOT_FOUND,
+        "not the handler's clue"
+    );
+    let admin_fields = fields(&csrf);
+    let admin_fields: Vec<(&str, &str)> = admin_fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let merged = app.post_form(&path, &cookie, &admin_fields).await;
+    assert_eq!(merged.status, StatusCode::SEE_OTHER, "{}", merged.body);
+    assert_eq!(merged.headers[header::LOCATION], format!("/clues/{}", a.code));
+    let target = app.get(&format!("/clues/{}", a.code), &cookie).await;
+    let listed = between(&target.body, "id=\"clue-warnings\"", "</ul>");
+    assert!(listed.contains(&first) && listed.contains(&second), "{listed}");
+    assert!(between(&target.body, "id=\"clue-history\"", "</table>").contains("并入线索"));
+    let source = app.get(&path, &cookie).await;
+    assert!(between(&source.body, "id=\"clue-history\"", "</table>").contains("并入其他线索"), "{}", source.body);
+    assert!(!source.body.contains("id=\"step-merge\""), "a closed clue merges no more");
+    let again = app.post_form(&path, &cookie, &admin_fields).await;
+    assert_ne!(again.status, StatusCode::SEE_OTHER);
+}
