@@ -400,6 +400,9 @@ pub enum UserCommand {
         /// A clerk's unit (its credit code)
         #[arg(long)]
         unit: Option<String>,
+        /// Scope the account to a region (its code or a prefix): it sees that region's warnings and clues only
+        #[arg(long)]
+        region: Option<String>,
         /// Read the password from the first line of standard input; otherwise one is generated and printed once
         #[arg(long)]
         password_stdin: bool,
@@ -640,7 +643,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 Ok(EXIT_UNVERIFIED)
             }
         },
-        Command::User(UserCommand::Add { username, role, name, unit, password_stdin }) => {
+        Command::User(UserCommand::Add { username, role, name, unit, region, password_stdin }) => {
             let role = store::Role::parse(&role).with_context(|| {
                 format!("角色应为 admin、supervisor、handler、clerk、security_admin 或 auditor / the role is admin, supervisor, handler, clerk, security_admin or auditor, not '{role}'")
             })?;
@@ -663,7 +666,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 password_hash: hash,
                 unit_code: unit,
             };
-            warehouse.store().create_user(&user, chrono::Utc::now().timestamp()).await?;
+            let id = warehouse.store().create_user(&user, chrono::Utc::now().timestamp()).await?;
             let actor =
                 std::env::var("QINGFENG_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "cli".into());
             let entry = store::NewAudit {
@@ -676,6 +679,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 detail: serde_json::json!({ "role": role.as_str() }).to_string(),
             };
             warehouse.store().audit_append(&entry).await?;
+            if let Some(region) = region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+                if !region.chars().all(|c| c.is_ascii_digit()) || region.len() > 12 {
+                    anyhow::bail!(
+                        "区划应为数字代码或其前缀 / a region is a numeric code or its prefix, not '{region}'"
+                    );
+                }
+                let scoped = store::NewAudit {
+                    action: "user.region".into(),
+                    detail: serde_json::json!({ "region": region }).to_string(),
+                    ..entry
+                };
+                warehouse.store().set_user_region(id, Some(region), &scoped).await?;
+            }
             println!("已创建用户 created user {username} ({})", role.as_str());
             if generated {
                 println!("初始密码 password (shown once): {password}");

@@ -112,11 +112,13 @@ fn user_from_row(row: &DbRow) -> Result<User> {
         role: Role::parse(row.try_get("role")?).ok_or_else(|| StoreError::Corrupt("user role".into()))?,
         password_hash: row.try_get("password_hash")?,
         unit_code: row.try_get("unit_code")?,
+        region_code: row.try_get("region_code")?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
     })
 }
 
-const USER_COLUMNS: &str = "SELECT id, username, display_name, role, password_hash, unit_code, disabled FROM app_user";
+const USER_COLUMNS: &str =
+    "SELECT id, username, display_name, role, password_hash, unit_code, region_code, disabled FROM app_user";
 
 #[async_trait]
 impl StateStore for Store {
@@ -172,7 +174,7 @@ impl StateStore for Store {
     async fn session(&self, token_hash: &str, now: i64) -> Result<Option<(Session, User)>> {
         let row = sqlx::query(
             "SELECT s.token_hash, s.user_id, s.csrf_token, s.created_at, s.expires_at,
-                    u.id, u.username, u.display_name, u.role, u.password_hash, u.unit_code, u.disabled
+                    u.id, u.username, u.display_name, u.role, u.password_hash, u.unit_code, u.region_code, u.disabled
              FROM session s JOIN app_user u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
         )
@@ -206,6 +208,14 @@ impl StateStore for Store {
         Ok(())
     }
 
+    async fn set_user_region(&self, user_id: i64, region: Option<&str>, audit: &NewAudit) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE app_user SET region_code = $1 WHERE id = $2").bind(region).bind(user_id).execute(&mut *tx).await?;
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn set_password(&self, user_id: i64, password_hash: &str, audit: &NewAudit) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
@@ -232,7 +242,7 @@ impl StateStore for Store {
 
     async fn api_token_user(&self, token_hash: &str) -> Result<Option<(User, String)>> {
         let row = sqlx::query(
-            "SELECT t.label, u.id, u.username, u.display_name, u.role, u.password_hash, u.unit_code, u.disabled
+            "SELECT t.label, u.id, u.username, u.display_name, u.role, u.password_hash, u.unit_code, u.region_code, u.disabled
              FROM api_token t JOIN app_user u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
         )

@@ -148,7 +148,21 @@ pub struct User {
     #[serde(skip)]
     pub password_hash: String,
     pub unit_code: Option<String>,
+    /// The region (code or its prefix) whose data the user sees; `None`: all.
+    pub region_code: Option<String>,
     pub disabled: bool,
+}
+
+impl User {
+    /// Whether data of `region` is within the user's scope (a record without a
+    /// region is within only an unscoped user's).
+    pub fn sees_region(&self, region: Option<&str>) -> bool {
+        match (&self.region_code, region) {
+            (None, _) => true,
+            (Some(scope), Some(r)) => r.starts_with(scope.as_str()),
+            (Some(_), None) => false,
+        }
+    }
 }
 
 /// A signed-in browser. Only the SHA-256 of the cookie's token is stored, so a
@@ -283,6 +297,8 @@ pub trait StateStore: Send + Sync {
     async fn users(&self) -> Result<Vec<User>>;
     /// Disables (ending its sessions) or enables an account, audited in the same transaction.
     async fn set_user_disabled(&self, user_id: i64, disabled: bool, audit: &NewAudit) -> Result<()>;
+    /// Scopes an account to a region (code or prefix; `None`: all), audited in the same transaction.
+    async fn set_user_region(&self, user_id: i64, region: Option<&str>, audit: &NewAudit) -> Result<()>;
     /// Sets a new password hash (ending the account's sessions), audited in the same transaction.
     async fn set_password(&self, user_id: i64, password_hash: &str, audit: &NewAudit) -> Result<()>;
     async fn create_session(&self, session: &Session) -> Result<()>;

@@ -265,6 +265,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     );
     CREATE UNIQUE INDEX api_token_label ON api_token (user_id, label);",
     ),
+    (10, "ALTER TABLE app_user ADD COLUMN region_code TEXT;"),
 ];
 
 #[cfg(test)]

@@ -113,6 +113,11 @@ async fn users_sessions_and_throttling(store: &dyn StateStore) {
     assert!(store.session("s2", 150).await.unwrap().is_none());
     assert_eq!(store.user_by_name("zhang").await.unwrap().unwrap().password_hash, "$argon2id$new");
     assert_eq!(store.audit_entries(0, 10).await.unwrap().len(), 3, "each change audited");
+    store.set_user_region(id, Some("331099001"), &audit).await.unwrap();
+    let scoped = store.user_by_name("zhang").await.unwrap().unwrap();
+    assert_eq!(scoped.region_code.as_deref(), Some("331099001"));
+    assert!(scoped.sees_region(Some("331099001002")) && !scoped.sees_region(Some("331099002001")));
+    assert!(!scoped.sees_region(None), "a record without a region is for unscoped users only");
 }
 
 async fn clue_merging(store: &dyn StateStore) {

@@ -248,7 +248,7 @@ pub async fn warnings(
     let filter = WarningFilter {
         model: q.model.map(|m| m.to_uppercase()),
         domain: q.domain,
-        region: q.region,
+        region: auth::scope_region(&client.user, q.region),
         all_statuses: q.status.as_deref() == Some("all"),
         limit: Some(API_PAGE),
         offset: (page - 1) * API_PAGE,
@@ -269,7 +269,13 @@ pub async fn warning(
     Path(id): Path<String>,
 ) -> Result<Json, ApiError> {
     client.require(auth::SUPERVISION)?;
-    let w = state.warehouse.store().warning(&id).await?.ok_or_else(ApiError::not_found)?;
+    let w = state
+        .warehouse
+        .store()
+        .warning(&id)
+        .await?
+        .filter(|w| client.user.sees_region(w.region_code.as_deref()))
+        .ok_or_else(ApiError::not_found)?;
     client.record(&state, "warning.view", &format!("warning:{id}"), json!({})).await?;
     let mut value = warning_json(&w);
     value["evidence"] = serde_json::from_str(&w.evidence_json).unwrap_or(Value::Null);
@@ -304,8 +310,13 @@ pub async fn clues(
         status: q.status.as_deref().and_then(store::ClueStatus::parse),
         rectify_unit: None,
     };
-    let clues = state.warehouse.store().clues(&filter).await?;
-    Ok(Json(json!({ "clues": clues.iter().map(clue_json).collect::<Vec<_>>() })))
+    let mut clues = Vec::new();
+    for clue in state.warehouse.store().clues(&filter).await? {
+        if auth::sees_clue(&state, &client.user, &clue).await.map_err(|_| ApiError::internal("scope"))? {
+            clues.push(clue_json(&clue));
+        }
+    }
+    Ok(Json(json!({ "clues": clues })))
 }
 
 /// `GET /api/v1/clues/{code}`: status, and the warnings it was made from.
@@ -317,7 +328,8 @@ pub async fn clue(
     client.require(CLUE_ROLES)?;
     let store = state.warehouse.store();
     let clue = store.clue(&code).await?.ok_or_else(ApiError::not_found)?;
-    if !client.directs() && clue.handler.as_deref() != Some(client.user.username.as_str()) {
+    let in_scope = auth::sees_clue(&state, &client.user, &clue).await.map_err(|_| ApiError::internal("scope"))?;
+    if !in_scope || (!client.directs() && clue.handler.as_deref() != Some(client.user.username.as_str())) {
         return Err(ApiError::not_found());
     }
     client.record(&state, "clue.view", &format!("clue:{}", clue.code), json!({})).await?;

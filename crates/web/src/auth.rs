@@ -109,6 +109,33 @@ impl CurrentUser {
     }
 }
 
+/// The region filter a scoped user may ask for: theirs, or a part of it; others are narrowed to theirs.
+pub fn scope_region(user: &store::User, requested: Option<String>) -> Option<String> {
+    match (&user.region_code, requested) {
+        (None, requested) => requested,
+        (Some(scope), Some(r)) if r.starts_with(scope.as_str()) => Some(r),
+        (Some(scope), _) => Some(scope.clone()),
+    }
+}
+
+/// Whether a clue is within the user's region: one of its warnings is (a clue of a
+/// citizen's report alone has no region, and is within only an unscoped user's).
+pub async fn sees_clue(state: &AppState, user: &store::User, clue: &store::ClueRecord) -> Result<bool, AppError> {
+    if user.region_code.is_none() {
+        return Ok(true);
+    }
+    let store = state.warehouse.store();
+    let (warnings, _) = store.clue_details(clue.id).await?;
+    for id in warnings {
+        if let Some(w) = store.warning(&id).await?
+            && user.sees_region(w.region_code.as_deref())
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 

@@ -114,7 +114,12 @@ pub async fn list(
     };
     user.require(CLUE_ROLES)?;
     let today = now().format("%Y-%m-%d").to_string();
-    let clues = state.warehouse.store().clues(&filter).await?;
+    let mut clues = Vec::new();
+    for clue in state.warehouse.store().clues(&filter).await? {
+        if crate::auth::sees_clue(&state, &user.user, &clue).await? {
+            clues.push(clue);
+        }
+    }
     let overdue = clues.iter().filter(|c| c.overdue(&today)).count();
     let statuses: Vec<Value> =
         ClueStatus::ALL.iter().map(|s| context! { key => s.as_str(), label => status_label(lang, *s) }).collect();
@@ -136,7 +141,7 @@ pub async fn detail(
     let store = state.warehouse.store();
     user.require(CLUE_ROLES)?;
     let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
-    if !may_see(&user, &clue) {
+    if !may_see(&user, &clue) || !crate::auth::sees_clue(&state, &user.user, &clue).await? {
         // Not found rather than forbidden: a handler learns nothing of clues not theirs.
         return Err(AppError::NotFound);
     }
@@ -213,6 +218,12 @@ pub async fn create(
     warnings.dedup();
     let first = warnings.first().ok_or_else(|| AppError::BadRequest("请选择预警 / choose a warning".into()))?;
     let store = state.warehouse.store();
+    for id in &warnings {
+        let w = store.warning(id).await?.ok_or(AppError::NotFound)?;
+        if !user.user.sees_region(w.region_code.as_deref()) {
+            return Err(AppError::NotFound);
+        }
+    }
     let record = store.warning(first).await?.ok_or(AppError::NotFound)?;
     let title = match field("title").filter(|t| !t.is_empty()) {
         Some(t) => t.chars().take(200).collect(),
@@ -306,7 +317,7 @@ pub async fn act(
     user.require(CLUE_ROLES)?;
     let store = state.warehouse.store();
     let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
-    if !may_see(&user, &clue) {
+    if !may_see(&user, &clue) || !crate::auth::sees_clue(&state, &user.user, &clue).await? {
         return Err(AppError::NotFound);
     }
     if form.get("action").map(String::as_str) == Some("merge") {
@@ -357,6 +368,9 @@ async fn merge(
         .clue(&into_code)
         .await?
         .ok_or_else(|| AppError::BadRequest(format!("线索{into_code}不存在 / there is no clue {into_code}")))?;
+    if !crate::auth::sees_clue(state, &user.user, &into).await? {
+        return Err(AppError::BadRequest(format!("线索{into_code}不存在 / there is no clue {into_code}")));
+    }
     let version: i64 = form
         .get("version")
         .and_then(|v| v.parse().ok())
@@ -417,7 +431,7 @@ pub async fn attach(
     user.require(CLUE_ROLES)?;
     let store = state.warehouse.store();
     let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
-    if !may_see(&user, &clue) {
+    if !may_see(&user, &clue) || !crate::auth::sees_clue(&state, &user.user, &clue).await? {
         return Err(AppError::NotFound);
     }
     let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
@@ -474,7 +488,7 @@ pub async fn attachment(
     user.require(CLUE_ROLES)?;
     let store = state.warehouse.store();
     let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
-    if !may_see(&user, &clue) {
+    if !may_see(&user, &clue) || !crate::auth::sees_clue(&state, &user.user, &clue).await? {
         return Err(AppError::NotFound);
     }
     let (_, events) = store.clue_details(clue.id).await?;

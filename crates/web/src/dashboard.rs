@@ -16,7 +16,30 @@ use store::{ClueFilter, ClueStatus, WarningStatus};
 pub async fn page(State(state): State<AppState>, lang: Lang, user: CurrentUser) -> Result<Html<String>, AppError> {
     user.require(crate::auth::SUPERVISION)?;
     let store = state.warehouse.store();
-    let counts = store.warning_counts().await?;
+    let scope = user.user.region_code.clone();
+    let counts = match &scope {
+        None => store.warning_counts().await?,
+        // A user scoped to a region: the counts of its warnings only.
+        Some(region) => {
+            let filter =
+                store::WarningFilter { region: Some(region.clone()), all_statuses: true, ..Default::default() };
+            let mut counts: BTreeMap<(String, String, &'static str), store::WarningCount> = BTreeMap::new();
+            for w in store.warnings(&filter).await?.0 {
+                let c = counts.entry((w.domain.clone(), w.model.clone(), w.status.as_str())).or_insert(
+                    store::WarningCount {
+                        domain: w.domain.clone(),
+                        model: w.model.clone(),
+                        status: w.status,
+                        count: 0,
+                        amount_fen: 0,
+                    },
+                );
+                c.count += 1;
+                c.amount_fen += w.amount_fen;
+            }
+            counts.into_values().collect()
+        }
+    };
     let open: Vec<_> = counts.iter().filter(|c| c.status == WarningStatus::Open).collect();
     let pick = |zh: &str, en: &str| if lang == Lang::Zh { zh.to_owned() } else { en.to_owned() };
     let mut by_domain: BTreeMap<String, (i64, i64)> = BTreeMap::new();
@@ -49,7 +72,12 @@ pub async fn page(State(state): State<AppState>, lang: Lang, user: CurrentUser) 
         .collect();
 
     let today = warehouse::china_now().format("%Y-%m-%d").to_string();
-    let clues = store.clues(&ClueFilter::default()).await?;
+    let mut clues = Vec::new();
+    for clue in store.clues(&ClueFilter::default()).await? {
+        if crate::auth::sees_clue(&state, &user.user, &clue).await? {
+            clues.push(clue);
+        }
+    }
     let pipeline: Vec<Value> = ClueStatus::ALL
         .iter()
         .map(|s| {
@@ -71,7 +99,7 @@ pub async fn page(State(state): State<AppState>, lang: Lang, user: CurrentUser) 
         "rows": ClueStatus::ALL.iter().map(|s| clues.iter().filter(|c| c.status == *s).count()).collect::<Vec<_>>(),
     });
     // Open warnings by region and by unit (the largest twelve), and new warnings by month.
-    let (records, _) = store.warnings(&store::WarningFilter::default()).await?;
+    let (records, _) = store.warnings(&store::WarningFilter { region: scope.clone(), ..Default::default() }).await?;
     let month_of: std::collections::HashMap<i64, String> =
         store.scans(100_000).await?.into_iter().map(|s| (s.id, s.started_at.chars().take(7).collect())).collect();
     let mut by_region: BTreeMap<String, (i64, i64)> = BTreeMap::new();

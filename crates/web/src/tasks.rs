@@ -25,7 +25,16 @@ async fn visible(state: &AppState, user: &CurrentUser) -> Result<Vec<ClueRecord>
         },
         _ => ClueFilter::default(),
     };
-    Ok(state.warehouse.store().clues(&filter).await?.into_iter().filter(|c| c.rectify_unit.is_some()).collect())
+    let mut tasks = Vec::new();
+    for clue in state.warehouse.store().clues(&filter).await? {
+        // A clerk's tasks are their unit's wherever it is; others see their region's.
+        if clue.rectify_unit.is_some()
+            && (user.user.role == Role::Clerk || crate::auth::sees_clue(state, &user.user, &clue).await?)
+        {
+            tasks.push(clue);
+        }
+    }
+    Ok(tasks)
 }
 
 /// The requirement: the note of the clue's latest rectification order.

@@ -50,7 +50,7 @@ async fn page(
             context! {
                 id => u.id, username => u.username.clone(), name => u.display_name.clone(),
                 role => crate::i18n::get(lang, &format!("role_{}", u.role.as_str())),
-                unit => u.unit_code.clone(), disabled => u.disabled, own => u.id == user.user.id,
+                unit => u.unit_code.clone(), region => u.region_code.clone(), disabled => u.disabled, own => u.id == user.user.id,
             }
         })
         .collect();
@@ -94,6 +94,12 @@ pub async fn create(
         return Ok((axum::http::StatusCode::BAD_REQUEST, html).into_response());
     }
     let unit = Some(field("unit")).filter(|u| !u.is_empty());
+    let region = Some(field("region")).filter(|r| !r.is_empty());
+    if region.as_ref().is_some_and(|r| !r.chars().all(|c| c.is_ascii_digit()) || r.len() > 12) {
+        let message = "区划应为数字代码或其前缀 / a region is a numeric code or its prefix".to_owned();
+        let html = page(&state, lang, &user, None, Some(message)).await?;
+        return Ok((axum::http::StatusCode::BAD_REQUEST, html).into_response());
+    }
     let password = one_time_password()?;
     let new = store::NewUser {
         display_name: Some(field("name")).filter(|n| !n.is_empty()).unwrap_or_else(|| username.clone()),
@@ -102,14 +108,14 @@ pub async fn create(
         password_hash: auth::hash_password(&password).map_err(AppError::internal)?,
         unit_code: unit.clone(),
     };
-    match state.warehouse.store().create_user(&new, chrono::Utc::now().timestamp()).await {
-        Ok(_) => {}
+    let id = match state.warehouse.store().create_user(&new, chrono::Utc::now().timestamp()).await {
+        Ok(id) => id,
         Err(e @ store::StoreError::UserExists(_)) => {
             let html = page(&state, lang, &user, None, Some(e.to_string())).await?;
             return Ok((axum::http::StatusCode::CONFLICT, html).into_response());
         }
         Err(e) => return Err(e.into()),
-    }
+    };
     let entry = audit(
         &user,
         "user.create",
@@ -117,6 +123,10 @@ pub async fn create(
         serde_json::json!({ "role": role.as_str(), "unit": unit }),
     );
     state.warehouse.store().audit_append(&entry).await?;
+    if let Some(region) = &region {
+        let scoped = audit(&user, "user.region", &format!("user:{username}"), serde_json::json!({ "region": region }));
+        state.warehouse.store().set_user_region(id, Some(region), &scoped).await?;
+    }
     Ok(page(&state, lang, &user, Some((username, password)), None).await?.into_response())
 }
 

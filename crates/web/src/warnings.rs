@@ -132,7 +132,8 @@ pub async fn queue(
 ) -> Result<Html<String>, AppError> {
     user.require(crate::auth::SUPERVISION)?;
     let catalogue = catalogue(&state);
-    let filter = q.filter();
+    let mut filter = q.filter();
+    filter.region = crate::auth::scope_region(&user.user, filter.region.take());
     let (list, total) = state.warehouse.store().warnings(&filter).await?;
     let per_subject = models_per_subject(&state).await?;
     let rows: Vec<Value> = list
@@ -189,6 +190,7 @@ pub async fn export_xlsx(
 ) -> Result<Response, AppError> {
     user.require(crate::auth::SUPERVISION)?;
     let mut filter = q.filter();
+    filter.region = crate::auth::scope_region(&user.user, filter.region.take());
     crate::audit::record(
         &state,
         &user,
@@ -231,6 +233,10 @@ pub async fn detail(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let record = state.warehouse.store().warning(&id).await?.ok_or(AppError::NotFound)?;
+    if !user.user.sees_region(record.region_code.as_deref()) {
+        // Outside the user's region: as if it did not exist.
+        return Err(AppError::NotFound);
+    }
     if user.require(crate::auth::SUPERVISION).is_err() {
         // A handler sees the warnings of the clues assigned to them, and no others.
         let own = user.user.role == store::Role::Handler

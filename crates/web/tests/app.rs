@@ -1613,3 +1613,79 @@ async fn a_clue_merged_into_another() {
     let again = app.post_form(&path, &cookie, &admin_fields).await;
     assert_ne!(again.status, StatusCode::SEE_OTHER);
 }
+
+/// A supervisor scoped to a region sees its warnings and clues only — in the queue,
+/// on pages, on the dashboard and through the API — and cannot reach others by
+/// address or by asking for another region.
+#[tokio::test]
+async fn a_scoped_supervisor_sees_their_region_only() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    let store = warehouse.store();
+    add_users(&warehouse, &[("town", store::Role::Supervisor)]).await;
+    let town = store.user_by_name("town").await.unwrap().unwrap();
+    let audit = store::NewAudit {
+        at: "2026-11-29T09:00:00+08:00".into(),
+        actor: "sec".into(),
+        role: "security_admin".into(),
+        address: None,
+        action: "user.region".into(),
+        object: "user:town".into(),
+        detail: "{}".into(),
+    };
+    store.set_user_region(town.id, Some("331099001"), &audit).await.unwrap();
+    let inside = with_an_m01_warning(&app).await; // region 331099001001
+    let model = models::builtin().unwrap().into_iter().find(|m| m.code == "P01").unwrap();
+    let outside = save_warning(
+        &warehouse,
+        &model,
+        models::Finding {
+            key: "ZB2025009".into(),
+            subject: models::Subject { kind: "tender".into(), id: "ZB2025009".into(), name: "外镇采购".into() },
+            amount_fen: 1,
+            org_code: None,
+            region_code: Some("331099002001".into()),
+            figures: serde_json::Map::new(),
+            sources: vec![],
+        },
+    )
+    .await;
+    let admin = store::Actor::new("admin", "admin");
+    let make = |w: &str| store::NewClue {
+        title: format!("clue {w}"),
+        warnings: vec![w.into()],
+        report: None,
+        note: String::new(),
+        by: admin.clone(),
+        at: "2026-11-29T09:00:00+08:00".into(),
+    };
+    let own_clue = store.create_clue(&make(&inside)).await.unwrap();
+    let other_clue = store.create_clue(&make(&outside)).await.unwrap();
+
+    let (cookie, csrf) = app.sign_in("town", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let queue = app.get("/warnings", &cookie).await.body;
+    assert!(queue.contains(&inside) && !queue.contains(&outside), "{queue}");
+    let asked = app.get("/warnings?region=331099002", &cookie).await.body;
+    assert!(!asked.contains(&outside), "another region's filter is narrowed to one's own");
+    assert_eq!(app.get(&format!("/warnings/{outside}"), &cookie).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/warnings/{inside}"), &cookie).await.status, StatusCode::OK);
+    let clues = app.get("/clues", &cookie).await.body;
+    assert!(clues.contains(&own_clue.code) && !clues.contains(&other_clue.code), "{clues}");
+    assert_eq!(app.get(&format!("/clues/{}", other_clue.code), &cookie).await.status, StatusCode::NOT_FOUND);
+    let made = app.post_form("/clues", &cookie, &[("csrf", &csrf), ("warning", &outside), ("title", "x")]).await;
+    assert_eq!(made.status, StatusCode::NOT_FOUND);
+    let dashboard = app.get("/dashboard", &cookie).await.body;
+    assert!(dashboard.contains("id=\"kpi-open\">1<") && dashboard.contains("id=\"kpi-clues\">1<"), "{dashboard}");
+    // The same through the API.
+    store.create_api_token(town.id, "sync", &web::auth::token_hash("qf_town"), 0).await.unwrap();
+    let api =
+        |path: &str| Request::get(path).header(header::AUTHORIZATION, "Bearer qf_town").body(Body::empty()).unwrap();
+    let list = app.send(api("/api/v1/warnings")).await.body;
+    assert!(list.contains(&inside) && !list.contains(&outside), "{list}");
+    assert_eq!(app.send(api(&format!("/api/v1/warnings/{outside}"))).await.status, StatusCode::NOT_FOUND);
+    assert!(!app.send(api("/api/v1/clues")).await.body.contains(&other_clue.code));
+    // An unscoped supervisor (admin) sees both.
+    let (admin_cookie, _) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let all = app.get("/warnings", &admin_cookie).await.body;
+    assert!(all.contains(&inside) && all.contains(&outside));
+}
