@@ -680,65 +680,39 @@ impl StateStore for Store {
 
     async fn create_clue(&self, clue: &NewClue) -> Result<ClueRecord> {
         let mut tx = self.pool.begin().await?;
-        for w in &clue.warnings {
-            let found = sqlx::query("SELECT 1 FROM warning WHERE id = $1").bind(w).fetch_optional(&mut *tx).await?;
-            if found.is_none() {
-                return Err(StoreError::NoSuchWarning(w.clone()));
-            }
+        let record = create_clue_in_tx(&mut tx, clue).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn split_clue(&self, code: &str, expected: i64, split: &NewClue) -> Result<ClueRecord> {
+        let current = self.clue(code).await?.ok_or_else(|| StoreError::NoSuchClue(code.to_owned()))?;
+        if current.version != expected {
+            return Err(StoreError::Conflict { code: code.to_owned(), expected, current: current.version });
         }
-        let id: i64 = sqlx::query(
-            "INSERT INTO clue (title, status, version, created_at, created_by, updated_at)
-             VALUES ($1, 'registered', 1, $2, $3, $2) RETURNING id",
-        )
-        .bind(&clue.title)
-        .bind(&clue.at)
-        .bind(&clue.by.name)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        if let Some(report) = clue.report {
-            let linked = sqlx::query(
-                "UPDATE report SET clue_id = $1, status = 'accepted', updated_at = $2 WHERE id = $3 AND clue_id IS NULL",
-            )
-            .bind(id)
-            .bind(&clue.at)
-            .bind(report)
-            .execute(&mut *tx)
-            .await?;
-            if linked.rows_affected() != 1 {
-                return Err(StoreError::NoSuchReport(report));
-            }
+        let (warnings, _) = self.clue_details(current.id).await?;
+        let moving: Vec<&String> = split.warnings.iter().filter(|w| warnings.contains(w)).collect();
+        if moving.is_empty() || moving.len() != split.warnings.len() || moving.len() >= warnings.len() {
+            return Err(StoreError::Corrupt(
+                "拆分须选出线索的部分预警（非全部） / a split takes some of the clue's warnings, not all and not others"
+                    .into(),
+            ));
         }
-        for w in &clue.warnings {
-            sqlx::query("INSERT INTO clue_warning (clue_id, warning_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
+        let mut tx = self.pool.begin().await?;
+        let created = create_clue_in_tx(&mut tx, split).await?;
+        let action = Action::Split { into: created.code.clone(), warnings: split.warnings.clone() };
+        let next = current.apply(&action, &split.at)?;
+        step_in_tx(&mut tx, &current, &next, &action, &split.by, &split.note, &split.at).await?;
+        for w in &split.warnings {
+            sqlx::query("UPDATE clue_warning SET moved_to = $1 WHERE clue_id = $2 AND warning_id = $3")
+                .bind(created.id)
+                .bind(current.id)
                 .bind(w)
                 .execute(&mut *tx)
                 .await?;
         }
-        let detail = serde_json::json!({ "action": "create", "warnings": clue.warnings }).to_string();
-        insert_clue_event(
-            &mut tx,
-            id,
-            &clue.at,
-            &clue.by.name,
-            "create",
-            None,
-            ClueStatus::Registered,
-            &clue.note,
-            &detail,
-        )
-        .await?;
-        let detail = serde_json::json!({ "warnings": clue.warnings, "report": clue.report, "title": clue.title }).to_string();
-        let code = crate::clues::clue_code(id);
-        append_audit(&mut tx, &audit_of(&clue.by, &clue.at, "clue.create", format!("clue:{code}"), detail)).await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CLUE_COLUMNS} WHERE id = $1")))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let record = clue_from_row(&row)?;
         tx.commit().await?;
-        Ok(record)
+        Ok(created)
     }
 
     async fn clue(&self, code: &str) -> Result<Option<ClueRecord>> {
@@ -751,7 +725,7 @@ impl StateStore for Store {
     }
 
     async fn clue_details(&self, id: i64) -> Result<(Vec<String>, Vec<ClueEvent>)> {
-        let warnings = sqlx::query("SELECT warning_id FROM clue_warning WHERE clue_id = $1 ORDER BY warning_id")
+        let warnings = sqlx::query("SELECT warning_id FROM clue_warning WHERE clue_id = $1 AND moved_to IS NULL ORDER BY warning_id")
             .bind(id)
             .fetch_all(&self.pool)
             .await?
@@ -799,7 +773,7 @@ impl StateStore for Store {
 
     async fn clues_of_warning(&self, warning_id: &str) -> Result<Vec<ClueRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{CLUE_COLUMNS} WHERE id IN (SELECT clue_id FROM clue_warning WHERE warning_id = $1) ORDER BY id"
+            "{CLUE_COLUMNS} WHERE id IN (SELECT clue_id FROM clue_warning WHERE warning_id = $1 AND moved_to IS NULL) ORDER BY id"
         )))
         .bind(warning_id)
         .fetch_all(&self.pool)
@@ -1146,6 +1120,67 @@ fn audit_of(actor: &crate::Actor, at: &str, action: &str, object: String, detail
 }
 
 #[allow(clippy::too_many_arguments)]
+/// Makes a clue inside `tx` (its warnings must exist).
+async fn create_clue_in_tx(tx: &mut sqlx::Transaction<'_, Db>, clue: &NewClue) -> Result<ClueRecord> {
+        for w in &clue.warnings {
+            let found = sqlx::query("SELECT 1 FROM warning WHERE id = $1").bind(w).fetch_optional(&mut **tx).await?;
+            if found.is_none() {
+                return Err(StoreError::NoSuchWarning(w.clone()));
+            }
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO clue (title, status, version, created_at, created_by, updated_at)
+             VALUES ($1, 'registered', 1, $2, $3, $2) RETURNING id",
+        )
+        .bind(&clue.title)
+        .bind(&clue.at)
+        .bind(&clue.by.name)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
+        if let Some(report) = clue.report {
+            let linked = sqlx::query(
+                "UPDATE report SET clue_id = $1, status = 'accepted', updated_at = $2 WHERE id = $3 AND clue_id IS NULL",
+            )
+            .bind(id)
+            .bind(&clue.at)
+            .bind(report)
+            .execute(&mut **tx)
+            .await?;
+            if linked.rows_affected() != 1 {
+                return Err(StoreError::NoSuchReport(report));
+            }
+        }
+        for w in &clue.warnings {
+            sqlx::query("INSERT INTO clue_warning (clue_id, warning_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(w)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let detail = serde_json::json!({ "action": "create", "warnings": clue.warnings }).to_string();
+        insert_clue_event(
+            tx,
+            id,
+            &clue.at,
+            &clue.by.name,
+            "create",
+            None,
+            ClueStatus::Registered,
+            &clue.note,
+            &detail,
+        )
+        .await?;
+        let detail = serde_json::json!({ "warnings": clue.warnings, "report": clue.report, "title": clue.title }).to_string();
+        let code = crate::clues::clue_code(id);
+        append_audit(tx, &audit_of(&clue.by, &clue.at, "clue.create", format!("clue:{code}"), detail)).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CLUE_COLUMNS} WHERE id = $1")))
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+        clue_from_row(&row)
+}
+
 /// Writes one step of a clue — its new state on the version it was decided on, its
 /// event, its audit entry — inside `tx`; `Conflict` when the clue has moved on.
 async fn step_in_tx(

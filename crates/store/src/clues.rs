@@ -181,6 +181,11 @@ pub enum Action {
         from: String,
         warnings: Vec<String>,
     },
+    /// Some of its warnings split off into a new clue: no change of state.
+    Split {
+        into: String,
+        warnings: Vec<String>,
+    },
     /// A document attached (stored by its SHA-256, never removed): no change of state.
     Attach {
         name: String,
@@ -202,6 +207,7 @@ impl Action {
             Action::Comment => "comment",
             Action::Attach { .. } => "attach",
             Action::Merge { .. } => "merge",
+            Action::Split { .. } => "split",
             Action::Absorb { .. } => "absorb",
         }
     }
@@ -322,9 +328,9 @@ impl ClueRecord {
                 next.status = Closed;
             }
             Action::Comment | Action::Attach { .. } => {}
-            Action::Merge { .. } | Action::Absorb { .. } => {
+            Action::Merge { .. } | Action::Absorb { .. } | Action::Split { .. } => {
                 if self.status == Closed {
-                    return refuse("合并", "merged");
+                    return refuse("合并或拆分", "merged or split");
                 }
                 if matches!(action, Action::Merge { .. }) {
                     next.status = Closed;

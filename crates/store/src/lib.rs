@@ -370,6 +370,10 @@ pub trait StateStore: Send + Sync {
     ) -> Result<ClueRecord>;
 
     /// Stores a citizen's report, with its audit entry, in one transaction.
+    /// Splits some of a clue's warnings (at its version) off into a new clue made as
+    /// `split` says: the new clue, the step on the old one, the moved links and the
+    /// audit in one transaction. The old links stay, marked as moved.
+    async fn split_clue(&self, code: &str, expected: i64, split: &NewClue) -> Result<ClueRecord>;
     /// Merges clue `from` (at its version) into `into` (at its): `from` is closed as merged,
     /// its warnings join `into`; both steps, the links and the audit in one transaction.
     async fn merge_clues(

@@ -266,6 +266,8 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     CREATE UNIQUE INDEX api_token_label ON api_token (user_id, label);",
     ),
     (10, "ALTER TABLE app_user ADD COLUMN region_code TEXT;"),
+    // A warning split off to another clue keeps its row here, marked with that clue.
+    (11, "ALTER TABLE clue_warning ADD COLUMN moved_to {int};"),
 ];
 
 #[cfg(test)]

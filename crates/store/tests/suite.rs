@@ -156,6 +156,20 @@ async fn clue_merging(store: &dyn StateStore) {
         Err(StoreError::Transition(_))
     ));
     assert_eq!(store.clues_of_warning("M01-b").await.unwrap().len(), 2);
+
+    // Split M01-b off again, into a clue of its own.
+    let a_now = store.clue(&a.code).await.unwrap().unwrap();
+    let split = NewClue { title: "拆分".into(), note: "另案处理".into(), at: at.into(), ..clue("M01-b") };
+    assert!(store.split_clue(&a.code, a_now.version - 1, &split).await.is_err(), "stale version");
+    let whole = NewClue { warnings: vec!["M01-a".into(), "M01-b".into()], ..split.clone() };
+    assert!(store.split_clue(&a.code, a_now.version, &whole).await.is_err(), "not all of them");
+    let c = store.split_clue(&a.code, a_now.version, &split).await.unwrap();
+    assert_eq!(store.clue_details(a.id).await.unwrap().0, ["M01-a"]);
+    assert_eq!(store.clue_details(c.id).await.unwrap().0, ["M01-b"]);
+    let a_events = store.clue_details(a.id).await.unwrap().1;
+    assert!(a_events.last().unwrap().action == "split" && a_events.last().unwrap().detail.contains(&c.code));
+    let holders: Vec<String> = store.clues_of_warning("M01-b").await.unwrap().into_iter().map(|x| x.code).collect();
+    assert_eq!(holders, [b.code.clone(), c.code.clone()], "the merged clue's own record, and the new one");
 }
 
 async fn inspection_results(store: &dyn StateStore) {

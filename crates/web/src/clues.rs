@@ -65,6 +65,7 @@ fn allowed(user: &CurrentUser, clue: &ClueRecord) -> Vec<&'static str> {
     }
     if clue.status != ClueStatus::Closed && directs(user) {
         steps.push("merge");
+        steps.push("split");
     }
     steps
 }
@@ -323,6 +324,9 @@ pub async fn act(
     if form.get("action").map(String::as_str) == Some("merge") {
         return merge(&state, lang, &user, &clue, &form).await;
     }
+    if form.get("action").map(String::as_str) == Some("split") {
+        return Err(AppError::BadRequest("拆分请用拆分表单 / use the split form".into()));
+    }
     let action = action_of(&form)?;
     if !allowed(&user, &clue).contains(&action.name()) && clue.apply(&action, "").is_ok() {
         return Err(AppError::Forbidden);
@@ -383,6 +387,58 @@ async fn merge(
         Err(e @ StoreError::Conflict { .. }) => {
             let page = context! { message => e.to_string(), code => clue.code.clone() };
             let html = render(state, "clue_conflict.html", lang, Some(user), "clues", page)?;
+            Ok((axum::http::StatusCode::CONFLICT, html).into_response())
+        }
+        Err(StoreError::Transition(e)) => Err(AppError::BadRequest(e.to_string())),
+        Err(StoreError::Corrupt(message)) => Err(AppError::BadRequest(message)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /clues/{code}/split`: the warnings ticked (`warning`, once or more) become a new clue.
+pub async fn split(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned());
+    user.check_csrf(field("csrf").as_deref())?;
+    user.require(CLUE_ROLES)?;
+    let store = state.warehouse.store();
+    let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
+    if !may_see(&user, &clue) || !crate::auth::sees_clue(&state, &user.user, &clue).await? {
+        return Err(AppError::NotFound);
+    }
+    if !allowed(&user, &clue).contains(&"split") {
+        return Err(AppError::Forbidden);
+    }
+    let warnings: Vec<String> = fields
+        .iter()
+        .filter(|(n, v)| n == "warning" && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_owned())
+        .collect();
+    let version: i64 = field("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::BadRequest("缺少版本 / the form has no version".into()))?;
+    let title = field("title")
+        .filter(|t| !t.is_empty())
+        .map(|t| t.chars().take(200).collect())
+        .unwrap_or_else(|| format!("{}（拆分）", clue.title));
+    let split = store::NewClue {
+        title,
+        warnings,
+        report: None,
+        note: field("note").unwrap_or_default().chars().take(2000).collect(),
+        by: crate::audit::actor(&user),
+        at: now().to_rfc3339(),
+    };
+    match store.split_clue(&clue.code, version, &split).await {
+        Ok(created) => Ok(Redirect::to(&format!("/clues/{}", created.code)).into_response()),
+        Err(e @ StoreError::Conflict { .. }) => {
+            let page = context! { message => e.to_string(), code => clue.code.clone() };
+            let html = render(&state, "clue_conflict.html", lang, Some(&user), "clues", page)?;
             Ok((axum::http::StatusCode::CONFLICT, html).into_response())
         }
         Err(StoreError::Transition(e)) => Err(AppError::BadRequest(e.to_string())),

@@ -145,6 +145,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("clue_action_merge", "并入其他线索", "Merge into another clue"),
     ("clue_action_absorb", "并入线索", "Clue merged in"),
     ("clue_merge_into", "并入线索编号", "Merge into clue"),
+    ("clue_action_split", "拆分出新线索", "Split off a new clue"),
+    ("clue_split_title", "新线索标题", "New clue's title"),
     ("clue_attachments", "附件", "Attachments"),
     ("clue_no_attachments", "暂无附件。", "No attachments."),
     ("screens_title", "报价筛查：串通评分排名", "Bid screens: tenders by collusion score"),

@@ -149,6 +149,7 @@ pub fn app(state: AppState) -> Router {
             post(clues::attach).layer(DefaultBodyLimit::max(clues::MAX_ATTACHMENT_BYTES + 64 * 1024)),
         )
         .route("/clues/{code}/attachments/{sha256}", get(clues::attachment))
+        .route("/clues/{code}/split", post(clues::split))
         .route("/assessment", get(assessment::page))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", post(users::act))

@@ -1612,6 +1612,36 @@ async fn a_clue_merged_into_another() {
     assert!(!source.body.contains("id=\"step-merge\""), "a closed clue merges no more");
     let again = app.post_form(&path, &cookie, &admin_fields).await;
     assert_ne!(again.status, StatusCode::SEE_OTHER);
+
+    // And split off again: the ticked warning becomes a clue of its own.
+    let target_path = format!("/clues/{}", a.code);
+    assert!(app.get(&target_path, &cookie).await.body.contains("id=\"step-split\""));
+    let version = store.clue(&a.code).await.unwrap().unwrap().version.to_string();
+    let split = app
+        .post_form(
+            &format!("{target_path}/split"),
+            &cookie,
+            &[("csrf", &csrf), ("version", &version), ("warning", &second), ("title", "乙（另案）")],
+        )
+        .await;
+    assert_eq!(split.status, StatusCode::SEE_OTHER, "{}", split.body);
+    let new_path = split.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let new_page = app.get(&new_path, &cookie).await;
+    let listed = between(&new_page.body, "id=\"clue-warnings\"", "</ul>");
+    assert!(listed.contains(&second) && !listed.contains(&first), "{listed}");
+    let old_page = app.get(&target_path, &cookie).await;
+    let listed = between(&old_page.body, "id=\"clue-warnings\"", "</ul>");
+    assert!(listed.contains(&first) && !listed.contains(&second), "{listed}");
+    assert!(between(&old_page.body, "id=\"clue-history\"", "</table>").contains("拆分出新线索"));
+    let version = store.clue(&a.code).await.unwrap().unwrap().version.to_string();
+    let all = app
+        .post_form(
+            &format!("{target_path}/split"),
+            &cookie,
+            &[("csrf", &csrf), ("version", &version), ("warning", &first)],
+        )
+        .await;
+    assert_eq!(all.status, StatusCode::BAD_REQUEST, "a clue cannot be split into nothing: {}", all.body);
 }
 
 /// A supervisor scoped to a region sees its warnings and clues only — in the queue,
