@@ -223,6 +223,7 @@ pub async fn page(
     Query(q): Query<AssessmentQuery>,
 ) -> Result<Html<String>, AppError> {
     user.require(auth::SUPERVISION)?;
+    user.require_unscoped()?;
     let today = warehouse::china_now().date_naive();
     let quarter = match q.quarter.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(s) => Quarter::parse(s).ok_or_else(|| {

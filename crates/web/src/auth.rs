@@ -101,6 +101,12 @@ impl CurrentUser {
     }
 
     /// Checks the CSRF token sent with a state-changing request.
+    /// Pages that span every region (trading, conduct, citizens' reports, inspections, the
+    /// assessment) are closed to an account scoped to a region, rather than shown unscoped.
+    pub fn require_unscoped(&self) -> Result<(), AppError> {
+        if self.user.region_code.is_some() { Err(AppError::Forbidden) } else { Ok(()) }
+    }
+
     pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), AppError> {
         match sent {
             Some(token) if same_secret(token, &self.session.csrf_token) => Ok(()),

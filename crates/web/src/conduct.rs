@@ -31,6 +31,7 @@ pub async fn unit_claims(
     Path(org): Path<String>,
 ) -> Result<Html<String>, AppError> {
     user.require(crate::auth::SUPERVISION)?;
+    user.require_unscoped()?;
     let claims = state.warehouse.records_where("reimbursement", "org_code", std::slice::from_ref(&org)).await?;
     let filter = WarningFilter { org_code: Some(org.clone()), all_statuses: false, ..Default::default() };
     let (warnings, _) = state.warehouse.store().warnings(&filter).await?;
@@ -74,6 +75,7 @@ pub async fn vehicle(
     Path(plate): Path<String>,
 ) -> Result<Html<String>, AppError> {
     user.require(crate::auth::SUPERVISION)?;
+    user.require_unscoped()?;
     let cars = state.warehouse.records_where("official_vehicle", "plate", std::slice::from_ref(&plate)).await?;
     let car = cars.last();
     let home = car.map(|c| get(c, "city").to_owned()).unwrap_or_default();

@@ -78,6 +78,7 @@ async fn rows(state: &AppState, lang: Lang, draw: &Draw) -> Result<Vec<Value>, A
 /// `GET /inspections`: every draw, with its results' standing.
 pub async fn list(State(state): State<AppState>, lang: Lang, user: CurrentUser) -> Result<Html<String>, AppError> {
     user.require(auth::DATA)?;
+    user.require_unscoped()?;
     let mut draws = Vec::new();
     for d in state.warehouse.draws().await? {
         let rows = rows(&state, lang, &d).await?;
@@ -143,6 +144,7 @@ pub async fn detail(
     Path(code): Path<String>,
 ) -> Result<Html<String>, AppError> {
     user.require(auth::DATA)?;
+    user.require_unscoped()?;
     let draw = find(&state, &code).await?;
     let rows = rows(&state, lang, &draw).await?;
     page(&state, lang, &user, &draw, rows, None)
@@ -158,6 +160,7 @@ pub async fn act(
 ) -> Result<Response, AppError> {
     user.check_csrf(form.get("csrf").map(String::as_str))?;
     user.require(auth::DATA)?;
+    user.require_unscoped()?;
     let draw = find(&state, &code).await?;
     let field = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
     let location = format!("/inspections/{}", &draw.commitment[..12]);

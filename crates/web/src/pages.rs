@@ -61,6 +61,7 @@ pub(crate) fn render(
             name => u.user.display_name.clone(),
             username => u.user.username.clone(),
             role => role_label(lang, u.user.role),
+            scoped => u.user.region_code.is_some(),
         }
     });
     let ctx = context! {

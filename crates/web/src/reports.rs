@@ -237,6 +237,7 @@ fn report_value(lang: Lang, r: &store::ReportRecord) -> Value {
 /// `GET /reports`: the reports received (never who sent them).
 pub async fn list(State(state): State<AppState>, lang: Lang, user: CurrentUser) -> Result<Html<String>, AppError> {
     user.require(auth::SUPERVISION)?;
+    user.require_unscoped()?;
     let reports = state.warehouse.store().reports().await?;
     let page = context! { reports => reports.iter().map(|r| report_value(lang, r)).collect::<Vec<_>>() };
     render(&state, "reports.html", lang, Some(&user), "reports", page)
@@ -250,6 +251,7 @@ pub async fn detail(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
     user.require(auth::SUPERVISION)?;
+    user.require_unscoped()?;
     let report = state.warehouse.store().report(id).await?.ok_or(AppError::NotFound)?;
     crate::audit::record(&state, &user, "report.view", &format!("report:{}", report.receipt), serde_json::json!({}))
         .await?;
@@ -273,6 +275,7 @@ pub async fn act(
 ) -> Result<Response, AppError> {
     user.check_csrf(form.get("csrf").map(String::as_str))?;
     user.require(auth::SUPERVISION)?;
+    user.require_unscoped()?;
     let store = state.warehouse.store();
     let report = store.report(id).await?.ok_or(AppError::NotFound)?;
     match form.get("action").map(String::as_str) {

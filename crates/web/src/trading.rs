@@ -81,6 +81,7 @@ pub async fn tender(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     user.require(crate::auth::SUPERVISION)?;
+    user.require_unscoped()?;
     let key = std::slice::from_ref(&id);
     let tenders = state.warehouse.records_where("tender", "tender_id", key).await?;
     let mut bids = state.warehouse.records_where("bid", "tender_id", key).await?;
@@ -151,6 +152,7 @@ pub async fn bidder(
     Path(code): Path<String>,
 ) -> Result<Html<String>, AppError> {
     user.require(crate::auth::SUPERVISION)?;
+    user.require_unscoped()?;
     let key = std::slice::from_ref(&code);
     let own = state.warehouse.records_where("bid", "bidder_code", key).await?;
     let tender_ids: Vec<String> =
@@ -283,6 +285,7 @@ pub async fn ranking(
     Query(q): Query<ScreensQuery>,
 ) -> Result<Html<String>, AppError> {
     user.require(crate::auth::SUPERVISION)?;
+    user.require_unscoped()?;
     let bids = state.warehouse.records_all("bid", "tender_id").await?;
     let tenders = state.warehouse.records_all("tender", "tender_id").await?;
     let title: HashMap<&str, (&str, &str)> =
@@ -327,6 +330,7 @@ pub async fn group(
     Path(firms): Path<String>,
 ) -> Result<Html<String>, AppError> {
     user.require(crate::auth::SUPERVISION)?;
+    user.require_unscoped()?;
     let members: Vec<String> = firms
         .split(',')
         .map(str::trim)

@@ -1706,6 +1706,11 @@ async fn a_scoped_supervisor_sees_their_region_only() {
     assert_eq!(made.status, StatusCode::NOT_FOUND);
     let dashboard = app.get("/dashboard", &cookie).await.body;
     assert!(dashboard.contains("id=\"kpi-open\">1<") && dashboard.contains("id=\"kpi-clues\">1<"), "{dashboard}");
+    // Pages that span every region are closed to a scoped account, and not offered.
+    for path in ["/screens", "/reports", "/assessment", "/inspections", "/tenders/ZB2025009"] {
+        assert_eq!(app.get(path, &cookie).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert!(!dashboard.contains("id=\"nav-screens\""));
     // The same through the API.
     store.create_api_token(town.id, "sync", &web::auth::token_hash("qf_town"), 0).await.unwrap();
     let api =
