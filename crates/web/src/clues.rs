@@ -32,6 +32,16 @@ fn may_see(user: &CurrentUser, clue: &ClueRecord) -> bool {
     directs(user) || (user.user.role == Role::Handler && clue.handler.as_deref() == Some(user.user.username.as_str()))
 }
 
+/// The clue `code` if the user may see it: theirs (a handler) and within their region.
+/// Otherwise "not found", so that nobody learns of clues not theirs.
+async fn visible_clue(state: &AppState, user: &CurrentUser, code: &str) -> Result<ClueRecord, AppError> {
+    let clue = state.warehouse.store().clue(code).await?.ok_or(AppError::NotFound)?;
+    if !may_see(user, &clue) || !crate::auth::sees_clue(state, &user.user, &clue).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(clue)
+}
+
 /// The steps a user may take on a clue in its present state.
 fn allowed(user: &CurrentUser, clue: &ClueRecord) -> Vec<&'static str> {
     let handler = clue.handler.as_deref() == Some(user.user.username.as_str());
@@ -141,11 +151,7 @@ pub async fn detail(
 ) -> Result<Html<String>, AppError> {
     let store = state.warehouse.store();
     user.require(CLUE_ROLES)?;
-    let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
-    if !may_see(&user, &clue) || !crate::auth::sees_clue(&state, &user.user, &clue).await? {
-        // Not found rather than forbidden: a handler learns nothing of clues not theirs.
-        return Err(AppError::NotFound);
-    }
+    let clue = visible_clue(&state, &user, &code).await?;
     crate::audit::record(&state, &user, "clue.view", &format!("clue:{}", clue.code), serde_json::json!({})).await?;
     let (warning_ids, events) = store.clue_details(clue.id).await?;
     let mut warnings = Vec::new();
@@ -317,10 +323,7 @@ pub async fn act(
     user.check_csrf(form.get("csrf").map(String::as_str))?;
     user.require(CLUE_ROLES)?;
     let store = state.warehouse.store();
-    let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
-    if !may_see(&user, &clue) || !crate::auth::sees_clue(&state, &user.user, &clue).await? {
-        return Err(AppError::NotFound);
-    }
+    let clue = visible_clue(&state, &user, &code).await?;
     if form.get("action").map(String::as_str) == Some("merge") {
         return merge(&state, lang, &user, &clue, &form).await;
     }
@@ -407,10 +410,7 @@ pub async fn split(
     user.check_csrf(field("csrf").as_deref())?;
     user.require(CLUE_ROLES)?;
     let store = state.warehouse.store();
-    let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
-    if !may_see(&user, &clue) || !crate::auth::sees_clue(&state, &user.user, &clue).await? {
-        return Err(AppError::NotFound);
-    }
+    let clue = visible_clue(&state, &user, &code).await?;
     if !allowed(&user, &clue).contains(&"split") {
         return Err(AppError::Forbidden);
     }
@@ -486,10 +486,7 @@ pub async fn attach(
     use sha2::Digest;
     user.require(CLUE_ROLES)?;
     let store = state.warehouse.store();
-    let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
-    if !may_see(&user, &clue) || !crate::auth::sees_clue(&state, &user.user, &clue).await? {
-        return Err(AppError::NotFound);
-    }
+    let clue = visible_clue(&state, &user, &code).await?;
     let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -543,10 +540,7 @@ pub async fn attachment(
 ) -> Result<Response, AppError> {
     user.require(CLUE_ROLES)?;
     let store = state.warehouse.store();
-    let clue = store.clue(&code).await?.ok_or(AppError::NotFound)?;
-    if !may_see(&user, &clue) || !crate::auth::sees_clue(&state, &user.user, &clue).await? {
-        return Err(AppError::NotFound);
-    }
+    let clue = visible_clue(&state, &user, &code).await?;
     let (_, events) = store.clue_details(clue.id).await?;
     let (name, ..) = attachments(&events).into_iter().find(|a| a.1 == sha256).ok_or(AppError::NotFound)?;
     let bytes = tokio::fs::read(attachment_path(&state, &sha256)).await.map_err(AppError::internal)?;

@@ -393,6 +393,21 @@ async fn add_users(warehouse: &Warehouse, users: &[(&str, store::Role)]) {
     }
 }
 
+/// A P01 warning about tender `key` (named `name`), in `region`.
+async fn with_a_p01_warning(warehouse: &Warehouse, key: &str, name: &str, region: Option<&str>) -> String {
+    let model = models::builtin().unwrap().into_iter().find(|m| m.code == "P01").unwrap();
+    let finding = models::Finding {
+        key: key.into(),
+        subject: models::Subject { kind: "tender".into(), id: key.into(), name: name.into() },
+        amount_fen: 1,
+        org_code: None,
+        region_code: region.map(str::to_owned),
+        figures: serde_json::Map::new(),
+        sources: vec![],
+    };
+    save_warning(warehouse, &model, finding).await
+}
+
 /// Stores `finding` as a warning of `model`, as a scan would.
 async fn save_warning(warehouse: &Warehouse, model: &models::Model, finding: models::Finding) -> String {
     let region = finding.region_code.clone();
@@ -810,21 +825,7 @@ async fn every_route_for_every_role() {
     let assign = store::Action::Assign { handler: "handler".into(), deadline: "2026-12-31".into() };
     let admin = store::Actor::new("admin", "admin");
     store.act_on_clue(&own.code, 1, &assign, &admin, "", "2026-11-29T10:01:00+08:00").await.unwrap();
-    let model = models::builtin().unwrap().into_iter().find(|m| m.code == "P01").unwrap();
-    let other_warning = save_warning(
-        &warehouse,
-        &model,
-        models::Finding {
-            key: "ZB2025001".into(),
-            subject: models::Subject { kind: "tender".into(), id: "ZB2025001".into(), name: "采购".into() },
-            amount_fen: 1,
-            org_code: None,
-            region_code: None,
-            figures: serde_json::Map::new(),
-            sources: vec![],
-        },
-    )
-    .await;
+    let other_warning = with_a_p01_warning(&warehouse, "ZB2025001", "采购", None).await;
     let other = store.create_clue(&clue(&other_warning, "not the handler's")).await.unwrap();
     let report = store::NewReport {
         receipt: "MATRIX000001".into(),
@@ -1553,21 +1554,7 @@ async fn a_clue_merged_into_another() {
     let warehouse = Warehouse::open(&app.data).await.unwrap();
     let store = warehouse.store();
     let first = with_an_m01_warning(&app).await;
-    let model = models::builtin().unwrap().into_iter().find(|m| m.code == "P01").unwrap();
-    let second = save_warning(
-        &warehouse,
-        &model,
-        models::Finding {
-            key: "ZB2025001".into(),
-            subject: models::Subject { kind: "tender".into(), id: "ZB2025001".into(), name: "采购".into() },
-            amount_fen: 1,
-            org_code: None,
-            region_code: None,
-            figures: serde_json::Map::new(),
-            sources: vec![],
-        },
-    )
-    .await;
+    let second = with_a_p01_warning(&warehouse, "ZB2025001", "采购", None).await;
     let admin = store::Actor::new("admin", "admin");
     let make = |w: &str, title: &str| store::NewClue {
         title: title.into(),
@@ -1665,21 +1652,7 @@ async fn a_scoped_supervisor_sees_their_region_only() {
     };
     store.set_user_region(town.id, Some("331099001"), &audit).await.unwrap();
     let inside = with_an_m01_warning(&app).await; // region 331099001001
-    let model = models::builtin().unwrap().into_iter().find(|m| m.code == "P01").unwrap();
-    let outside = save_warning(
-        &warehouse,
-        &model,
-        models::Finding {
-            key: "ZB2025009".into(),
-            subject: models::Subject { kind: "tender".into(), id: "ZB2025009".into(), name: "外镇采购".into() },
-            amount_fen: 1,
-            org_code: None,
-            region_code: Some("331099002001".into()),
-            figures: serde_json::Map::new(),
-            sources: vec![],
-        },
-    )
-    .await;
+    let outside = with_a_p01_warning(&warehouse, "ZB2025009", "外镇采购", Some("331099002001")).await;
     let admin = store::Actor::new("admin", "admin");
     let make = |w: &str| store::NewClue {
         title: format!("clue {w}"),
