@@ -9,8 +9,13 @@
 //! candidate pairs with u held fixed. Exact agreement on a value can be weighed
 //! by its term frequency, so that two 王伟 agree less tellingly than two 欧阳修远.
 //!
-//! Groundwork for issue 7: no IO, not yet wired into blocking, comparison
-//! functions or the models.
+//! `compare` gives the levels of Chinese names: exact, traditional/simplified
+//! variant, homophone, one character apart, else.
+//!
+//! Groundwork for issue 7: no IO, not yet wired into blocking, resolution or
+//! the models.
+
+pub mod compare;
 
 /// A comparison level, or `None` where a value is missing on either side.
 pub type Gamma = Option<u8>;
