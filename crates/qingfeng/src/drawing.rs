@@ -383,7 +383,7 @@ pub async fn enter_result(
 }
 
 pub async fn status(warehouse: &warehouse::Warehouse, draw: Option<&str>) -> anyhow::Result<()> {
-    use warehouse::inspections::{Timeliness, timeliness};
+    use warehouse::inspections::{Timeliness, result_timeliness};
     let today = warehouse::china_now().date_naive();
     let calendar = warehouse.calendar_overrides().await?;
     let draws = match draw {
@@ -397,12 +397,7 @@ pub async fn status(warehouse: &warehouse::Warehouse, draw: Option<&str>) -> any
         let mut late = 0;
         let mut lines = Vec::new();
         for r in &results {
-            let Ok(checked) = chrono::NaiveDate::parse_from_str(&r.checked_on, "%Y-%m-%d") else { continue };
-            let published = r
-                .published_at
-                .as_deref()
-                .and_then(|p| chrono::NaiveDate::parse_from_str(&p[..10.min(p.len())], "%Y-%m-%d").ok());
-            let (due, standing) = timeliness(checked, published, today, &calendar);
+            let Some((due, standing)) = result_timeliness(r, today, &calendar) else { continue };
             let label = match standing {
                 Timeliness::OnTime => "按时公示 on time",
                 Timeliness::Late => {

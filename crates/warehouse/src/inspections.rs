@@ -77,6 +77,26 @@ pub fn timeliness(
     (due, standing)
 }
 
+/// The deadline and standing of a stored result (`None` if its check date is unreadable).
+pub fn result_timeliness(
+    r: &store::InspectionResult,
+    today: NaiveDate,
+    calendar: &HashMap<NaiveDate, bool>,
+) -> Option<(NaiveDate, Timeliness)> {
+    let day = |s: &str| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok();
+    let checked = day(&r.checked_on)?;
+    Some(timeliness(checked, r.published_at.as_deref().and_then(day), today, calendar))
+}
+
+/// The draw whose commitment starts with `prefix` (at least 8 hex digits).
+pub fn find_draw<'a>(draws: &'a [Draw], prefix: &str) -> Option<&'a Draw> {
+    let prefix = prefix.to_lowercase();
+    if prefix.len() < 8 {
+        return None;
+    }
+    draws.iter().find(|d| d.commitment.starts_with(&prefix))
+}
+
 impl Warehouse {
     /// Every draw committed to the ledger, newest first.
     pub async fn draws(&self) -> Result<Vec<Draw>, WarehouseError> {
@@ -110,11 +130,7 @@ impl Warehouse {
 
     /// The draw whose commitment starts with `prefix` (at least 8 hex digits).
     pub async fn draw(&self, prefix: &str) -> Result<Option<Draw>, WarehouseError> {
-        if prefix.len() < 8 {
-            return Ok(None);
-        }
-        let prefix = prefix.to_lowercase();
-        Ok(self.draws().await?.into_iter().find(|d| d.commitment.starts_with(&prefix)))
+        Ok(find_draw(&self.draws().await?, prefix).cloned())
     }
 
     /// Days the imported `calendar` table marks (`true`: working day), overriding the shipped calendar.

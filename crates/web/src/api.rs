@@ -312,7 +312,7 @@ pub async fn clues(
     };
     let mut clues = Vec::new();
     for clue in state.warehouse.store().clues(&filter).await? {
-        if auth::sees_clue(&state, &client.user, &clue).await.map_err(|_| ApiError::internal("scope"))? {
+        if auth::sees_clue(&state, &client.user, &clue).await.map_err(|e| ApiError::internal(format!("{e:?}")))? {
             clues.push(clue_json(&clue));
         }
     }
@@ -328,7 +328,8 @@ pub async fn clue(
     client.require(CLUE_ROLES)?;
     let store = state.warehouse.store();
     let clue = store.clue(&code).await?.ok_or_else(ApiError::not_found)?;
-    let in_scope = auth::sees_clue(&state, &client.user, &clue).await.map_err(|_| ApiError::internal("scope"))?;
+    let in_scope =
+        auth::sees_clue(&state, &client.user, &clue).await.map_err(|e| ApiError::internal(format!("{e:?}")))?;
     if !in_scope || (!client.directs() && clue.handler.as_deref() != Some(client.user.username.as_str())) {
         return Err(ApiError::not_found());
     }

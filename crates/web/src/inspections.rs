@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use std::collections::HashMap;
-use warehouse::inspections::{Draw, OUTCOMES, Timeliness, timeliness};
+use warehouse::inspections::{Draw, OUTCOMES, Timeliness, result_timeliness};
 
 /// An outcome key in the page's language.
 pub(crate) fn outcome_label(lang: Lang, key: &str) -> String {
@@ -48,14 +48,7 @@ async fn rows(state: &AppState, lang: Lang, draw: &Draw) -> Result<Vec<Value>, A
         .iter()
         .map(|s| {
             let result = results.get(&s.target);
-            let standing = result.and_then(|r| {
-                let checked = chrono::NaiveDate::parse_from_str(&r.checked_on, "%Y-%m-%d").ok()?;
-                let published = r
-                    .published_at
-                    .as_deref()
-                    .and_then(|p| chrono::NaiveDate::parse_from_str(p.get(..10)?, "%Y-%m-%d").ok());
-                Some(timeliness(checked, published, today, &calendar))
-            });
+            let standing = result.and_then(|r| result_timeliness(r, today, &calendar));
             context! {
                 target => s.target.clone(),
                 name => draw.target_name(&s.target).unwrap_or("").to_owned(),

@@ -134,8 +134,7 @@ async fn ledger_view(state: &AppState, size: u64) -> Result<LedgerView, AppError
 
 impl LedgerView {
     fn draw(&self, prefix: &str) -> Option<&warehouse::inspections::Draw> {
-        let prefix = prefix.to_lowercase();
-        (prefix.len() >= 8).then(|| self.draws.iter().find(|d| d.commitment.starts_with(&prefix))).flatten()
+        warehouse::inspections::find_draw(&self.draws, prefix)
     }
 }
 
