@@ -52,27 +52,63 @@ fn within_one_edit(a: &[char], b: &[char]) -> bool {
     }
 }
 
+/// A name made ready for comparing many times: cleaned, simplified, and its
+/// reading (the first reading of each character) for blocking.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Name {
+    raw: Vec<char>,
+    simple: Vec<char>,
+}
+
+impl Name {
+    pub fn new(name: &str) -> Name {
+        let raw = clean(name);
+        let simple = simplet2s::convert(&raw.iter().collect::<String>()).chars().collect();
+        Name { raw, simple }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+
+    /// The simplified form, as text.
+    pub fn simplified(&self) -> String {
+        self.simple.iter().collect()
+    }
+
+    /// The plain pinyin of the simplified form, first reading of each character,
+    /// syllables joined by nothing: a blocking key that homophones usually share.
+    pub fn reading(&self) -> String {
+        self.simple
+            .iter()
+            .map(|c| readings(*c).first().map(|r| (*r).to_owned()).unwrap_or_else(|| c.to_string()))
+            .collect()
+    }
+
+    /// The comparison level of two prepared names (see the constants).
+    pub fn level(&self, other: &Name) -> u8 {
+        if self.raw.is_empty() || other.raw.is_empty() {
+            return NAME_ELSE;
+        }
+        if self.raw == other.raw {
+            return NAME_EXACT;
+        }
+        if self.simple == other.simple {
+            return NAME_VARIANT;
+        }
+        if homophones(&self.simple, &other.simple) {
+            return NAME_HOMOPHONE;
+        }
+        if within_one_edit(&self.simple, &other.simple) {
+            return NAME_ONE_CHARACTER;
+        }
+        NAME_ELSE
+    }
+}
+
 /// The comparison level of two names (see the constants).
 pub fn name_level(a: &str, b: &str) -> u8 {
-    let (a, b) = (clean(a), clean(b));
-    if a.is_empty() || b.is_empty() {
-        return NAME_ELSE;
-    }
-    if a == b {
-        return NAME_EXACT;
-    }
-    let simplified = |s: &[char]| simplet2s::convert(&s.iter().collect::<String>()).chars().collect::<Vec<char>>();
-    let (sa, sb) = (simplified(&a), simplified(&b));
-    if sa == sb {
-        return NAME_VARIANT;
-    }
-    if homophones(&sa, &sb) {
-        return NAME_HOMOPHONE;
-    }
-    if within_one_edit(&sa, &sb) {
-        return NAME_ONE_CHARACTER;
-    }
-    NAME_ELSE
+    Name::new(a).level(&Name::new(b))
 }
 
 #[cfg(test)]
@@ -91,5 +127,12 @@ mod tests {
         assert_eq!(name_level("张伟", "张伟强"), NAME_ONE_CHARACTER);
         assert_eq!(name_level("张伟", "李强"), NAME_ELSE);
         assert_eq!(name_level("张伟", ""), NAME_ELSE);
+    }
+
+    #[test]
+    fn readings_block_homophones_together() {
+        assert_eq!(Name::new("张伟").reading(), Name::new("章玮").reading());
+        assert_eq!(Name::new("張偉").reading(), "zhangwei");
+        assert_eq!(Name::new("張偉").simplified(), "张伟");
     }
 }

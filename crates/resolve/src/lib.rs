@@ -12,10 +12,11 @@
 //! `compare` gives the levels of Chinese names: exact, traditional/simplified
 //! variant, homophone, one character apart, else.
 //!
-//! Groundwork for issue 7: no IO, not yet wired into blocking, resolution or
-//! the models.
+//! `link` runs it end to end: blocking, comparing, estimating, scoring and
+//! clustering records. No IO.
 
 pub mod compare;
+pub mod link;
 
 /// A comparison level, or `None` where a value is missing on either side.
 pub type Gamma = Option<u8>;
@@ -52,6 +53,11 @@ fn clamp(p: f64) -> f64 {
     p.clamp(FLOOR, 1.0 - FLOOR)
 }
 
+/// λ may be far smaller than the floor of m and u: one match in 10¹² pairs.
+fn clamp_lambda(p: f64) -> f64 {
+    p.clamp(1e-15, 1.0 - FLOOR)
+}
+
 impl Model {
     /// A starting model: `(field name, number of levels)`; m rising and u falling
     /// towards exact agreement, λ = `lambda`.
@@ -68,7 +74,7 @@ impl Model {
                 Field { name: (*name).to_owned(), m, u }
             })
             .collect();
-        Model { fields, lambda: clamp(lambda) }
+        Model { fields, lambda: clamp_lambda(lambda) }
     }
 
     /// The product of every field's m / u over the levels present.
@@ -94,11 +100,19 @@ impl Model {
     /// u from pairs drawn at random (nearly all non-matches): each level's share
     /// among the pairs where the field is present.
     pub fn estimate_u(&mut self, random_pairs: &[Vec<Gamma>]) {
+        let weighted: Vec<(Vec<Gamma>, f64)> = random_pairs.iter().map(|g| (g.clone(), 1.0)).collect();
+        self.estimate_u_weighted(&weighted);
+    }
+
+    /// [`Model::estimate_u`] over distinct comparison vectors and their counts.
+    pub fn estimate_u_weighted(&mut self, random_pairs: &[(Vec<Gamma>, f64)]) {
         for (i, field) in self.fields.iter_mut().enumerate() {
             let mut counts = vec![0f64; field.u.len()];
-            for g in random_pairs.iter().filter_map(|p| p.get(i).copied().flatten()) {
-                if let Some(c) = counts.get_mut(g as usize) {
-                    *c += 1.0;
+            for (g, w) in random_pairs {
+                if let Some(l) = g.get(i).copied().flatten()
+                    && let Some(c) = counts.get_mut(l as usize)
+                {
+                    *c += w;
                 }
             }
             let total: f64 = counts.iter().sum();
@@ -110,20 +124,28 @@ impl Model {
 
     /// Expectation–maximisation of m and λ over candidate pairs, u fixed.
     pub fn em(&mut self, pairs: &[Vec<Gamma>], max_iterations: usize, tolerance: f64) -> EmReport {
+        let weighted: Vec<(Vec<Gamma>, f64)> = pairs.iter().map(|g| (g.clone(), 1.0)).collect();
+        self.em_weighted(&weighted, max_iterations, tolerance)
+    }
+
+    /// [`Model::em`] over distinct comparison vectors and their counts: the same
+    /// result, in time proportional to the number of distinct vectors.
+    pub fn em_weighted(&mut self, pairs: &[(Vec<Gamma>, f64)], max_iterations: usize, tolerance: f64) -> EmReport {
         let mut report = EmReport { iterations: 0, converged: false, last_change: f64::INFINITY };
-        if pairs.is_empty() {
+        let total_weight: f64 = pairs.iter().map(|(_, w)| w).sum();
+        if total_weight <= 0.0 {
             return report;
         }
         for _ in 0..max_iterations {
             // E: each pair's probability of being a match under the current model.
-            let p: Vec<f64> = pairs.iter().map(|g| self.probability(g)).collect();
+            let p: Vec<f64> = pairs.iter().map(|(g, w)| self.probability(g) * w).collect();
             // M: λ and each field's m, weighted by those probabilities.
-            let lambda = clamp(p.iter().sum::<f64>() / p.len() as f64);
+            let lambda = clamp(p.iter().sum::<f64>() / total_weight);
             let mut change = (lambda - self.lambda).abs();
             self.lambda = lambda;
             for (i, field) in self.fields.iter_mut().enumerate() {
                 let mut sums = vec![0f64; field.m.len()];
-                for (g, w) in pairs.iter().zip(&p) {
+                for ((g, _), w) in pairs.iter().zip(&p) {
                     if let Some(l) = g.get(i).copied().flatten()
                         && let Some(s) = sums.get_mut(l as usize)
                     {

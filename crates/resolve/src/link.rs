@@ -1,0 +1,746 @@
+//! Record linkage end to end: prepare the values, block, compare, estimate the
+//! model (u from random pairs, m and λ by EM), score, and cluster.
+//!
+//! Records are rows of text fields, each field compared by its [`Kind`]. Two
+//! modes: deduplicate one set (every pair), or link two sides (only pairs across
+//! them). A field may be a *distinct key*: two records that both carry it with
+//! different values are never compared (two valid ID numbers are two people).
+//! Candidate pairs come from blocking rules, each a key built from a few fields;
+//! a pair found by an earlier rule is not counted again. Blocks larger than a
+//! limit are skipped and reported, which keeps the work near-linear.
+//!
+//! EM runs over the distinct comparison vectors with their counts rather than
+//! over the pairs one by one: there are at most a few thousand of them.
+
+use crate::compare::{NAME_LEVELS, Name};
+use crate::{EmReport, Gamma, Model, tf_adjusted_factor};
+use std::collections::HashMap;
+
+/// How a field's two values are compared; the levels run from 0, the least alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A Chinese personal name: else, one character apart, homophone, traditional/simplified, exact.
+    ChineseName,
+    /// Free text (a name in Latin letters, an address): else, Jaro–Winkler ≥ 0.80, ≥ 0.92, exact.
+    Text,
+    /// Identifiers, dates and codes typed by hand: else, two edits, one edit (Damerau–Levenshtein), exact.
+    Typed,
+    /// A region code: else, same county (first six digits), exact.
+    Region,
+    /// Only agreement counts: else, exact.
+    Exact,
+}
+
+impl Kind {
+    pub fn levels(self) -> usize {
+        match self {
+            Kind::ChineseName => NAME_LEVELS,
+            Kind::Text | Kind::Typed => 4,
+            Kind::Region => 3,
+            Kind::Exact => 2,
+        }
+    }
+
+    /// The label of a level, for evidence.
+    pub fn label(self, level: u8) -> &'static str {
+        let top = self.levels() as u8 - 1;
+        if level == top {
+            return "exact";
+        }
+        if level == 0 {
+            return "different";
+        }
+        match (self, level) {
+            (Kind::ChineseName, 3) => "traditional/simplified variant",
+            (Kind::ChineseName, 2) => "homophone",
+            (Kind::ChineseName, 1) => "one character apart",
+            (Kind::Text, 2) => "Jaro-Winkler >= 0.92",
+            (Kind::Text, 1) => "Jaro-Winkler >= 0.80",
+            (Kind::Typed, 2) => "one edit apart",
+            (Kind::Typed, 1) => "two edits apart",
+            (Kind::Region, 1) => "same county",
+            _ => "?",
+        }
+    }
+}
+
+/// One field: its name, how it is compared, and whether exact agreement is
+/// weighed by the value's frequency.
+#[derive(Clone, Debug)]
+pub struct FieldSpec {
+    pub name: String,
+    pub kind: Kind,
+    pub term_frequency: bool,
+}
+
+impl FieldSpec {
+    pub fn new(name: &str, kind: Kind) -> FieldSpec {
+        FieldSpec { name: name.to_owned(), kind, term_frequency: false }
+    }
+
+    pub fn with_term_frequency(mut self) -> FieldSpec {
+        self.term_frequency = true;
+        self
+    }
+}
+
+/// One part of a blocking key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyPart {
+    /// The field's value.
+    Field(usize),
+    /// The pinyin reading of a Chinese name field.
+    Reading(usize),
+    /// Characters `start..start + len` of the field's value.
+    Substr(usize, usize, usize),
+}
+
+/// The settings of a run.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub fields: Vec<FieldSpec>,
+    /// Rules whose keys bring records together as candidates.
+    pub blocking: Vec<Vec<KeyPart>>,
+    /// Link two sides (only pairs across them) rather than deduplicate one.
+    pub link_only: bool,
+    /// A field that, present on both sides with different values, rules a pair out.
+    pub distinct_key: Option<usize>,
+    /// Random pairs sampled for u.
+    pub random_pairs: usize,
+    /// Blocks with more candidate pairs than this are skipped (and counted).
+    pub max_block_pairs: usize,
+    /// Pairs at or above this probability are the same entity.
+    pub match_threshold: f64,
+    /// Pairs at or above this probability and below the match threshold go to review.
+    pub review_threshold: f64,
+    pub seed: u64,
+    /// Threads comparing pairs.
+    pub threads: usize,
+}
+
+impl Settings {
+    pub fn new(fields: Vec<FieldSpec>, blocking: Vec<Vec<KeyPart>>) -> Settings {
+        Settings {
+            fields,
+            blocking,
+            link_only: false,
+            distinct_key: None,
+            random_pairs: 1_000_000,
+            max_block_pairs: 1_000_000,
+            match_threshold: 0.95,
+            review_threshold: 0.5,
+            seed: 1,
+            threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        }
+    }
+}
+
+/// The records to resolve: `rows[i][f]` is record i's value of field f.
+#[derive(Clone, Debug, Default)]
+pub struct Records {
+    pub rows: Vec<Vec<Option<String>>>,
+    /// The side of each record, 0 or 1 (only read when linking two sides).
+    pub side: Vec<u8>,
+}
+
+impl Records {
+    pub fn push(&mut self, side: u8, values: Vec<Option<String>>) -> usize {
+        self.rows.push(values);
+        self.side.push(side);
+        self.rows.len() - 1
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// A field's values, prepared once.
+enum Column {
+    Names(Vec<Option<Name>>),
+    Text(Vec<Option<Box<str>>>),
+}
+
+struct Prepared {
+    columns: Vec<Column>,
+    /// Term frequency of each value, for the fields that use it.
+    frequencies: Vec<Option<HashMap<Box<str>, f64>>>,
+}
+
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn prepare(settings: &Settings, records: &Records) -> Prepared {
+    let mut columns = Vec::new();
+    let mut frequencies = Vec::new();
+    for (f, spec) in settings.fields.iter().enumerate() {
+        let column = match spec.kind {
+            Kind::ChineseName => Column::Names(
+                records.rows.iter().map(|r| r.get(f).and_then(present).map(Name::new).filter(|n| !n.is_empty())).collect(),
+            ),
+            _ => Column::Text(records.rows.iter().map(|r| r.get(f).and_then(present).map(Box::from)).collect()),
+        };
+        let frequency = spec.term_frequency.then(|| {
+            let mut counts: HashMap<Box<str>, f64> = HashMap::new();
+            let mut total = 0f64;
+            for i in 0..records.len() {
+                if let Some(v) = value_key(&column, i) {
+                    *counts.entry(v.into_boxed_str()).or_default() += 1.0;
+                    total += 1.0;
+                }
+            }
+            counts.values_mut().for_each(|c| *c /= total.max(1.0));
+            counts
+        });
+        columns.push(column);
+        frequencies.push(frequency);
+    }
+    Prepared { columns, frequencies }
+}
+
+/// The value of a record's field as a key: names by their simplified form.
+fn value_key(column: &Column, i: usize) -> Option<String> {
+    match column {
+        Column::Names(v) => v[i].as_ref().map(Name::simplified),
+        Column::Text(v) => v[i].as_deref().map(str::to_owned),
+    }
+}
+
+fn text_level(kind: Kind, a: &str, b: &str) -> u8 {
+    if a == b {
+        return kind.levels() as u8 - 1;
+    }
+    match kind {
+        Kind::Text => {
+            let s = strsim::jaro_winkler(a, b);
+            if s >= 0.92 {
+                2
+            } else if s >= 0.80 {
+                1
+            } else {
+                0
+            }
+        }
+        Kind::Typed => match strsim::damerau_levenshtein(a, b) {
+            1 => 2,
+            2 => 1,
+            _ => 0,
+        },
+        Kind::Region => u8::from(a.len() >= 6 && b.len() >= 6 && a.get(..6) == b.get(..6)),
+        Kind::Exact | Kind::ChineseName => 0,
+    }
+}
+
+impl Prepared {
+    fn gamma(&self, settings: &Settings, a: usize, b: usize, out: &mut Vec<Gamma>) {
+        out.clear();
+        for (column, spec) in self.columns.iter().zip(&settings.fields) {
+            out.push(match column {
+                Column::Names(v) => match (&v[a], &v[b]) {
+                    (Some(x), Some(y)) => Some(x.level(y)),
+                    _ => None,
+                },
+                Column::Text(v) => match (&v[a], &v[b]) {
+                    (Some(x), Some(y)) => Some(text_level(spec.kind, x, y)),
+                    _ => None,
+                },
+            });
+        }
+    }
+
+    fn ruled_out(&self, settings: &Settings, a: usize, b: usize) -> bool {
+        let Some(k) = settings.distinct_key else { return false };
+        match &self.columns[k] {
+            Column::Text(v) => matches!((&v[a], &v[b]), (Some(x), Some(y)) if x != y),
+            Column::Names(_) => false,
+        }
+    }
+
+    fn block_key(&self, rule: &[KeyPart], i: usize) -> Option<String> {
+        let mut key = String::new();
+        for part in rule {
+            let piece = match part {
+                KeyPart::Field(f) => value_key(&self.columns[*f], i)?,
+                KeyPart::Reading(f) => match &self.columns[*f] {
+                    Column::Names(v) => v[i].as_ref()?.reading(),
+                    Column::Text(v) => v[i].as_deref()?.to_owned(),
+                },
+                KeyPart::Substr(f, start, len) => {
+                    let v = value_key(&self.columns[*f], i)?;
+                    let s: String = v.chars().skip(*start).take(*len).collect();
+                    if s.chars().count() < *len {
+                        return None;
+                    }
+                    s
+                }
+            };
+            key.push_str(&piece);
+            key.push('\u{1f}');
+        }
+        Some(key)
+    }
+}
+
+/// A pair scored at or above the review threshold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub a: usize,
+    pub b: usize,
+    pub probability: f64,
+    /// log2 of the posterior odds.
+    pub weight: f64,
+    pub gamma: Vec<Gamma>,
+}
+
+/// One field's part in a link's score.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Evidence {
+    pub field: String,
+    /// The level's label, or "missing".
+    pub level: &'static str,
+    /// log2 of the field's Bayes factor (0 when missing).
+    pub weight: f64,
+}
+
+/// A reviewer's decision on a pair, respected by the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Same,
+    Different,
+}
+
+/// What a run found.
+pub struct Resolution {
+    pub model: Model,
+    pub em: EmReport,
+    /// Candidate pairs compared.
+    pub candidates: usize,
+    /// Blocks skipped as too large, and the pairs they would have made.
+    pub skipped_blocks: usize,
+    pub skipped_pairs: u64,
+    /// Pairs at or above the review threshold, best first.
+    pub links: Vec<Link>,
+    /// The entity of each record: the smallest record index in its cluster.
+    pub entity: Vec<usize>,
+    /// Pairs a reviewer called different that the links joined through others.
+    pub conflicts: Vec<(usize, usize)>,
+    prepared: Prepared,
+}
+
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        // The smaller index names the cluster.
+        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        parent[hi] = lo;
+    }
+}
+
+fn hash_key(key: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
+}
+
+/// The candidate pairs of every rule, each pair once, with the rules each one
+/// meets (bit r for rule r; at most 32 rules).
+struct Candidates {
+    pairs: Vec<(u32, u32)>,
+    rules: Vec<u32>,
+    skipped_blocks: usize,
+    skipped_pairs: u64,
+}
+
+fn candidates(settings: &Settings, records: &Records, prepared: &Prepared) -> Candidates {
+    let rules = &settings.blocking[..settings.blocking.len().min(32)];
+    // Each record's key under each rule, hashed, and the blocks too large to use.
+    let keys: Vec<Vec<Option<u64>>> = rules
+        .iter()
+        .map(|rule| (0..records.len()).map(|i| prepared.block_key(rule, i).map(|k| hash_key(&k))).collect())
+        .collect();
+    let mut blocks_of: Vec<HashMap<u64, Vec<u32>>> = Vec::new();
+    let mut skipped: Vec<std::collections::HashSet<u64>> = Vec::new();
+    let mut out = Candidates { pairs: Vec::new(), rules: Vec::new(), skipped_blocks: 0, skipped_pairs: 0 };
+    for keys in &keys {
+        let mut blocks: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (i, key) in keys.iter().enumerate() {
+            if let Some(key) = key {
+                blocks.entry(*key).or_default().push(i as u32);
+            }
+        }
+        let mut too_large = std::collections::HashSet::new();
+        for (key, members) in &blocks {
+            let count: u64 = if settings.link_only {
+                let left = members.iter().filter(|&&i| records.side[i as usize] == 0).count() as u64;
+                left * (members.len() as u64 - left)
+            } else {
+                let n = members.len() as u64;
+                n * n.saturating_sub(1) / 2
+            };
+            if count > settings.max_block_pairs as u64 {
+                out.skipped_blocks += 1;
+                out.skipped_pairs += count;
+                too_large.insert(*key);
+            }
+        }
+        blocks_of.push(blocks);
+        skipped.push(too_large);
+    }
+    let meets = |r: usize, a: usize, b: usize| match (keys[r][a], keys[r][b]) {
+        (Some(x), Some(y)) => x == y && !skipped[r].contains(&x),
+        _ => false,
+    };
+    for (r, blocks) in blocks_of.iter().enumerate() {
+        let mut keys_sorted: Vec<&u64> = blocks.keys().collect();
+        keys_sorted.sort();
+        for key in keys_sorted {
+            let members = &blocks[key];
+            if members.len() < 2 || skipped[r].contains(key) {
+                continue;
+            }
+            for (x, &a) in members.iter().enumerate() {
+                for &b in &members[x + 1..] {
+                    let (a, b) = (a as usize, b as usize);
+                    if settings.link_only && records.side[a] == records.side[b] {
+                        continue;
+                    }
+                    // Found by an earlier rule already?
+                    if (0..r).any(|earlier| meets(earlier, a, b)) || prepared.ruled_out(settings, a, b) {
+                        continue;
+                    }
+                    let mask = (r..rules.len()).filter(|&later| meets(later, a, b)).fold(0u32, |m, later| m | 1 << later);
+                    out.pairs.push((a as u32, b as u32));
+                    out.rules.push(mask);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Comparison vectors of `pairs`, on `settings.threads` threads.
+fn compare_all(settings: &Settings, prepared: &Prepared, pairs: &[(u32, u32)]) -> Vec<Vec<Gamma>> {
+    let threads = settings.threads.max(1);
+    let chunk = pairs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = pairs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut g = Vec::new();
+                    part.iter()
+                        .map(|&(a, b)| {
+                            prepared.gamma(settings, a as usize, b as usize, &mut g);
+                            g.clone()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
+
+fn patterns(gammas: &[Vec<Gamma>]) -> Vec<(Vec<Gamma>, f64)> {
+    let mut counts: HashMap<&[Gamma], f64> = HashMap::new();
+    for g in gammas {
+        *counts.entry(g.as_slice()).or_default() += 1.0;
+    }
+    let mut out: Vec<(Vec<Gamma>, f64)> = counts.into_iter().map(|(g, c)| (g.to_vec(), c)).collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+impl Resolution {
+    /// The log2 Bayes factor of each field for a link, term frequencies applied.
+    pub fn evidence(&self, settings: &Settings, link: &Link) -> Vec<Evidence> {
+        settings
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(f, spec)| match link.gamma[f] {
+                None => Evidence { field: spec.name.clone(), level: "missing", weight: 0.0 },
+                Some(l) => Evidence {
+                    field: spec.name.clone(),
+                    level: spec.kind.label(l),
+                    weight: self.factor(settings, f, l, link.a).log2(),
+                },
+            })
+            .collect()
+    }
+
+    fn factor(&self, settings: &Settings, f: usize, level: u8, a: usize) -> f64 {
+        factor(&self.model, &self.prepared, settings, f, level, a)
+    }
+}
+
+fn factor(model: &Model, prepared: &Prepared, settings: &Settings, f: usize, level: u8, a: usize) -> f64 {
+    let field = &model.fields[f];
+    let top = settings.fields[f].kind.levels() as u8 - 1;
+    if level == top
+        && let Some(freq) = &prepared.frequencies[f]
+        && let Some(tf) = value_key(&prepared.columns[f], a).and_then(|v| freq.get(v.as_str()).copied())
+    {
+        return tf_adjusted_factor(field.m[level as usize], tf);
+    }
+    field.m[level as usize].clamp(1e-6, 1.0 - 1e-6) / field.u[level as usize].clamp(1e-6, 1.0 - 1e-6)
+}
+
+/// Runs the whole resolution. `decisions` are reviewers' verdicts on pairs
+/// (record indices); they override the score in both directions.
+pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usize, Decision)]) -> Resolution {
+    let prepared = prepare(settings, records);
+    let n = records.len();
+    let levels: Vec<(&str, usize)> = settings.fields.iter().map(|f| (f.name.as_str(), f.kind.levels())).collect();
+    let mut model = Model::new(&levels, 0.1);
+
+    // u from random pairs.
+    let mut state = settings.seed;
+    let (left, right): (Vec<usize>, Vec<usize>) = if settings.link_only {
+        ((0..n).filter(|&i| records.side[i] == 0).collect(), (0..n).filter(|&i| records.side[i] == 1).collect())
+    } else {
+        ((0..n).collect(), (0..n).collect())
+    };
+    if !left.is_empty() && !right.is_empty() && n >= 2 {
+        let mut random = Vec::with_capacity(settings.random_pairs);
+        while random.len() < settings.random_pairs {
+            let a = left[(splitmix(&mut state) % left.len() as u64) as usize];
+            let b = right[(splitmix(&mut state) % right.len() as u64) as usize];
+            if a != b {
+                random.push((a as u32, b as u32));
+            }
+        }
+        let gammas = compare_all(settings, &prepared, &random);
+        model.estimate_u_weighted(&patterns(&gammas));
+    }
+
+    // Candidates; m by EM, one session per blocking rule over the pairs it
+    // meets, the rule's own fields left out (their agreement is how the pairs
+    // were chosen, not evidence); each field's m the mean of its sessions.
+    let Candidates { pairs, rules, skipped_blocks, skipped_pairs } = candidates(settings, records, &prepared);
+    let gammas = compare_all(settings, &prepared, &pairs);
+    let mut em = EmReport { iterations: 0, converged: true, last_change: 0.0 };
+    let mut sums: Vec<Option<Vec<f64>>> = vec![None; settings.fields.len()];
+    let mut sessions = vec![0usize; settings.fields.len()];
+    for (r, rule) in settings.blocking.iter().enumerate().take(32) {
+        let blocked: Vec<usize> = rule
+            .iter()
+            .map(|p| match p {
+                KeyPart::Field(f) | KeyPart::Reading(f) | KeyPart::Substr(f, ..) => *f,
+            })
+            .collect();
+        let session_pairs: Vec<Vec<Gamma>> = gammas
+            .iter()
+            .zip(&rules)
+            .filter(|(_, mask)| *mask & (1 << r) != 0)
+            .map(|(g, _)| g.iter().enumerate().map(|(f, l)| if blocked.contains(&f) { None } else { *l }).collect())
+            .collect();
+        if session_pairs.is_empty() {
+            continue;
+        }
+        let mut session = model.clone();
+        let report = session.em_weighted(&patterns(&session_pairs), 200, 1e-4);
+        em.iterations += report.iterations;
+        em.converged &= report.converged;
+        em.last_change = em.last_change.max(report.last_change);
+        for (f, field) in session.fields.iter().enumerate() {
+            if blocked.contains(&f) {
+                continue;
+            }
+            let sum = sums[f].get_or_insert_with(|| vec![0.0; field.m.len()]);
+            sum.iter_mut().zip(&field.m).for_each(|(s, m)| *s += m);
+            sessions[f] += 1;
+        }
+    }
+    for (f, field) in model.fields.iter_mut().enumerate() {
+        if let Some(sum) = &sums[f] {
+            field.m = sum.iter().map(|s| s / sessions[f] as f64).collect();
+        }
+    }
+    // λ, the chance that two records taken at random match: the expected
+    // number of matches among the candidates (pairs left out by blocking taken
+    // as non-matches) over all pairs, iterated to its fixed point.
+    let all_pairs = if settings.link_only { left.len() as f64 * right.len() as f64 } else { n as f64 * (n as f64 - 1.0) / 2.0 };
+    let distinct = patterns(&gammas);
+    model.lambda = (1.0 / all_pairs.max(1.0)).clamp(1e-12, 0.5);
+    for _ in 0..100 {
+        let expected: f64 = distinct.iter().map(|(g, w)| model.probability(g) * w).sum();
+        let lambda = (expected / all_pairs.max(1.0)).clamp(1e-12, 0.5);
+        let change = (lambda / model.lambda).ln().abs();
+        model.lambda = lambda;
+        if change < 1e-6 {
+            break;
+        }
+    }
+
+    // Scores, with term frequencies.
+    let prior = (model.lambda / (1.0 - model.lambda)).log2();
+    let mut links: Vec<Link> = pairs
+        .iter()
+        .zip(gammas)
+        .filter_map(|(&(a, b), gamma)| {
+            let (a, b) = (a as usize, b as usize);
+            let weight = prior
+                + gamma
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(f, g)| g.map(|l| factor(&model, &prepared, settings, f, l, a).log2()))
+                    .sum::<f64>();
+            let probability = 1.0 / (1.0 + (-weight).exp2());
+            (probability >= settings.review_threshold).then_some(Link { a, b, probability, weight, gamma })
+        })
+        .collect();
+    links.sort_by(|x, y| y.weight.total_cmp(&x.weight).then((x.a, x.b).cmp(&(y.a, y.b))));
+
+    // Clusters: links at the threshold and reviewers' "same", never a pair called "different".
+    let verdict: HashMap<(usize, usize), Decision> =
+        decisions.iter().map(|&(a, b, d)| ((a.min(b), a.max(b)), d)).collect();
+    let mut parent: Vec<usize> = (0..n).collect();
+    for link in &links {
+        let decided = verdict.get(&(link.a.min(link.b), link.a.max(link.b)));
+        if link.probability >= settings.match_threshold && decided != Some(&Decision::Different) {
+            union(&mut parent, link.a, link.b);
+        }
+    }
+    for (&(a, b), d) in &verdict {
+        if *d == Decision::Same && a < n && b < n {
+            union(&mut parent, a, b);
+        }
+    }
+    let entity: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
+    let mut conflicts: Vec<(usize, usize)> = verdict
+        .iter()
+        .filter(|&(&(a, b), d)| *d == Decision::Different && a < n && b < n && entity[a] == entity[b])
+        .map(|(&pair, _)| pair)
+        .collect();
+    conflicts.sort();
+    Resolution {
+        model,
+        em,
+        candidates: pairs.len(),
+        skipped_blocks,
+        skipped_pairs,
+        links,
+        entity,
+        conflicts,
+        prepared,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// People, every third one recorded twice; the person of each record.
+    fn people() -> (Settings, Records, Vec<usize>) {
+        let fields = vec![
+            FieldSpec::new("name", Kind::ChineseName).with_term_frequency(),
+            FieldSpec::new("birth_date", Kind::Typed),
+            FieldSpec::new("phone", Kind::Exact),
+        ];
+        let blocking = vec![vec![KeyPart::Reading(0)], vec![KeyPart::Field(1)]];
+        let mut settings = Settings::new(fields, blocking);
+        settings.random_pairs = 20_000;
+        settings.threads = 2;
+        let mut records = Records::default();
+        let surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
+        let given = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"];
+        let mut s = 3u64;
+        let mut truth = Vec::new();
+        for i in 0..600usize {
+            let name = format!("{}{}{}", surnames[i % 10], given[(i / 10) % 15], given[(i / 150 + i) % 15]);
+            let birth = format!("19{:02}-{:02}-{:02}", 50 + splitmix(&mut s) % 50, 1 + splitmix(&mut s) % 12, 1 + splitmix(&mut s) % 28);
+            let phone = format!("139{:08}", splitmix(&mut s) % 100_000_000);
+            records.push(0, vec![Some(name.clone()), Some(birth.clone()), Some(phone.clone())]);
+            truth.push(i);
+            // Every third person appears again, the name traditional or a homophone,
+            // the birth date sometimes mistyped, the phone sometimes missing.
+            if i % 3 == 0 {
+                let name2 = if i % 2 == 0 { name.replace('张', "張").replace('伟', "偉") } else { name.replace('伟', "玮") };
+                let birth2 = if i % 9 == 0 { birth.replacen("-0", "-1", 1) } else { birth };
+                let phone2 = if i % 5 == 0 { None } else { Some(phone) };
+                records.push(0, vec![Some(name2), Some(birth2), phone2]);
+                truth.push(i);
+            }
+        }
+        (settings, records, truth)
+    }
+
+    #[test]
+    fn duplicates_are_found_and_nothing_else() {
+        let (settings, records, truth) = people();
+        let r = resolve(&settings, &records, &[]);
+        assert!(r.em.converged, "{:?}", r.em);
+        for i in 0..records.len() {
+            for j in i + 1..records.len() {
+                assert_eq!(
+                    r.entity[i] == r.entity[j],
+                    truth[i] == truth[j],
+                    "{:?} and {:?}",
+                    records.rows[i],
+                    records.rows[j]
+                );
+            }
+        }
+        assert_eq!(r.entity.iter().collect::<std::collections::HashSet<_>>().len(), 600);
+        let link = &r.links[0];
+        let evidence = r.evidence(&settings, link);
+        assert_eq!(evidence.len(), 3);
+        assert!(evidence.iter().map(|e| e.weight).sum::<f64>() > 0.0);
+    }
+
+    #[test]
+    fn a_distinct_key_rules_pairs_out_and_decisions_are_respected() {
+        let fields = vec![FieldSpec::new("id", Kind::Exact), FieldSpec::new("name", Kind::ChineseName)];
+        let mut settings = Settings::new(fields, vec![vec![KeyPart::Field(1)]]);
+        settings.distinct_key = Some(0);
+        settings.random_pairs = 100;
+        let mut records = Records::default();
+        let a = records.push(0, vec![Some("1".into()), Some("欧阳修远".into())]);
+        let b = records.push(0, vec![Some("2".into()), Some("欧阳修远".into())]);
+        let c = records.push(0, vec![None, Some("欧阳修远".into())]);
+        let r = resolve(&settings, &records, &[]);
+        assert_eq!(r.candidates, 2, "a–c and b–c; a–b ruled out by their keys");
+        assert_ne!(r.entity[a], r.entity[b]);
+        let r = resolve(&settings, &records, &[(a, c, Decision::Different), (b, c, Decision::Same)]);
+        assert_ne!(r.entity[a], r.entity[c]);
+        assert_eq!(r.entity[b], r.entity[c]);
+        assert!(r.conflicts.is_empty());
+    }
+
+    #[test]
+    fn link_only_compares_across_sides_and_large_blocks_are_skipped() {
+        let fields = vec![FieldSpec::new("name", Kind::Text)];
+        let mut settings = Settings::new(fields, vec![vec![KeyPart::Substr(0, 0, 1)]]);
+        settings.link_only = true;
+        settings.random_pairs = 100;
+        settings.max_block_pairs = 3;
+        let mut records = Records::default();
+        for (side, name) in [(0, "anna"), (0, "anne"), (1, "anna"), (0, "bob"), (0, "bill"), (1, "bob"), (1, "ben")] {
+            records.push(side, vec![Some(name.into())]);
+        }
+        let r = resolve(&settings, &records, &[]);
+        // a-block: 2 left × 1 right = 2 pairs; b-block: 2 × 2 = 4 > 3, skipped.
+        assert_eq!((r.candidates, r.skipped_blocks, r.skipped_pairs), (2, 1, 4));
+    }
+}
