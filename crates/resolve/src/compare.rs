@@ -111,6 +111,134 @@ pub fn name_level(a: &str, b: &str) -> u8 {
     Name::new(a).level(&Name::new(b))
 }
 
+/// Jaro–Winkler similarity (prefix scale 0.1, up to four characters, boosting
+/// only above 0.7), as `strsim` computes it, without allocating for short values.
+pub fn jaro_winkler<T: PartialEq + Copy>(a: &[T], b: &[T]) -> f64 {
+    let jaro = jaro(a, b);
+    if jaro <= 0.7 {
+        return jaro;
+    }
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
+    jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+}
+
+fn jaro<T: PartialEq + Copy>(a: &[T], b: &[T]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a.len() > 128 || b.len() > 128 {
+        return jaro_long(a, b);
+    }
+    // Flags as bits: no allocation, no clearing.
+    let range = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let (mut a_flags, mut b_flags) = (0u128, 0u128);
+    let mut matches = 0usize;
+    for (i, x) in a.iter().enumerate() {
+        let lo = i.saturating_sub(range);
+        let hi = (i + range + 1).min(b.len());
+        for j in lo..hi {
+            if b_flags & (1 << j) == 0 && b[j] == *x {
+                a_flags |= 1 << i;
+                b_flags |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let (mut fa, mut fb) = (a_flags, b_flags);
+    while fa != 0 {
+        let (i, j) = (fa.trailing_zeros() as usize, fb.trailing_zeros() as usize);
+        transpositions += usize::from(a[i] != b[j]);
+        fa &= fa - 1;
+        fb &= fb - 1;
+    }
+    score(matches, transpositions, a.len(), b.len())
+}
+
+fn score(matches: usize, transpositions: usize, la: usize, lb: usize) -> f64 {
+    let m = matches as f64;
+    (m / la as f64 + m / lb as f64 + (m - (transpositions / 2) as f64) / m) / 3.0
+}
+
+fn jaro_long<T: PartialEq + Copy>(a: &[T], b: &[T]) -> f64 {
+    let range = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let mut a_flags = vec![false; a.len()];
+    let mut b_flags = vec![false; b.len()];
+    let mut matches = 0usize;
+    for (i, x) in a.iter().enumerate() {
+        let lo = i.saturating_sub(range);
+        let hi = (i + range + 1).min(b.len());
+        for j in lo..hi {
+            if !b_flags[j] && b[j] == *x {
+                a_flags[i] = true;
+                b_flags[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let matched_b = b.iter().zip(&b_flags).filter(|(_, f)| **f).map(|(y, _)| y);
+    let matched_a = a.iter().zip(&a_flags).filter(|(_, f)| **f).map(|(x, _)| x);
+    let transpositions = matched_a.zip(matched_b).filter(|(x, y)| x != y).count();
+    score(matches, transpositions, a.len(), b.len())
+}
+
+/// The optimal-string-alignment distance (insertions, deletions, substitutions
+/// and transpositions of neighbours) if it is at most `max`, else `None`.
+pub fn edits_within<T: PartialEq + Copy>(a: &[T], b: &[T], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    // Three rows of the dynamic programme; values above max are capped at max + 1.
+    let width = b.len() + 1;
+    let cap = max + 1;
+    let mut rows = [[0usize; 33]; 3];
+    let mut heap = Vec::new();
+    let [previous2, previous, current]: [&mut [usize]; 3] = if width <= 33 {
+        let [x, y, z] = &mut rows;
+        [&mut x[..width], &mut y[..width], &mut z[..width]]
+    } else {
+        heap.resize(3 * width, 0);
+        let (x, rest) = heap.split_at_mut(width);
+        let (y, z) = rest.split_at_mut(width);
+        [x, y, z]
+    };
+    let (mut previous2, mut previous, mut current) = (previous2, previous, current);
+    previous2.fill(cap);
+    for (j, v) in previous.iter_mut().enumerate() {
+        *v = j.min(cap);
+    }
+    for i in 1..=a.len() {
+        current[0] = i.min(cap);
+        let mut row_min = current[0];
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(previous2[j - 2] + 1);
+            }
+            current[j] = d.min(cap);
+            row_min = row_min.min(current[j]);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut previous2, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    Some(previous[b.len()]).filter(|d| *d <= max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +255,19 @@ mod tests {
         assert_eq!(name_level("张伟", "张伟强"), NAME_ONE_CHARACTER);
         assert_eq!(name_level("张伟", "李强"), NAME_ELSE);
         assert_eq!(name_level("张伟", ""), NAME_ELSE);
+    }
+
+    #[test]
+    fn string_distances_agree_with_strsim() {
+        let words = ["martha", "marhta", "dwayne", "duane", "dixon", "dicksonx", "", "a", "jones", "johnson", "19560409", "19560490", "19650409", "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789"];
+        for a in words {
+            for b in words {
+                let (x, y) = (a.as_bytes(), b.as_bytes());
+                assert!((jaro_winkler(x, y) - strsim::jaro_winkler(a, b)).abs() < 1e-12, "{a} {b}");
+                let osa = strsim::osa_distance(a, b);
+                assert_eq!(edits_within(x, y, 2), Some(osa).filter(|d| *d <= 2), "{a} {b}");
+            }
+        }
     }
 
     #[test]

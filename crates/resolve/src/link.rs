@@ -12,7 +12,7 @@
 //! EM runs over the distinct comparison vectors with their counts rather than
 //! over the pairs one by one: there are at most a few thousand of them.
 
-use crate::compare::{NAME_LEVELS, Name};
+use crate::compare::{NAME_LEVELS, Name, edits_within, jaro_winkler};
 use crate::{EmReport, Gamma, Model, tf_adjusted_factor};
 use std::collections::HashMap;
 
@@ -23,7 +23,7 @@ pub enum Kind {
     ChineseName,
     /// Free text (a name in Latin letters, an address): else, Jaro–Winkler ≥ 0.80, ≥ 0.92, exact.
     Text,
-    /// Identifiers, dates and codes typed by hand: else, two edits, one edit (Damerau–Levenshtein), exact.
+    /// Identifiers, dates and codes typed by hand: else, two edits, one edit (optimal string alignment), exact.
     Typed,
     /// A region code: else, same county (first six digits), exact.
     Region,
@@ -167,8 +167,9 @@ enum Column {
 
 struct Prepared {
     columns: Vec<Column>,
-    /// Term frequency of each value, for the fields that use it.
-    frequencies: Vec<Option<HashMap<Box<str>, f64>>>,
+    /// For the fields that use term frequencies: each record's value's share
+    /// among the records that have the field.
+    frequencies: Vec<Option<Vec<f32>>>,
 }
 
 fn present(v: &Option<String>) -> Option<&str> {
@@ -186,16 +187,13 @@ fn prepare(settings: &Settings, records: &Records) -> Prepared {
             _ => Column::Text(records.rows.iter().map(|r| r.get(f).and_then(present).map(Box::from)).collect()),
         };
         let frequency = spec.term_frequency.then(|| {
-            let mut counts: HashMap<Box<str>, f64> = HashMap::new();
-            let mut total = 0f64;
-            for i in 0..records.len() {
-                if let Some(v) = value_key(&column, i) {
-                    *counts.entry(v.into_boxed_str()).or_default() += 1.0;
-                    total += 1.0;
-                }
+            let keys: Vec<Option<String>> = (0..records.len()).map(|i| value_key(&column, i)).collect();
+            let mut counts: HashMap<&str, f64> = HashMap::new();
+            for v in keys.iter().flatten() {
+                *counts.entry(v).or_default() += 1.0;
             }
-            counts.values_mut().for_each(|c| *c /= total.max(1.0));
-            counts
+            let total: f64 = counts.values().sum::<f64>().max(1.0);
+            keys.iter().map(|k| k.as_deref().map_or(0.0, |v| (counts[v] / total) as f32)).collect()
         });
         columns.push(column);
         frequencies.push(frequency);
@@ -217,7 +215,11 @@ fn text_level(kind: Kind, a: &str, b: &str) -> u8 {
     }
     match kind {
         Kind::Text => {
-            let s = strsim::jaro_winkler(a, b);
+            let s = if a.is_ascii() && b.is_ascii() {
+                jaro_winkler(a.as_bytes(), b.as_bytes())
+            } else {
+                jaro_winkler(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
+            };
             if s >= 0.92 {
                 2
             } else if s >= 0.80 {
@@ -226,31 +228,67 @@ fn text_level(kind: Kind, a: &str, b: &str) -> u8 {
                 0
             }
         }
-        Kind::Typed => match strsim::damerau_levenshtein(a, b) {
-            1 => 2,
-            2 => 1,
-            _ => 0,
-        },
+        Kind::Typed => {
+            let d = if a.is_ascii() && b.is_ascii() {
+                edits_within(a.as_bytes(), b.as_bytes(), 2)
+            } else {
+                edits_within(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>(), 2)
+            };
+            match d {
+                Some(1) => 2,
+                Some(2) => 1,
+                _ => 0,
+            }
+        }
         Kind::Region => u8::from(a.len() >= 6 && b.len() >= 6 && a.get(..6) == b.get(..6)),
         Kind::Exact | Kind::ChineseName => 0,
     }
 }
 
+/// A comparison vector packed four bits a field (at most 16 fields), 15 for
+/// a missing value: millions of candidate pairs cost 8 bytes each.
+type Packed = u64;
+
+const MISSING: u64 = 15;
+
+fn pack(gamma: &[Gamma]) -> Packed {
+    gamma.iter().enumerate().fold(0, |p, (f, g)| p | (g.map_or(MISSING, u64::from) << (4 * f)))
+}
+
+fn unpack(packed: Packed, fields: usize) -> Vec<Gamma> {
+    (0..fields)
+        .map(|f| match (packed >> (4 * f)) & 15 {
+            MISSING => None,
+            l => Some(l as u8),
+        })
+        .collect()
+}
+
+/// `packed` with the given fields marked missing.
+fn without(packed: Packed, fields: &[usize]) -> Packed {
+    fields.iter().fold(packed, |p, f| p | (MISSING << (4 * f)))
+}
+
+/// The most fields a run can compare.
+pub const MAX_FIELDS: usize = 16;
+
 impl Prepared {
-    fn gamma(&self, settings: &Settings, a: usize, b: usize, out: &mut Vec<Gamma>) {
-        out.clear();
-        for (column, spec) in self.columns.iter().zip(&settings.fields) {
-            out.push(match column {
+    fn gamma(&self, settings: &Settings, a: usize, b: usize) -> Packed {
+        let mut packed = 0;
+        for (f, (column, spec)) in self.columns.iter().zip(&settings.fields).enumerate() {
+            let level = match column {
                 Column::Names(v) => match (&v[a], &v[b]) {
-                    (Some(x), Some(y)) => Some(x.level(y)),
-                    _ => None,
+                    (Some(x), Some(y)) => u64::from(x.level(y)),
+                    _ => MISSING,
                 },
                 Column::Text(v) => match (&v[a], &v[b]) {
-                    (Some(x), Some(y)) => Some(text_level(spec.kind, x, y)),
-                    _ => None,
+                    (Some(x), Some(y)) => u64::from(text_level(spec.kind, x, y)),
+                    _ => MISSING,
                 },
-            });
+            };
+            packed |= level << (4 * f);
         }
+        packed
     }
 
     fn ruled_out(&self, settings: &Settings, a: usize, b: usize) -> bool {
@@ -439,34 +477,27 @@ fn candidates(settings: &Settings, records: &Records, prepared: &Prepared) -> Ca
 }
 
 /// Comparison vectors of `pairs`, on `settings.threads` threads.
-fn compare_all(settings: &Settings, prepared: &Prepared, pairs: &[(u32, u32)]) -> Vec<Vec<Gamma>> {
+fn compare_all(settings: &Settings, prepared: &Prepared, pairs: &[(u32, u32)]) -> Vec<Packed> {
     let threads = settings.threads.max(1);
     let chunk = pairs.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = pairs
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || {
-                    let mut g = Vec::new();
-                    part.iter()
-                        .map(|&(a, b)| {
-                            prepared.gamma(settings, a as usize, b as usize, &mut g);
-                            g.clone()
-                        })
-                        .collect::<Vec<_>>()
-                })
+                scope.spawn(move || part.iter().map(|&(a, b)| prepared.gamma(settings, a as usize, b as usize)).collect::<Vec<_>>())
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     })
 }
 
-fn patterns(gammas: &[Vec<Gamma>]) -> Vec<(Vec<Gamma>, f64)> {
-    let mut counts: HashMap<&[Gamma], f64> = HashMap::new();
+/// The distinct comparison vectors and how often each occurs.
+fn patterns(gammas: impl IntoIterator<Item = Packed>, fields: usize) -> Vec<(Vec<Gamma>, f64)> {
+    let mut counts: HashMap<Packed, f64> = HashMap::new();
     for g in gammas {
-        *counts.entry(g.as_slice()).or_default() += 1.0;
+        *counts.entry(g).or_default() += 1.0;
     }
-    let mut out: Vec<(Vec<Gamma>, f64)> = counts.into_iter().map(|(g, c)| (g.to_vec(), c)).collect();
+    let mut out: Vec<(Vec<Gamma>, f64)> = counts.into_iter().map(|(g, c)| (unpack(g, fields), c)).collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
@@ -499,9 +530,9 @@ fn factor(model: &Model, prepared: &Prepared, settings: &Settings, f: usize, lev
     let top = settings.fields[f].kind.levels() as u8 - 1;
     if level == top
         && let Some(freq) = &prepared.frequencies[f]
-        && let Some(tf) = value_key(&prepared.columns[f], a).and_then(|v| freq.get(v.as_str()).copied())
+        && freq[a] > 0.0
     {
-        return tf_adjusted_factor(field.m[level as usize], tf);
+        return tf_adjusted_factor(field.m[level as usize], f64::from(freq[a]));
     }
     field.m[level as usize].clamp(1e-6, 1.0 - 1e-6) / field.u[level as usize].clamp(1e-6, 1.0 - 1e-6)
 }
@@ -511,27 +542,38 @@ fn factor(model: &Model, prepared: &Prepared, settings: &Settings, f: usize, lev
 pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usize, Decision)]) -> Resolution {
     let prepared = prepare(settings, records);
     let n = records.len();
+    let width = settings.fields.len();
+    assert!(width <= MAX_FIELDS, "at most {MAX_FIELDS} fields");
     let levels: Vec<(&str, usize)> = settings.fields.iter().map(|f| (f.name.as_str(), f.kind.levels())).collect();
     let mut model = Model::new(&levels, 0.1);
 
-    // u from random pairs.
+    // u from random pairs — or from every pair, when there are no more of them
+    // than the sample would take.
     let mut state = settings.seed;
     let (left, right): (Vec<usize>, Vec<usize>) = if settings.link_only {
         ((0..n).filter(|&i| records.side[i] == 0).collect(), (0..n).filter(|&i| records.side[i] == 1).collect())
     } else {
         ((0..n).collect(), (0..n).collect())
     };
-    if !left.is_empty() && !right.is_empty() && n >= 2 {
-        let mut random = Vec::with_capacity(settings.random_pairs);
-        while random.len() < settings.random_pairs {
-            let a = left[(splitmix(&mut state) % left.len() as u64) as usize];
-            let b = right[(splitmix(&mut state) % right.len() as u64) as usize];
-            if a != b {
-                random.push((a as u32, b as u32));
+    let all_pairs = if settings.link_only { left.len() as f64 * right.len() as f64 } else { n as f64 * (n as f64 - 1.0) / 2.0 };
+    if all_pairs >= 1.0 {
+        let random: Vec<(u32, u32)> = if all_pairs <= settings.random_pairs as f64 {
+            left.iter()
+                .flat_map(|&a| right.iter().filter(move |&&b| if settings.link_only { true } else { a < b }).map(move |&b| (a as u32, b as u32)))
+                .collect()
+        } else {
+            let mut random = Vec::with_capacity(settings.random_pairs);
+            while random.len() < settings.random_pairs {
+                let a = left[(splitmix(&mut state) % left.len() as u64) as usize];
+                let b = right[(splitmix(&mut state) % right.len() as u64) as usize];
+                if a != b {
+                    random.push((a as u32, b as u32));
+                }
             }
-        }
+            random
+        };
         let gammas = compare_all(settings, &prepared, &random);
-        model.estimate_u_weighted(&patterns(&gammas));
+        model.estimate_u_weighted(&patterns(gammas, width));
     }
 
     // Candidates; m by EM, one session per blocking rule over the pairs it
@@ -549,17 +591,15 @@ pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usiz
                 KeyPart::Field(f) | KeyPart::Reading(f) | KeyPart::Substr(f, ..) => *f,
             })
             .collect();
-        let session_pairs: Vec<Vec<Gamma>> = gammas
-            .iter()
-            .zip(&rules)
-            .filter(|(_, mask)| *mask & (1 << r) != 0)
-            .map(|(g, _)| g.iter().enumerate().map(|(f, l)| if blocked.contains(&f) { None } else { *l }).collect())
-            .collect();
+        let session_pairs = patterns(
+            gammas.iter().zip(&rules).filter(|(_, mask)| *mask & (1 << r) != 0).map(|(g, _)| without(*g, &blocked)),
+            width,
+        );
         if session_pairs.is_empty() {
             continue;
         }
         let mut session = model.clone();
-        let report = session.em_weighted(&patterns(&session_pairs), 200, 1e-4);
+        let report = session.em_weighted(&session_pairs, 200, 1e-4);
         em.iterations += report.iterations;
         em.converged &= report.converged;
         em.last_change = em.last_change.max(report.last_change);
@@ -580,8 +620,7 @@ pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usiz
     // λ, the chance that two records taken at random match: the expected
     // number of matches among the candidates (pairs left out by blocking taken
     // as non-matches) over all pairs, iterated to its fixed point.
-    let all_pairs = if settings.link_only { left.len() as f64 * right.len() as f64 } else { n as f64 * (n as f64 - 1.0) / 2.0 };
-    let distinct = patterns(&gammas);
+    let distinct = patterns(gammas.iter().copied(), width);
     model.lambda = (1.0 / all_pairs.max(1.0)).clamp(1e-12, 0.5);
     for _ in 0..100 {
         let expected: f64 = distinct.iter().map(|(g, w)| model.probability(g) * w).sum();
@@ -593,21 +632,32 @@ pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usiz
         }
     }
 
-    // Scores, with term frequencies.
+    // Scores: each distinct vector's weight once, then term frequencies where
+    // a field that uses them agrees exactly.
     let prior = (model.lambda / (1.0 - model.lambda)).log2();
+    let base: HashMap<Packed, f64> = distinct.iter().map(|(g, _)| (pack(g), prior + model.bayes_factor(g).log2())).collect();
+    let tf_fields: Vec<(usize, u8)> = settings
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, spec)| spec.term_frequency)
+        .map(|(f, spec)| (f, spec.kind.levels() as u8 - 1))
+        .collect();
     let mut links: Vec<Link> = pairs
         .iter()
-        .zip(gammas)
-        .filter_map(|(&(a, b), gamma)| {
+        .zip(&gammas)
+        .filter_map(|(&(a, b), &packed)| {
             let (a, b) = (a as usize, b as usize);
-            let weight = prior
-                + gamma
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(f, g)| g.map(|l| factor(&model, &prepared, settings, f, l, a).log2()))
-                    .sum::<f64>();
+            let mut weight = base[&packed];
+            for &(f, top) in &tf_fields {
+                if (packed >> (4 * f)) & 15 == u64::from(top) {
+                    let field = &model.fields[f];
+                    weight += factor(&model, &prepared, settings, f, top, a).log2()
+                        - (crate::clamp(field.m[top as usize]) / crate::clamp(field.u[top as usize])).log2();
+                }
+            }
             let probability = 1.0 / (1.0 + (-weight).exp2());
-            (probability >= settings.review_threshold).then_some(Link { a, b, probability, weight, gamma })
+            (probability >= settings.review_threshold).then(|| Link { a, b, probability, weight, gamma: unpack(packed, width) })
         })
         .collect();
     links.sort_by(|x, y| y.weight.total_cmp(&x.weight).then((x.a, x.b).cmp(&(y.a, y.b))));

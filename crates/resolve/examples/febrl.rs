@@ -1,0 +1,104 @@
+//! `resolve` on one FEBRL data set exported by `scripts/er-bench/febrl_export.py`,
+//! with the comparisons and blocking rules of `scripts/er-bench/splink_febrl.py`.
+//! Prints one JSON line: precision, recall and F1 of the pairs at match
+//! probability ≥ 0.95, and seconds.
+//!
+//!     cargo run --release -p resolve --example febrl -- DIR febrl3   # deduplicate
+//!     cargo run --release -p resolve --example febrl -- DIR febrl4   # link a to b
+
+use resolve::link::{FieldSpec, KeyPart, Kind, Records, Settings, resolve};
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Instant;
+
+const FIELDS: [(&str, Kind, bool); 9] = [
+    ("given_name", Kind::Text, true),
+    ("surname", Kind::Text, true),
+    ("date_of_birth", Kind::Typed, false),
+    ("soc_sec_id", Kind::Typed, false),
+    ("street_number", Kind::Exact, false),
+    ("address_1", Kind::Text, false),
+    ("suburb", Kind::Text, false),
+    ("postcode", Kind::Typed, false),
+    ("state", Kind::Exact, false),
+];
+
+fn read(path: &Path, side: u8, records: &mut Records, ids: &mut Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
+    let mut reader = csv::Reader::from_path(path)?;
+    let headers = reader.headers()?.clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).ok_or(format!("{}: no column {name}", path.display()));
+    let id = column("rec_id")?;
+    let columns: Vec<usize> = FIELDS.iter().map(|(f, ..)| column(f)).collect::<Result<_, _>>()?;
+    for row in reader.records() {
+        let row = row?;
+        ids.push(row[id].to_owned());
+        records.push(side, columns.iter().map(|&c| Some(row[c].to_owned()).filter(|v| !v.is_empty())).collect());
+    }
+    Ok(())
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let process = Instant::now();
+    let args: Vec<String> = std::env::args().collect();
+    let (folder, name) = (Path::new(&args[1]), args[2].as_str());
+    let link = name == "febrl4";
+    let (mut records, mut ids) = (Records::default(), Vec::new());
+    if link {
+        read(&folder.join("febrl4a.csv"), 0, &mut records, &mut ids)?;
+        read(&folder.join("febrl4b.csv"), 1, &mut records, &mut ids)?;
+    } else {
+        read(&folder.join(format!("{name}.csv")), 0, &mut records, &mut ids)?;
+    }
+    let mut truth = HashSet::new();
+    for row in csv::Reader::from_path(folder.join(format!("{name}.links.csv")))?.records() {
+        let row = row?;
+        let (a, b) = (row[0].to_owned(), row[1].to_owned());
+        truth.insert(if a < b { (a, b) } else { (b, a) });
+    }
+
+    let start = Instant::now();
+    let fields = FIELDS
+        .iter()
+        .map(|(f, kind, tf)| if *tf { FieldSpec::new(f, *kind).with_term_frequency() } else { FieldSpec::new(f, *kind) })
+        .collect();
+    let blocking = (0..4).map(|f| vec![KeyPart::Field(f)]).collect();
+    let mut settings = Settings::new(fields, blocking);
+    settings.link_only = link;
+    if let Ok(n) = std::env::var("RANDOM_PAIRS") { settings.random_pairs = n.parse()?; }
+    let r = resolve(&settings, &records, &[]);
+    let seconds = start.elapsed().as_secs_f64();
+
+    let found: HashSet<(String, String)> = r
+        .links
+        .iter()
+        .filter(|l| l.probability >= 0.95)
+        .map(|l| {
+            let (a, b) = (ids[l.a].clone(), ids[l.b].clone());
+            if a < b { (a, b) } else { (b, a) }
+        })
+        .collect();
+    let tp = found.intersection(&truth).count() as f64;
+    let precision = if found.is_empty() { 0.0 } else { tp / found.len() as f64 };
+    let recall = if truth.is_empty() { 0.0 } else { tp / truth.len() as f64 };
+    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+    let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
+    println!(
+        "{}",
+        serde_json::json!({
+            "tool": "qingfeng", "data": name, "records": records.len(), "true_pairs": truth.len(),
+            "found_pairs": found.len(), "candidates": r.candidates, "precision": round(precision),
+            "recall": round(recall), "f1": round(f1), "seconds": (seconds * 1000.0).round() / 1000.0,
+            "process_seconds": (process.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+            "lambda": r.model.lambda, "em_converged": r.em.converged,
+        })
+    );
+    if std::env::var_os("FEBRL_MISSES").is_some() {
+        for (a, b) in truth.difference(&found).take(20) {
+            eprintln!("missed {a} {b}");
+        }
+        for (a, b) in found.difference(&truth).take(20) {
+            eprintln!("wrong {a} {b}");
+        }
+    }
+    Ok(())
+}
