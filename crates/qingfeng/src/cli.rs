@@ -11,6 +11,7 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_REJECTED: u8 = 3;
 pub const EXIT_UNVERIFIED: u8 = 4;
+pub const EXIT_NOT_FOUND: u8 = 5;
 
 const EXIT_CODES: &str = "\
 Exit codes 退出码:
@@ -178,6 +179,10 @@ pub enum Command {
     /// Random inspections: draw, and reproduce a published draw 双随机抽查
     #[command(subcommand)]
     Draw(DrawCommand),
+    /// The relationship graph of persons, enterprises and units, and the
+    /// resolution of persons across tables 关系图谱与实体识别
+    #[command(subcommand)]
+    Graph(GraphCommand),
     /// Typical-case notices on the public portal 通报曝光
     #[command(subcommand)]
     Notice(NoticeCommand),
@@ -356,6 +361,58 @@ pub enum NoticeCommand {
 }
 
 #[derive(Subcommand)]
+pub enum GraphCommand {
+    /// Everything within K hops of a person, enterprise or unit 关系邻居
+    #[command(after_help = "Exit codes: 0 found, 1 error, 5 no such entity")]
+    Neighbours {
+        /// An ID number or credit code
+        id: String,
+        #[arg(long, default_value_t = 1)]
+        hops: usize,
+        /// Only these edge kinds: kin, household, post, role, agent, bid, award, payment, disbursement, shared_identifier
+        #[arg(long = "kind", value_delimiter = ',')]
+        kinds: Vec<String>,
+        /// At most this many entities
+        #[arg(long, default_value_t = 500)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// A shortest path between two entities, each edge with its evidence 关系路径
+    #[command(after_help = "Exit codes: 0 found, 1 error, 5 no such entity or no path")]
+    Path {
+        a: String,
+        b: String,
+        #[arg(long = "kind", value_delimiter = ',')]
+        kinds: Vec<String>,
+        #[arg(long, default_value_t = 6)]
+        max_hops: usize,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// How persons were resolved: mentions joined by the model, and pairs for review 实体识别结果
+    Resolution {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Decide a pair from the review list: same, different or unsure 复核判定
+    #[command(after_help = "A and B are mention references (table/batch/row/role, as `graph resolution` lists them) \
+or valid ID numbers. A pair decided already needs --replaces with that decision's id: nobody's decision is \
+overridden unseen. Every later resolution respects the decision.")]
+    Decide {
+        a: String,
+        b: String,
+        #[arg(value_parser = ["same", "different", "unsure"])]
+        decision: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// The id of the decision this one replaces
+        #[arg(long)]
+        replaces: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum LedgerCommand {
     /// Print the log's public verifier key
     Key,
@@ -509,6 +566,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Verify { bundle, key } => verify(&bundle, &key),
+        Command::Graph(command) => crate::graph::run(&open(&cli.data).await?, command).await,
         Command::Draw(DrawCommand::Plan {
             items,
             departments,

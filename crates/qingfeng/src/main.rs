@@ -4,6 +4,7 @@
 mod cli;
 mod drawing;
 mod eval;
+mod graph;
 mod output;
 mod scan;
 mod tokens;

@@ -5,7 +5,8 @@
 use anyhow::Context;
 use warehouse::Warehouse;
 
-fn audit(action: &str, object: String, detail: serde_json::Value) -> store::NewAudit {
+/// An audit entry for a command-line action, by the login user.
+pub fn audit(action: &str, object: String, detail: serde_json::Value) -> store::NewAudit {
     store::NewAudit {
         at: warehouse::china_now().to_rfc3339(),
         actor: std::env::var("QINGFENG_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "cli".into()),

@@ -26,7 +26,8 @@ const FIELDS: [(&str, Kind, bool); 9] = [
 fn read(path: &Path, side: u8, records: &mut Records, ids: &mut Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
     let mut reader = csv::Reader::from_path(path)?;
     let headers = reader.headers()?.clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).ok_or(format!("{}: no column {name}", path.display()));
+    let column =
+        |name: &str| headers.iter().position(|h| h == name).ok_or(format!("{}: no column {name}", path.display()));
     let id = column("rec_id")?;
     let columns: Vec<usize> = FIELDS.iter().map(|(f, ..)| column(f)).collect::<Result<_, _>>()?;
     for row in reader.records() {
@@ -59,12 +60,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let fields = FIELDS
         .iter()
-        .map(|(f, kind, tf)| if *tf { FieldSpec::new(f, *kind).with_term_frequency() } else { FieldSpec::new(f, *kind) })
+        .map(
+            |(f, kind, tf)| if *tf { FieldSpec::new(f, *kind).with_term_frequency() } else { FieldSpec::new(f, *kind) },
+        )
         .collect();
     let blocking = (0..4).map(|f| vec![KeyPart::Field(f)]).collect();
     let mut settings = Settings::new(fields, blocking);
     settings.link_only = link;
-    if let Ok(n) = std::env::var("RANDOM_PAIRS") { settings.random_pairs = n.parse()?; }
+    if let Ok(n) = std::env::var("RANDOM_PAIRS") {
+        settings.random_pairs = n.parse()?;
+    }
     let r = resolve(&settings, &records, &[]);
     let seconds = start.elapsed().as_secs_f64();
 

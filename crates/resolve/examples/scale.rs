@@ -41,8 +41,10 @@ impl Rng {
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
 const GIVEN: &str = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥建文辉力成春梅海燕雪荣鹏飞斌宇浩凯健俊帆帅旭宁龙林欢阳建国志强永胜德福振华晓东丹玲慧琳婷颖倩洁莉欣怡佳雨婧瑶";
 /// Characters written differently in traditional script, and homophones.
-const TRADITIONAL: [(char, char); 8] = [('张', '張'), ('刘', '劉'), ('陈', '陳'), ('杨', '楊'), ('黄', '黃'), ('赵', '趙'), ('伟', '偉'), ('华', '華')];
-const HOMOPHONES: [(char, char); 8] = [('伟', '玮'), ('静', '婧'), ('丽', '莉'), ('军', '君'), ('杰', '洁'), ('红', '虹'), ('明', '铭'), ('燕', '艳')];
+const TRADITIONAL: [(char, char); 8] =
+    [('张', '張'), ('刘', '劉'), ('陈', '陳'), ('杨', '楊'), ('黄', '黃'), ('赵', '趙'), ('伟', '偉'), ('华', '華')];
+const HOMOPHONES: [(char, char); 8] =
+    [('伟', '玮'), ('静', '婧'), ('丽', '莉'), ('军', '君'), ('杰', '洁'), ('红', '虹'), ('明', '铭'), ('燕', '艳')];
 
 struct Person {
     name: String,
@@ -105,7 +107,13 @@ fn dirty(rng: &mut Rng, p: &Person, given: &[char]) -> Person {
         }
         _ => p.id.clone(),
     };
-    let phone = if rng.chance(0.3) { String::new() } else if rng.chance(0.1) { format!("139{:08}", rng.below(100_000_000)) } else { p.phone.clone() };
+    let phone = if rng.chance(0.3) {
+        String::new()
+    } else if rng.chance(0.1) {
+        format!("139{:08}", rng.below(100_000_000))
+    } else {
+        p.phone.clone()
+    };
     let region = if rng.chance(0.3) { p.region[..6].to_owned() } else { p.region.clone() };
     let birth = if rng.chance(0.3) { String::new() } else { p.birth.clone() };
     Person { name, birth, region, phone, id }
@@ -114,7 +122,9 @@ fn dirty(rng: &mut Rng, p: &Person, given: &[char]) -> Person {
 fn peak_memory_kb() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_owned()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_owned())
+        })
         .unwrap_or_else(|| "?".into())
 }
 
@@ -127,7 +137,10 @@ fn main() {
     let mut records = Records::default();
     let mut truth = Vec::new(); // the A record of each B record, if any
     let values = |p: &Person| -> Vec<Option<String>> {
-        [&p.name, &p.birth, &p.region, &p.phone, &p.id].iter().map(|v| Some((*v).clone()).filter(|v| !v.is_empty())).collect()
+        [&p.name, &p.birth, &p.region, &p.phone, &p.id]
+            .iter()
+            .map(|v| Some((*v).clone()).filter(|v| !v.is_empty()))
+            .collect()
     };
     let mut people = Vec::with_capacity(n);
     for _ in 0..n {

@@ -259,7 +259,22 @@ mod tests {
 
     #[test]
     fn string_distances_agree_with_strsim() {
-        let words = ["martha", "marhta", "dwayne", "duane", "dixon", "dicksonx", "", "a", "jones", "johnson", "19560409", "19560490", "19650409", "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789"];
+        let words = [
+            "martha",
+            "marhta",
+            "dwayne",
+            "duane",
+            "dixon",
+            "dicksonx",
+            "",
+            "a",
+            "jones",
+            "johnson",
+            "19560409",
+            "19560490",
+            "19650409",
+            "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789",
+        ];
         for a in words {
             for b in words {
                 let (x, y) = (a.as_bytes(), b.as_bytes());

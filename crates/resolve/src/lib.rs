@@ -16,6 +16,7 @@
 //! clustering records. No IO.
 
 pub mod compare;
+pub mod graph;
 pub mod link;
 
 /// A comparison level, or `None` where a value is missing on either side.

@@ -182,7 +182,11 @@ fn prepare(settings: &Settings, records: &Records) -> Prepared {
     for (f, spec) in settings.fields.iter().enumerate() {
         let column = match spec.kind {
             Kind::ChineseName => Column::Names(
-                records.rows.iter().map(|r| r.get(f).and_then(present).map(Name::new).filter(|n| !n.is_empty())).collect(),
+                records
+                    .rows
+                    .iter()
+                    .map(|r| r.get(f).and_then(present).map(Name::new).filter(|n| !n.is_empty()))
+                    .collect(),
             ),
             _ => Column::Text(records.rows.iter().map(|r| r.get(f).and_then(present).map(Box::from)).collect()),
         };
@@ -466,7 +470,8 @@ fn candidates(settings: &Settings, records: &Records, prepared: &Prepared) -> Ca
                     if (0..r).any(|earlier| meets(earlier, a, b)) || prepared.ruled_out(settings, a, b) {
                         continue;
                     }
-                    let mask = (r..rules.len()).filter(|&later| meets(later, a, b)).fold(0u32, |m, later| m | 1 << later);
+                    let mask =
+                        (r..rules.len()).filter(|&later| meets(later, a, b)).fold(0u32, |m, later| m | 1 << later);
                     out.pairs.push((a as u32, b as u32));
                     out.rules.push(mask);
                 }
@@ -484,7 +489,9 @@ fn compare_all(settings: &Settings, prepared: &Prepared, pairs: &[(u32, u32)]) -
         let handles: Vec<_> = pairs
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || part.iter().map(|&(a, b)| prepared.gamma(settings, a as usize, b as usize)).collect::<Vec<_>>())
+                scope.spawn(move || {
+                    part.iter().map(|&(a, b)| prepared.gamma(settings, a as usize, b as usize)).collect::<Vec<_>>()
+                })
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
@@ -555,11 +562,17 @@ pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usiz
     } else {
         ((0..n).collect(), (0..n).collect())
     };
-    let all_pairs = if settings.link_only { left.len() as f64 * right.len() as f64 } else { n as f64 * (n as f64 - 1.0) / 2.0 };
+    let all_pairs =
+        if settings.link_only { left.len() as f64 * right.len() as f64 } else { n as f64 * (n as f64 - 1.0) / 2.0 };
     if all_pairs >= 1.0 {
         let random: Vec<(u32, u32)> = if all_pairs <= settings.random_pairs as f64 {
             left.iter()
-                .flat_map(|&a| right.iter().filter(move |&&b| if settings.link_only { true } else { a < b }).map(move |&b| (a as u32, b as u32)))
+                .flat_map(|&a| {
+                    right
+                        .iter()
+                        .filter(move |&&b| if settings.link_only { true } else { a < b })
+                        .map(move |&b| (a as u32, b as u32))
+                })
                 .collect()
         } else {
             let mut random = Vec::with_capacity(settings.random_pairs);
@@ -635,7 +648,8 @@ pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usiz
     // Scores: each distinct vector's weight once, then term frequencies where
     // a field that uses them agrees exactly.
     let prior = (model.lambda / (1.0 - model.lambda)).log2();
-    let base: HashMap<Packed, f64> = distinct.iter().map(|(g, _)| (pack(g), prior + model.bayes_factor(g).log2())).collect();
+    let base: HashMap<Packed, f64> =
+        distinct.iter().map(|(g, _)| (pack(g), prior + model.bayes_factor(g).log2())).collect();
     let tf_fields: Vec<(usize, u8)> = settings
         .fields
         .iter()
@@ -657,7 +671,13 @@ pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usiz
                 }
             }
             let probability = 1.0 / (1.0 + (-weight).exp2());
-            (probability >= settings.review_threshold).then(|| Link { a, b, probability, weight, gamma: unpack(packed, width) })
+            (probability >= settings.review_threshold).then(|| Link {
+                a,
+                b,
+                probability,
+                weight,
+                gamma: unpack(packed, width),
+            })
         })
         .collect();
     links.sort_by(|x, y| y.weight.total_cmp(&x.weight).then((x.a, x.b).cmp(&(y.a, y.b))));
@@ -684,17 +704,7 @@ pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usiz
         .map(|(&pair, _)| pair)
         .collect();
     conflicts.sort();
-    Resolution {
-        model,
-        em,
-        candidates: pairs.len(),
-        skipped_blocks,
-        skipped_pairs,
-        links,
-        entity,
-        conflicts,
-        prepared,
-    }
+    Resolution { model, em, candidates: pairs.len(), skipped_blocks, skipped_pairs, links, entity, conflicts, prepared }
 }
 
 #[cfg(test)]
@@ -719,14 +729,23 @@ mod tests {
         let mut truth = Vec::new();
         for i in 0..600usize {
             let name = format!("{}{}{}", surnames[i % 10], given[(i / 10) % 15], given[(i / 150 + i) % 15]);
-            let birth = format!("19{:02}-{:02}-{:02}", 50 + splitmix(&mut s) % 50, 1 + splitmix(&mut s) % 12, 1 + splitmix(&mut s) % 28);
+            let birth = format!(
+                "19{:02}-{:02}-{:02}",
+                50 + splitmix(&mut s) % 50,
+                1 + splitmix(&mut s) % 12,
+                1 + splitmix(&mut s) % 28
+            );
             let phone = format!("139{:08}", splitmix(&mut s) % 100_000_000);
             records.push(0, vec![Some(name.clone()), Some(birth.clone()), Some(phone.clone())]);
             truth.push(i);
             // Every third person appears again, the name traditional or a homophone,
             // the birth date sometimes mistyped, the phone sometimes missing.
             if i % 3 == 0 {
-                let name2 = if i % 2 == 0 { name.replace('张', "張").replace('伟', "偉") } else { name.replace('伟', "玮") };
+                let name2 = if i % 2 == 0 {
+                    name.replace('张', "張").replace('伟', "偉")
+                } else {
+                    name.replace('伟', "玮")
+                };
                 let birth2 = if i % 9 == 0 { birth.replacen("-0", "-1", 1) } else { birth };
                 let phone2 = if i % 5 == 0 { None } else { Some(phone) };
                 records.push(0, vec![Some(name2), Some(birth2), phone2]);

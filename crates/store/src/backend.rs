@@ -44,6 +44,20 @@ const LEDGER_ROWS_PER_INSERT: usize = 200;
 
 const INSPECTION_COLUMNS: &str = "SELECT id, plan_commitment, target, checked_on, outcome, findings, entered_by, entered_at, published_at, ledger_index FROM inspection_result";
 
+const DECISION_COLUMNS: &str = "SELECT id, a, b, decision, note, decided_by, decided_at FROM entity_decision";
+
+fn decision_from_row(row: &DbRow) -> Result<EntityDecision> {
+    Ok(EntityDecision {
+        id: row.try_get("id")?,
+        a: row.try_get("a")?,
+        b: row.try_get("b")?,
+        decision: row.try_get("decision")?,
+        note: row.try_get("note")?,
+        decided_by: row.try_get("decided_by")?,
+        decided_at: row.try_get("decided_at")?,
+    })
+}
+
 fn inspection_from_row(row: &DbRow) -> Result<InspectionResult> {
     Ok(InspectionResult {
         id: row.try_get("id")?,
@@ -932,6 +946,75 @@ impl StateStore for Store {
             .await?;
         tx.commit().await?;
         Ok(record)
+    }
+
+    async fn record_entity_decision(
+        &self,
+        a: &str,
+        b: &str,
+        decision: &str,
+        note: &str,
+        replaces: Option<i64>,
+        audit: &NewAudit,
+    ) -> Result<EntityDecision> {
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        let mut tx = self.pool.begin().await?;
+        // The audit append comes first: it takes the trail's head lock, so two
+        // reviewers deciding the same pair at once are serialized.
+        append_audit(&mut tx, audit).await?;
+        let current = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{DECISION_COLUMNS} WHERE a = $1 AND b = $2 ORDER BY id DESC LIMIT 1"
+        )))
+        .bind(a)
+        .bind(b)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = current {
+            let current = decision_from_row(&row)?;
+            if replaces != Some(current.id) {
+                return Err(StoreError::Decided { current: current.decision, by: current.decided_by });
+            }
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO entity_decision (a, b, decision, note, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(a)
+        .bind(b)
+        .bind(decision)
+        .bind(note)
+        .bind(&audit.actor)
+        .bind(&audit.at)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(EntityDecision {
+            id,
+            a: a.to_owned(),
+            b: b.to_owned(),
+            decision: decision.to_owned(),
+            note: note.to_owned(),
+            decided_by: audit.actor.clone(),
+            decided_at: audit.at.clone(),
+        })
+    }
+
+    async fn entity_decisions(&self) -> Result<Vec<EntityDecision>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{DECISION_COLUMNS} d WHERE id = (SELECT MAX(id) FROM entity_decision e WHERE e.a = d.a AND e.b = d.b) ORDER BY a, b"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(decision_from_row).collect()
+    }
+
+    async fn entity_decision_history(&self, a: &str, b: &str) -> Result<Vec<EntityDecision>> {
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{DECISION_COLUMNS} WHERE a = $1 AND b = $2 ORDER BY id")))
+            .bind(a)
+            .bind(b)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(decision_from_row).collect()
     }
 
     async fn save_inspection_result(&self, r: &NewInspectionResult, audit: &NewAudit) -> Result<InspectionResult> {

@@ -59,7 +59,28 @@ pub enum StoreError {
     Conflict { code: String, expected: i64, current: i64 },
     #[error("对象{target}的检查结果已公示，不能修改 / the result for {target} is published and cannot be changed")]
     Published { target: String },
+    #[error(
+        "这对记录已由{by}判定为“{current}”，改判须明确针对该判定 / {by} decided this pair already ({current}): a new decision must say it replaces that one"
+    )]
+    Decided { current: String, by: String },
 }
+
+/// A reviewer's decision on whether two person mentions are the same person.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct EntityDecision {
+    pub id: i64,
+    /// Mention references (`table/batch/row/role`) or valid ID numbers, `a < b`.
+    pub a: String,
+    pub b: String,
+    /// `same`, `different` or `unsure`.
+    pub decision: String,
+    pub note: String,
+    pub decided_by: String,
+    pub decided_at: String,
+}
+
+/// The decisions a reviewer may take.
+pub const ENTITY_DECISIONS: [&str; 3] = ["same", "different", "unsure"];
 
 /// A random inspection's result for one drawn target, entered by staff and
 /// published (into the ledger) within 20 working days of the check.
@@ -405,6 +426,23 @@ pub trait StateStore: Send + Sync {
     async fn api_tokens(&self) -> Result<Vec<(String, String, i64, Option<i64>)>>;
     /// Revokes `user`'s token `label`; false if there is none live.
     async fn revoke_api_token(&self, user_id: i64, label: &str, now: i64) -> Result<bool>;
+
+    /// Records a reviewer's decision on a pair (order does not matter), audited in
+    /// the same transaction. If the pair has a decision already, `replaces` must
+    /// name its id — nobody's decision is overridden without seeing it.
+    async fn record_entity_decision(
+        &self,
+        a: &str,
+        b: &str,
+        decision: &str,
+        note: &str,
+        replaces: Option<i64>,
+        audit: &NewAudit,
+    ) -> Result<EntityDecision>;
+    /// The current decision of every decided pair (the latest of each).
+    async fn entity_decisions(&self) -> Result<Vec<EntityDecision>>;
+    /// Every decision ever taken on a pair, oldest first.
+    async fn entity_decision_history(&self, a: &str, b: &str) -> Result<Vec<EntityDecision>>;
 
     /// Enters (or corrects, while unpublished) a target's inspection result, audited in the same transaction.
     async fn save_inspection_result(&self, result: &NewInspectionResult, audit: &NewAudit) -> Result<InspectionResult>;

@@ -268,6 +268,21 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (10, "ALTER TABLE app_user ADD COLUMN region_code TEXT;"),
     // A warning split off to another clue keeps its row here, marked with that clue.
     (11, "ALTER TABLE clue_warning ADD COLUMN moved_to {int};"),
+    // Reviewers' decisions on pairs of person mentions (entity resolution),
+    // append-only: the latest per pair counts, the earlier stay as history.
+    (
+        12,
+        "CREATE TABLE entity_decision (
+        id {id},
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        note TEXT NOT NULL,
+        decided_by TEXT NOT NULL,
+        decided_at TEXT NOT NULL
+    );
+    CREATE INDEX entity_decision_pair ON entity_decision (a, b, id);",
+    ),
 ];
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::{
     NewAudit, NewBatch, NewClue, NewScan, NewUser, Result, Role, ScanCounts, ScanRecord, Session, StateStore,
     StoreError, User, WarningCount, WarningDigest, WarningFilter, WarningRecord, WarningSort, WarningStatus,
 };
-use crate::{InspectionResult, NewInspectionResult, NewReport, ReportRecord};
+use crate::{EntityDecision, InspectionResult, NewInspectionResult, NewReport, ReportRecord};
 use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};

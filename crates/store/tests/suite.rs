@@ -490,6 +490,35 @@ async fn reports_become_clues(store: &dyn StateStore) {
     assert!(trail.iter().any(|e| e.entry.action == "report.create"));
 }
 
+async fn entity_decisions(store: &dyn StateStore) {
+    let audit = |actor: &str| NewAudit {
+        actor: actor.into(),
+        action: "entity.decide".into(),
+        object: "pair".into(),
+        ..audit_entry(1)
+    };
+    let (a, b) = ("person/1/4/person", "kinship/2/7/relative");
+    // Order does not matter: (b, a) is the same pair.
+    let first = store.record_entity_decision(b, a, "same", "同一户籍", None, &audit("alice")).await.unwrap();
+    assert_eq!((first.a.as_str(), first.b.as_str()), ("kinship/2/7/relative", "person/1/4/person"));
+    // A second reviewer cannot override it without naming it …
+    let err = store.record_entity_decision(a, b, "different", "", None, &audit("bob")).await.unwrap_err();
+    assert!(matches!(&err, store::StoreError::Decided { by, .. } if by == "alice"), "{err}");
+    let err =
+        store.record_entity_decision(a, b, "different", "", Some(first.id + 99), &audit("bob")).await.unwrap_err();
+    assert!(matches!(err, store::StoreError::Decided { .. }));
+    // … and can when naming it; the history keeps both.
+    let second =
+        store.record_entity_decision(a, b, "different", "出生日期不同", Some(first.id), &audit("bob")).await.unwrap();
+    let current = store.entity_decisions().await.unwrap();
+    assert_eq!(current, vec![second.clone()]);
+    let history = store.entity_decision_history(b, a).await.unwrap();
+    assert_eq!(history.iter().map(|d| d.decision.as_str()).collect::<Vec<_>>(), ["same", "different"]);
+    // Each decision is in the audit trail.
+    let trail = store.audit_entries(0, 100).await.unwrap();
+    assert_eq!(trail.iter().filter(|e| e.entry.action == "entity.decide").count(), 2);
+}
+
 async fn sqlite() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("state.db")).await.unwrap();
@@ -535,7 +564,8 @@ suite!(
     audit_trail,
     reports_become_clues,
     inspection_results,
-    clue_merging
+    clue_merging,
+    entity_decisions
 );
 
 #[tokio::test]

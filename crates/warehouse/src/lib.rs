@@ -19,6 +19,7 @@
 //! The batch register in the state store is the truth: a Parquet file belongs
 //! to the data only while its batch is `accepted` there.
 
+pub mod entities;
 pub mod export;
 mod import;
 pub mod inspections;

@@ -1,0 +1,602 @@
+//! One record per person, enterprise and unit (一人一档、一企一档), and the
+//! relationship graph between them, built from the accepted batches.
+//!
+//! Persons are mentioned in many tables, not always with a usable ID number.
+//! Exact keys first: every valid ID number is one person. A mention without an
+//! ID, or with one whose check digit fails (evidence, not truth), is matched by
+//! the Fellegi–Sunter model of `resolve::link` on name, birth date, region,
+//! phone, bank account and the ID's digits: at or above the match threshold it
+//! joins the best-scoring person with a valid ID (or, failing that, other
+//! mentions like it); between the review and match thresholds the pair goes to
+//! review; reviewers' decisions override scores both ways. Two valid ID numbers
+//! are never merged. Enterprises and units are keyed by their credit code.
+
+use crate::{SourceRecord, Warehouse, WarehouseError};
+use resolve::graph::{Evidence, Graph, NodeKind};
+use resolve::link::{Decision, FieldSpec, KeyPart, Kind, Records, Settings, resolve};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+impl SourceRecord {
+    /// The value of a contract column as text ("" when empty or absent).
+    pub fn value(&self, column: &str) -> &str {
+        self.values.iter().find(|(k, _)| k == column).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+}
+
+/// One mention of a person in a source row.
+#[derive(Clone, Debug, Serialize)]
+pub struct Mention {
+    pub table: String,
+    pub batch: i64,
+    pub row: i64,
+    /// Which column group of the row: `person`, `relative`, `legal_rep`, `holder`, `recipient`, …
+    pub role: &'static str,
+    /// The ID number as recorded (normalized by the import), or "".
+    pub id: String,
+    pub id_valid: bool,
+    pub name: String,
+    pub birth: String,
+    pub region: String,
+    pub phone: String,
+    pub account: String,
+}
+
+impl Mention {
+    /// A stable reference to this mention, for review decisions.
+    pub fn reference(&self) -> String {
+        format!("{}/{}/{}/{}", self.table, self.batch, self.row, self.role)
+    }
+}
+
+/// A mention resolved to a person by the model, or waiting for review.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResolvedMention {
+    pub mention: Mention,
+    /// The node it joined (or, for review, the candidate).
+    pub entity: String,
+    pub entity_name: String,
+    pub probability: f64,
+    pub evidence: Vec<resolve::link::Evidence>,
+}
+
+/// The resolved entities and their graph.
+pub struct Entities {
+    pub graph: Graph,
+    /// Mentions joined to a person by the model rather than by a valid ID.
+    pub linked: Vec<ResolvedMention>,
+    /// Uncertain pairs for review.
+    pub review: Vec<ResolvedMention>,
+    /// Mention count, and persons with a valid ID.
+    pub mentions: usize,
+    pub keyed_persons: usize,
+    /// Each mention's node, by mention reference.
+    pub node_of: HashMap<String, String>,
+}
+
+fn valid_id(id: &str) -> bool {
+    domain::IdNumber::parse(id).is_ok()
+}
+
+fn birth_of(id: &str) -> String {
+    if id.len() == 18 && id.is_ascii() {
+        format!("{}-{}-{}", &id[6..10], &id[10..12], &id[12..14])
+    } else {
+        String::new()
+    }
+}
+
+fn mention(r: &SourceRecord, role: &'static str, id: &str, name: &str) -> Mention {
+    Mention {
+        table: r.source.table.clone(),
+        batch: r.source.batch,
+        row: r.source.row,
+        role,
+        id: id.to_owned(),
+        id_valid: valid_id(id),
+        name: name.to_owned(),
+        birth: String::new(),
+        region: String::new(),
+        phone: String::new(),
+        account: String::new(),
+    }
+}
+
+/// The rows the graph reads, by table.
+struct Rows(BTreeMap<&'static str, Vec<SourceRecord>>);
+
+impl Rows {
+    fn of(&self, table: &str) -> &[SourceRecord] {
+        self.0.get(table).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+const TABLES: [(&str, &str); 12] = [
+    ("person", "id_number"),
+    ("official", "id_number"),
+    ("kinship", "id_number"),
+    ("enterprise", "credit_code"),
+    ("enterprise_role", "credit_code"),
+    ("disbursement", "recipient_id"),
+    ("tender", "tender_id"),
+    ("bid", "tender_id"),
+    ("award", "tender_id"),
+    ("payment", "org_code"),
+    ("inspector", "id_number"),
+    ("death", "id_number"),
+];
+
+/// Every person mention of the rows, in a fixed order.
+fn mentions(rows: &Rows) -> Vec<Mention> {
+    let mut out = Vec::new();
+    for r in rows.of("person") {
+        let mut m = mention(r, "person", r.value("id_number"), r.value("name"));
+        m.birth = r.value("birth_date").to_owned();
+        m.region = r.value("region_code").to_owned();
+        m.phone = r.value("phone").to_owned();
+        out.push(m);
+    }
+    for r in rows.of("official") {
+        let mut m = mention(r, "official", r.value("id_number"), r.value("name"));
+        m.region = r.value("region_code").to_owned();
+        out.push(m);
+    }
+    for r in rows.of("kinship") {
+        out.push(mention(r, "person", r.value("id_number"), ""));
+        out.push(mention(r, "relative", r.value("relative_id_number"), r.value("relative_name")));
+    }
+    for r in rows.of("enterprise") {
+        let (id, name) = (r.value("legal_rep_id"), r.value("legal_rep_name"));
+        if !id.is_empty() || !name.is_empty() {
+            out.push(mention(r, "legal_rep", id, name));
+        }
+    }
+    for r in rows.of("enterprise_role") {
+        let id = r.value("holder_id");
+        // A holder with a credit code is an enterprise, not a person.
+        if domain::CreditCode::parse(id).is_ok() {
+            continue;
+        }
+        out.push(mention(r, "holder", id, r.value("holder_name")));
+    }
+    for r in rows.of("disbursement") {
+        let mut m = mention(r, "recipient", r.value("recipient_id"), r.value("recipient_name"));
+        m.region = r.value("region_code").to_owned();
+        if r.value("account_holder_id").is_empty() {
+            m.account = r.value("bank_account").to_owned();
+        }
+        out.push(m);
+        let holder = r.value("account_holder_id");
+        if !holder.is_empty() {
+            let mut h = mention(r, "account_holder", holder, "");
+            h.account = r.value("bank_account").to_owned();
+            out.push(h);
+        }
+    }
+    for r in rows.of("bid") {
+        let (id, name) = (r.value("contact_id"), r.value("contact_name"));
+        if !id.is_empty() || !name.is_empty() {
+            let mut m = mention(r, "contact", id, name);
+            m.phone = r.value("contact_phone").to_owned();
+            out.push(m);
+        }
+    }
+    for r in rows.of("payment") {
+        let code = r.value("payee_code");
+        if !code.is_empty() && domain::CreditCode::parse(code).is_err() && code.len() == 18 {
+            out.push(mention(r, "payee", code, r.value("payee_name")));
+        }
+    }
+    for r in rows.of("inspector") {
+        let mut m = mention(r, "inspector", r.value("id_number"), r.value("name"));
+        m.region = r.value("region_code").to_owned();
+        out.push(m);
+    }
+    for r in rows.of("death") {
+        out.push(mention(r, "person", r.value("id_number"), r.value("name")));
+    }
+    for m in &mut out {
+        if m.birth.is_empty() {
+            m.birth = birth_of(&m.id);
+        }
+    }
+    out
+}
+
+/// The model's settings for persons.
+pub fn person_settings() -> Settings {
+    let fields = vec![
+        FieldSpec::new("key", Kind::Exact),
+        FieldSpec::new("name", Kind::ChineseName).with_term_frequency(),
+        FieldSpec::new("birth_date", Kind::Typed),
+        FieldSpec::new("region", Kind::Region),
+        FieldSpec::new("phone", Kind::Exact),
+        FieldSpec::new("account", Kind::Exact),
+        FieldSpec::new("id_number", Kind::Typed),
+    ];
+    let blocking = vec![
+        vec![KeyPart::Reading(1), KeyPart::Field(2)],
+        vec![KeyPart::Reading(1), KeyPart::Substr(3, 0, 6)],
+        vec![KeyPart::Field(4)],
+        vec![KeyPart::Field(5)],
+        vec![KeyPart::Substr(6, 0, 14)],
+        vec![KeyPart::Reading(1)],
+    ];
+    let mut settings = Settings::new(fields, blocking);
+    settings.distinct_key = Some(0);
+    settings.random_pairs = 200_000;
+    settings
+}
+
+struct Resolved {
+    /// Node id of each mention.
+    node: Vec<String>,
+    linked: Vec<ResolvedMention>,
+    review: Vec<ResolvedMention>,
+    keyed: usize,
+}
+
+fn some(s: &str) -> Option<String> {
+    Some(s.to_owned()).filter(|s| !s.is_empty())
+}
+
+/// Resolves mentions to persons; `decisions` by mention reference (or valid ID) pairs.
+fn resolve_persons(mentions: &[Mention], decisions: &[(String, String, Decision)]) -> Resolved {
+    // One record per valid ID (its attributes the first non-empty of its mentions),
+    // one per other mention.
+    let mut records = Records::default();
+    let mut record_of_id: HashMap<&str, usize> = HashMap::new();
+    let mut attributes: Vec<[String; 6]> = Vec::new();
+    let mut record_of_mention = Vec::with_capacity(mentions.len());
+    let mut keyless: Vec<usize> = Vec::new(); // record → mention, for records of one mention
+    for (i, m) in mentions.iter().enumerate() {
+        let fill = |a: &mut [String; 6]| {
+            for (slot, v) in a.iter_mut().zip([&m.name, &m.birth, &m.region, &m.phone, &m.account, &m.id]) {
+                if slot.is_empty() {
+                    slot.clone_from(v);
+                }
+            }
+        };
+        if m.id_valid {
+            let r = *record_of_id.entry(m.id.as_str()).or_insert_with(|| {
+                attributes.push(Default::default());
+                keyless.push(usize::MAX);
+                attributes.len() - 1
+            });
+            fill(&mut attributes[r]);
+            record_of_mention.push(r);
+        } else {
+            attributes.push(Default::default());
+            keyless.push(i);
+            fill(attributes.last_mut().expect("just pushed"));
+            record_of_mention.push(attributes.len() - 1);
+        }
+    }
+    for (r, a) in attributes.iter().enumerate() {
+        let key = if keyless[r] == usize::MAX { some(&a[5]) } else { None };
+        records.push(0, vec![key, some(&a[0]), some(&a[1]), some(&a[2]), some(&a[3]), some(&a[4]), some(&a[5])]);
+    }
+    let is_keyed = |r: usize| keyless[r] == usize::MAX;
+    let name_of = |r: usize| attributes[r][0].clone();
+    let node_of_keyed = |r: usize| attributes[r][5].clone();
+
+    // Reviewers' decisions, by record.
+    let record_of_ref: HashMap<String, usize> = mentions
+        .iter()
+        .enumerate()
+        .flat_map(|(i, m)| {
+            let mut refs = vec![(m.reference(), record_of_mention[i])];
+            if m.id_valid {
+                refs.push((m.id.clone(), record_of_mention[i]));
+            }
+            refs
+        })
+        .collect();
+    let decided: Vec<(usize, usize, Decision)> =
+        decisions.iter().filter_map(|(a, b, d)| Some((*record_of_ref.get(a)?, *record_of_ref.get(b)?, *d))).collect();
+
+    let settings = person_settings();
+    let result = if records.len() >= 2 { Some(resolve(&settings, &records, &decided)) } else { None };
+
+    // A keyless record joins the keyed record of its best link at the threshold
+    // (or a reviewer's "same"); else it stays with keyless records it matches.
+    let mut best: HashMap<usize, (usize, f64, usize)> = HashMap::new(); // record → (keyed record, p, link index)
+    let mut review = Vec::new();
+    let mut parent: Vec<usize> = (0..records.len()).collect();
+    let verdict: HashMap<(usize, usize), Decision> =
+        decided.iter().map(|&(a, b, d)| ((a.min(b), a.max(b)), d)).collect();
+    let mut linked_by = Vec::new();
+    if let Some(result) = &result {
+        for (li, link) in result.links.iter().enumerate() {
+            let verdict = verdict.get(&(link.a.min(link.b), link.a.max(link.b))).copied();
+            let p = match verdict {
+                Some(Decision::Same) => 1.0,
+                Some(Decision::Different) => continue,
+                None => link.probability,
+            };
+            if p < settings.match_threshold {
+                review.push((li, link.a, link.b));
+                continue;
+            }
+            match (is_keyed(link.a), is_keyed(link.b)) {
+                (true, true) => {}
+                (true, false) | (false, true) => {
+                    let (keyed, other) = if is_keyed(link.a) { (link.a, link.b) } else { (link.b, link.a) };
+                    if best.get(&other).is_none_or(|(_, q, _)| p > *q) {
+                        best.insert(other, (keyed, p, li));
+                    }
+                }
+                (false, false) => {
+                    let (x, y) = (find(&mut parent, link.a), find(&mut parent, link.b));
+                    if x != y {
+                        parent[x.max(y)] = x.min(y);
+                        linked_by.push(li);
+                    }
+                }
+            }
+        }
+        // Reviewers' "same" with no link at all.
+        for (&(a, b), d) in &verdict {
+            if *d == Decision::Same && !result.links.iter().any(|l| (l.a.min(l.b), l.a.max(l.b)) == (a, b)) {
+                match (is_keyed(a), is_keyed(b)) {
+                    (true, false) => {
+                        best.insert(b, (a, 1.0, usize::MAX));
+                    }
+                    (false, true) => {
+                        best.insert(a, (b, 1.0, usize::MAX));
+                    }
+                    (false, false) => {
+                        let (x, y) = (find(&mut parent, a), find(&mut parent, b));
+                        parent[x.max(y)] = x.min(y);
+                    }
+                    (true, true) => {}
+                }
+            }
+        }
+    }
+    // A keyless cluster takes the keyed person of any member's best link.
+    let mut cluster_keyed: HashMap<usize, usize> = HashMap::new();
+    for (&record, &(keyed, _, _)) in &best {
+        let root = find(&mut parent, record);
+        cluster_keyed.entry(root).or_insert(keyed);
+    }
+    let node_of_record = |r: usize, parent: &mut Vec<usize>| -> String {
+        if is_keyed(r) {
+            return node_of_keyed(r);
+        }
+        if let Some((keyed, _, _)) = best.get(&r) {
+            return node_of_keyed(*keyed);
+        }
+        let root = find(parent, r);
+        if let Some(keyed) = cluster_keyed.get(&root) {
+            return node_of_keyed(*keyed);
+        }
+        let m = &mentions[keyless[root]];
+        format!("{}@{}", if m.name.is_empty() { "?" } else { &m.name }, m.reference())
+    };
+    let node: Vec<String> = (0..mentions.len()).map(|i| node_of_record(record_of_mention[i], &mut parent)).collect();
+
+    let describe = |record: usize, other: usize, li: usize, entity: String| -> Option<ResolvedMention> {
+        let result = result.as_ref()?;
+        let m = mentions.get(*keyless.get(record)?)?;
+        let (probability, evidence) = match result.links.get(li) {
+            Some(link) => (link.probability, result.evidence(&settings, link)),
+            None => (1.0, Vec::new()),
+        };
+        Some(ResolvedMention { mention: m.clone(), entity, entity_name: name_of(other), probability, evidence })
+    };
+    let mut linked: Vec<ResolvedMention> = Vec::new();
+    for (&record, &(keyed, _, li)) in &best {
+        linked.extend(describe(record, keyed, li, node_of_keyed(keyed)));
+    }
+    linked.sort_by(|a, b| a.mention.reference().cmp(&b.mention.reference()));
+    let review = review
+        .into_iter()
+        .filter_map(|(li, a, b)| {
+            let (record, other) = if is_keyed(a) { (b, a) } else { (a, b) };
+            let entity = node_of_record(other, &mut parent);
+            if node_of_record(record, &mut parent) == entity {
+                return None; // already joined through another link
+            }
+            describe(record, other, li, entity)
+        })
+        .collect();
+    Resolved { node, linked, review, keyed: record_of_id.len() }
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn evidence(r: &SourceRecord, detail: String) -> Evidence {
+    Evidence { table: r.source.table.clone(), batch: r.source.batch, row: r.source.row, detail }
+}
+
+/// Builds the graph from the rows and the resolved persons.
+fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved) -> Graph {
+    let mut g = Graph::default();
+    let node_of: HashMap<String, &str> =
+        mentions.iter().zip(&resolved.node).map(|(m, n)| (m.reference(), n.as_str())).collect();
+    let person = |g: &mut Graph, r: &SourceRecord, role: &str, name: &str| -> Option<usize> {
+        let reference = format!("{}/{}/{}/{}", r.source.table, r.source.batch, r.source.row, role);
+        let id = node_of.get(&reference)?;
+        Some(g.node(id, NodeKind::Person, name))
+    };
+    let enterprises: HashSet<&str> = rows.of("enterprise").iter().map(|r| r.value("credit_code")).collect();
+    let organisation = |g: &mut Graph, code: &str, name: &str, default: NodeKind| -> Option<usize> {
+        if code.is_empty() {
+            return None;
+        }
+        let kind = if enterprises.contains(code) { NodeKind::Enterprise } else { default };
+        Some(g.node(code, kind, name))
+    };
+
+    for r in rows.of("person") {
+        person(&mut g, r, "person", r.value("name"));
+    }
+    // Households: each member joined to the household's first member.
+    let mut households: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in rows.of("person") {
+        let household = r.value("household_id");
+        let Some(p) = person(&mut g, r, "person", r.value("name")) else { continue };
+        if household.is_empty() {
+            continue;
+        }
+        match households.get(household) {
+            Some(&head) => g.edge(head, p, "household", household, evidence(r, format!("户号 {household}"))),
+            None => {
+                households.insert(household, p);
+            }
+        }
+    }
+    for r in rows.of("official") {
+        let (Some(p), Some(u)) = (
+            person(&mut g, r, "official", r.value("name")),
+            organisation(&mut g, r.value("org_code"), r.value("org_name"), NodeKind::Unit),
+        ) else {
+            continue;
+        };
+        let position = r.value("position");
+        let period = format!("{}–{}", r.value("start_date"), r.value("end_date"));
+        g.edge(p, u, "post", position, evidence(r, format!("{position} {period}")));
+    }
+    for r in rows.of("kinship") {
+        let (Some(a), Some(b)) =
+            (person(&mut g, r, "person", ""), person(&mut g, r, "relative", r.value("relative_name")))
+        else {
+            continue;
+        };
+        let relation = r.value("relation");
+        g.edge(a, b, "kin", relation, evidence(r, relation.to_owned()));
+    }
+    for r in rows.of("enterprise") {
+        let Some(e) = organisation(&mut g, r.value("credit_code"), r.value("name"), NodeKind::Enterprise) else {
+            continue;
+        };
+        if let Some(p) = person(&mut g, r, "legal_rep", r.value("legal_rep_name")) {
+            g.edge(p, e, "role", "法定代表人", evidence(r, "legal representative".into()));
+        }
+    }
+    for r in rows.of("enterprise_role") {
+        let Some(e) = organisation(&mut g, r.value("credit_code"), "", NodeKind::Enterprise) else { continue };
+        let role = r.value("role");
+        let detail = format!("{role} {} {}–{}", r.value("share_ratio"), r.value("start_date"), r.value("end_date"));
+        let holder_id = r.value("holder_id");
+        let holder = if domain::CreditCode::parse(holder_id).is_ok() {
+            organisation(&mut g, holder_id, r.value("holder_name"), NodeKind::Enterprise)
+        } else {
+            person(&mut g, r, "holder", r.value("holder_name"))
+        };
+        if let Some(h) = holder {
+            g.edge(h, e, "role", role, evidence(r, detail));
+        }
+    }
+    let buyers: HashMap<&str, (&str, &str)> = rows
+        .of("tender")
+        .iter()
+        .map(|r| (r.value("tender_id"), (r.value("buyer_code"), r.value("buyer_name"))))
+        .collect();
+    // Bids: bidder —bid— buyer; contact —agent— bidder; bidders sharing an identifier.
+    let mut shared: BTreeMap<(&str, &str), Vec<(usize, &SourceRecord)>> = BTreeMap::new();
+    for r in rows.of("bid") {
+        let tender = r.value("tender_id");
+        let Some(bidder) = organisation(&mut g, r.value("bidder_code"), r.value("bidder_name"), NodeKind::Enterprise)
+        else {
+            continue;
+        };
+        if let Some(&(code, name)) = buyers.get(tender)
+            && let Some(buyer) = organisation(&mut g, code, name, NodeKind::Unit)
+        {
+            g.edge(bidder, buyer, "bid", tender, evidence(r, format!("{tender} {}", r.value("price"))));
+        }
+        if let Some(p) = person(&mut g, r, "contact", r.value("contact_name")) {
+            g.edge(p, bidder, "agent", tender, evidence(r, format!("{tender} 委托代理人")));
+        }
+        for column in ["ip", "mac", "device_id", "file_hash", "bond_account", "contact_phone"] {
+            let v = r.value(column);
+            if !v.is_empty() {
+                shared.entry((column, v)).or_default().push((bidder, r));
+            }
+        }
+    }
+    for ((column, value), bids) in &shared {
+        let Some((first, first_row)) = bids.first() else { continue };
+        for (other, row) in &bids[1..] {
+            if other != first {
+                let label = format!("{column} {value}");
+                g.edge(*first, *other, "shared_identifier", &label, evidence(first_row, label.clone()));
+                g.edge(*first, *other, "shared_identifier", &label, evidence(row, label.clone()));
+            }
+        }
+    }
+    for r in rows.of("award") {
+        let tender = r.value("tender_id");
+        let (Some(winner), Some(&(code, name))) = (
+            organisation(&mut g, r.value("winner_code"), r.value("winner_name"), NodeKind::Enterprise),
+            buyers.get(tender),
+        ) else {
+            continue;
+        };
+        if let Some(buyer) = organisation(&mut g, code, name, NodeKind::Unit) {
+            g.edge(winner, buyer, "award", tender, evidence(r, format!("{tender} {}", r.value("award_amount"))));
+        }
+    }
+    for r in rows.of("payment") {
+        let Some(unit) = organisation(&mut g, r.value("org_code"), "", NodeKind::Unit) else { continue };
+        let code = r.value("payee_code");
+        let payee = if domain::CreditCode::parse(code).is_ok() {
+            organisation(&mut g, code, r.value("payee_name"), NodeKind::Enterprise)
+        } else {
+            person(&mut g, r, "payee", r.value("payee_name"))
+        };
+        if let Some(p) = payee {
+            let detail = format!("{} {} {}", r.value("pay_date"), r.value("amount"), r.value("purpose"));
+            g.edge(unit, p, "payment", "", evidence(r, detail));
+        }
+    }
+    for r in rows.of("disbursement") {
+        let Some(p) = person(&mut g, r, "recipient", r.value("recipient_name")) else { continue };
+        let program = r.value("program_code");
+        let detail = format!("{program} {} {}", r.value("period"), r.value("amount"));
+        if let Some(u) = organisation(&mut g, r.value("handler_org"), "", NodeKind::Unit) {
+            g.edge(p, u, "disbursement", program, evidence(r, detail.clone()));
+        }
+        if let Some(h) = person(&mut g, r, "account_holder", "") {
+            let label = format!("bank_account {}", r.value("bank_account"));
+            g.edge(p, h, "shared_identifier", &label, evidence(r, detail));
+        }
+    }
+    for r in rows.of("inspector") {
+        person(&mut g, r, "inspector", r.value("name"));
+    }
+    g
+}
+
+impl Warehouse {
+    /// Resolves persons across every table and builds the relationship graph.
+    /// `decisions` are reviewers' verdicts on pairs of mention references (or
+    /// valid ID numbers).
+    pub async fn entities(&self, decisions: &[(String, String, Decision)]) -> Result<Entities, WarehouseError> {
+        let mut rows = BTreeMap::new();
+        for (table, column) in TABLES {
+            rows.insert(table, self.records_all(table, column).await?);
+        }
+        let rows = Rows(rows);
+        let mentions = mentions(&rows);
+        let resolved = resolve_persons(&mentions, decisions);
+        let graph = build(&rows, &mentions, &resolved);
+        let node_of = mentions.iter().zip(&resolved.node).map(|(m, n)| (m.reference(), n.clone())).collect();
+        Ok(Entities {
+            graph,
+            mentions: mentions.len(),
+            keyed_persons: resolved.keyed,
+            linked: resolved.linked,
+            review: resolved.review,
+            node_of,
+        })
+    }
+}
