@@ -13,24 +13,6 @@ fn check_kinds(kinds: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Decisions that reviewers stored, as the resolution reads them.
-pub async fn decisions(warehouse: &Warehouse) -> anyhow::Result<Vec<(String, String, resolve::link::Decision)>> {
-    Ok(warehouse
-        .store()
-        .entity_decisions()
-        .await?
-        .into_iter()
-        .filter_map(|d| {
-            let decision = match d.decision.as_str() {
-                "same" => resolve::link::Decision::Same,
-                "different" => resolve::link::Decision::Different,
-                _ => return None,
-            };
-            Some((d.a, d.b, decision))
-        })
-        .collect())
-}
-
 fn print_subgraph(sub: &Subgraph) {
     let name = |id: &str| sub.nodes.iter().find(|n| n.id == id).map(|n| n.name.clone()).unwrap_or_default();
     for n in &sub.nodes {
@@ -58,7 +40,7 @@ pub async fn run(warehouse: &Warehouse, command: GraphCommand) -> anyhow::Result
         println!("已记录判定 decision {} recorded: {} | {} → {}", d.id, d.a, d.b, d.decision);
         return Ok(EXIT_OK);
     }
-    let entities = warehouse.entities(&decisions(warehouse).await?).await?;
+    let entities = warehouse.entities().await?;
     let graph = &entities.graph;
     match command {
         GraphCommand::Neighbours { id, hops, kinds, limit, format } => {

@@ -577,10 +577,25 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved) -> Graph {
 }
 
 impl Warehouse {
-    /// Resolves persons across every table and builds the relationship graph.
-    /// `decisions` are reviewers' verdicts on pairs of mention references (or
-    /// valid ID numbers).
-    pub async fn entities(&self, decisions: &[(String, String, Decision)]) -> Result<Entities, WarehouseError> {
+    /// Resolves persons across every table and builds the relationship graph,
+    /// respecting every reviewer's current decision (`same`, `different`; an
+    /// `unsure` leaves the pair to the model and in review).
+    pub async fn entities(&self) -> Result<Entities, WarehouseError> {
+        let decisions: Vec<(String, String, Decision)> = self
+            .store()
+            .entity_decisions()
+            .await?
+            .into_iter()
+            .filter_map(|d| {
+                let decision = match d.decision.as_str() {
+                    "same" => Decision::Same,
+                    "different" => Decision::Different,
+                    _ => return None,
+                };
+                Some((d.a, d.b, decision))
+            })
+            .collect();
+        let decisions = decisions.as_slice();
         let mut rows = BTreeMap::new();
         for (table, column) in TABLES {
             rows.insert(table, self.records_all(table, column).await?);

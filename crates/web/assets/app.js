@@ -111,5 +111,93 @@
     var button = document.getElementById("print-report");
     if (button) { button.addEventListener("click", function () { window.print(); }); }
   }
-  document.addEventListener("DOMContentLoaded", function () { setupUpload(); setupCharts(); setupPrint(); });
+  // The profile's relationship graph: expand a node on click, filter edge
+  // kinds, highlight the shortest path to another entity, export a PNG.
+  function setupProfile() {
+    var el = document.getElementById("profile-graph");
+    var block = document.getElementById("profile-graph-data");
+    if (!el || !block || typeof echarts === "undefined") return;
+    var labels = {};
+    el.getAttribute("data-labels").split(";").forEach(function (p) { var kv = p.split("="); labels[kv[0]] = kv[1]; });
+    var nodes = {}, edges = {}, path = { nodes: {}, edges: {} };
+    var root = el.getAttribute("data-root");
+    var edgeKey = function (e) { return e.from + "|" + e.to + "|" + e.kind + "|" + e.label; };
+    var merge = function (data) {
+      data.nodes.forEach(function (n) { nodes[n.id] = n; });
+      data.edges.forEach(function (e) { edges[edgeKey(e)] = e; });
+    };
+    merge(JSON.parse(block.textContent));
+    var chart = echarts.init(el);
+    var kinds = function () {
+      return Array.prototype.map.call(document.querySelectorAll("input.edge-kind:checked"), function (i) { return i.value; });
+    };
+    var draw = function () {
+      var shown = kinds();
+      var list = Object.keys(edges).map(function (k) { return edges[k]; }).filter(function (e) { return shown.indexOf(e.kind) >= 0; });
+      var categories = [];
+      Object.keys(nodes).forEach(function (id) { if (categories.indexOf(nodes[id].kind) < 0) categories.push(nodes[id].kind); });
+      chart.setOption({
+        tooltip: { formatter: function (p) {
+          if (p.dataType === "edge") { var e = p.data.edge; return (labels[e.kind] || e.kind) + " " + e.label + " ×" + e.count; }
+          return p.data.name + "<br>" + p.data.id;
+        } },
+        legend: [{ data: categories }],
+        series: [{
+          type: "graph", layout: "force", roam: true, draggable: true, force: { repulsion: 220, edgeLength: 90 },
+          categories: categories.map(function (c) { return { name: c }; }),
+          label: { show: true, position: "right" },
+          data: Object.keys(nodes).map(function (id) {
+            var n = nodes[id], on = path.nodes[id];
+            return { id: id, name: n.name || id, category: categories.indexOf(n.kind), symbolSize: id === root ? 26 : 16,
+              itemStyle: on ? { borderColor: "#d4380d", borderWidth: 4 } : {} };
+          }),
+          links: list.map(function (e) {
+            var on = path.edges[edgeKey(e)];
+            return { source: e.from, target: e.to, edge: e, label: { show: true, formatter: labels[e.kind] || e.kind, fontSize: 10 },
+              lineStyle: on ? { color: "#d4380d", width: 4 } : { width: Math.min(1 + e.count, 5) } };
+          })
+        }]
+      }, true);
+    };
+    var evidence = document.getElementById("graph-evidence");
+    chart.on("click", function (p) {
+      if (p.dataType === "edge") {
+        evidence.innerHTML = "";
+        p.data.edge.evidence.forEach(function (line) { var li = document.createElement("li"); li.textContent = line; evidence.appendChild(li); });
+        return;
+      }
+      fetch("/graph/neighbours.json?hops=1&from=" + encodeURIComponent(p.data.id), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) { if (data) { merge(data); draw(); } });
+    });
+    document.querySelectorAll("input.edge-kind").forEach(function (i) { i.addEventListener("change", draw); });
+    var result = document.getElementById("graph-path-result");
+    document.getElementById("graph-path-form").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var to = document.getElementById("graph-path-to").value.trim();
+      if (!to) return;
+      fetch("/graph/path.json?from=" + encodeURIComponent(root) + "&to=" + encodeURIComponent(to) + "&kind=" + kinds().join(","), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          path = { nodes: {}, edges: {} };
+          if (!data) { result.textContent = result.getAttribute("data-none"); draw(); return; }
+          merge(data);
+          data.nodes.forEach(function (n) { path.nodes[n.id] = true; });
+          data.edges.forEach(function (e) { path.edges[edgeKey(e)] = true; });
+          result.textContent = data.nodes.map(function (n) { return n.name || n.id; }).join(" → ");
+          draw();
+        });
+    });
+    document.getElementById("graph-export").addEventListener("click", function () {
+      var a = document.createElement("a");
+      a.href = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
+      a.download = root + ".png";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    });
+    draw();
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  document.addEventListener("DOMContentLoaded", function () { setupUpload(); setupCharts(); setupPrint(); setupProfile(); });
 })();

@@ -26,6 +26,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/warnings/{id}"),
     ("get", "/api/v1/clues"),
     ("get", "/api/v1/clues/{code}"),
+    ("get", "/api/v1/graph/neighbours/{id}"),
+    ("get", "/api/v1/graph/path"),
 ];
 
 /// Files pushed through the API larger than this are refused.
@@ -41,7 +43,7 @@ impl IntoResponse for Json {
 }
 
 /// A failure, as JSON: `{"error": "中文 / English", "status": 403}`.
-pub struct ApiError(StatusCode, String);
+pub struct ApiError(pub(crate) StatusCode, pub(crate) String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -50,13 +52,13 @@ impl IntoResponse for ApiError {
 }
 
 impl ApiError {
-    fn internal(cause: impl std::fmt::Display) -> ApiError {
+    pub(crate) fn internal(cause: impl std::fmt::Display) -> ApiError {
         let reference = uuid::Uuid::new_v4().simple().to_string();
         eprintln!("internal error {reference} (api): {cause}");
         ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("服务器内部错误 / internal error, reference {reference}"))
     }
 
-    fn not_found() -> ApiError {
+    pub(crate) fn not_found() -> ApiError {
         ApiError(StatusCode::NOT_FOUND, "不存在 / not found".into())
     }
 }
@@ -104,7 +106,7 @@ impl FromRequestParts<AppState> for ApiClient {
 }
 
 impl ApiClient {
-    fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+    pub(crate) fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
         if roles.contains(&self.user.role) {
             Ok(())
         } else {
@@ -117,7 +119,13 @@ impl ApiClient {
     }
 
     /// Records what the client did, as the web application records a user.
-    async fn record(&self, state: &AppState, action: &str, object: &str, detail: Value) -> Result<(), ApiError> {
+    pub(crate) async fn record(
+        &self,
+        state: &AppState,
+        action: &str,
+        object: &str,
+        detail: Value,
+    ) -> Result<(), ApiError> {
         let entry = store::NewAudit {
             at: warehouse::china_now().to_rfc3339(),
             actor: self.user.username.clone(),
@@ -392,6 +400,36 @@ pub fn openapi() -> Value {
         body("Clue"),
     );
     clue["responses"]["404"] = error.clone();
+    let kind_param = query(
+        "kind",
+        "Only these edge kinds, comma-separated: kin, household, post, role, agent, bid, award, payment, disbursement, shared_identifier",
+        json!({ "type": "string" }),
+    );
+    let mut neighbours = secured(
+        "Every person, enterprise and unit within `hops` of one (at most 300), and the edges between them with their evidence rows",
+        "admin, supervisor",
+        json!([
+            path_param("id"),
+            query("hops", "1 to 4 (default 1)", json!({ "type": "integer", "minimum": 1 })),
+            kind_param.clone()
+        ]),
+        body("Subgraph"),
+    );
+    neighbours["responses"]["404"] = error.clone();
+    neighbours["responses"]["400"] = error.clone();
+    let mut path = secured(
+        "A shortest path between two entities (ID numbers or credit codes): its nodes in order and each edge with its evidence",
+        "admin, supervisor",
+        json!([
+            { "name": "from", "in": "query", "required": true, "schema": { "type": "string" } },
+            { "name": "to", "in": "query", "required": true, "schema": { "type": "string" } },
+            kind_param,
+            query("max_hops", "1 to 12 (default 6)", json!({ "type": "integer", "minimum": 1 })),
+        ]),
+        body("Subgraph"),
+    );
+    path["responses"]["404"] = error.clone();
+    path["responses"]["400"] = error.clone();
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -443,6 +481,17 @@ pub fn openapi() -> Value {
                         "warnings": { "type": "array", "items": { "type": "string" }, "description": "Only on a single clue" },
                     } },
                 "Clues": { "type": "object", "required": ["clues"], "properties": { "clues": { "type": "array", "items": { "$ref": "#/components/schemas/Clue" } } } },
+                "Node": { "type": "object", "required": ["id", "kind", "name"],
+                    "properties": { "id": { "type": "string", "description": "ID number or credit code; a person known only by name: name@table/batch/row/role" },
+                        "kind": { "type": "string", "enum": ["person", "enterprise", "unit"] }, "name": { "type": "string" } } },
+                "Evidence": { "type": "object", "required": ["table", "batch", "row", "detail"],
+                    "properties": { "table": { "type": "string" }, "batch": { "type": "integer" }, "row": { "type": "integer", "description": "The row in the file as sent" }, "detail": { "type": "string" } } },
+                "Edge": { "type": "object", "required": ["from", "to", "kind", "label", "evidence", "count"],
+                    "properties": { "from": { "type": "string" }, "to": { "type": "string" }, "kind": { "type": "string" }, "label": { "type": "string" },
+                        "evidence": { "type": "array", "items": { "$ref": "#/components/schemas/Evidence" }, "description": "At most 20 rows" },
+                        "count": { "type": "integer", "description": "How many rows say it" } } },
+                "Subgraph": { "type": "object", "required": ["nodes", "edges"],
+                    "properties": { "nodes": { "type": "array", "items": { "$ref": "#/components/schemas/Node" } }, "edges": { "type": "array", "items": { "$ref": "#/components/schemas/Edge" } } } },
             },
         },
         "paths": {
@@ -471,6 +520,8 @@ pub fn openapi() -> Value {
                 body("Clues"),
             ) },
             "/api/v1/clues/{code}": { "get": clue },
+            "/api/v1/graph/neighbours/{id}": { "get": neighbours },
+            "/api/v1/graph/path": { "get": path },
         },
     })
 }

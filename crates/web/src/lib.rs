@@ -13,6 +13,7 @@ pub mod auth;
 mod clues;
 mod conduct;
 mod dashboard;
+mod graph;
 mod i18n;
 mod inspections;
 mod pages;
@@ -49,6 +50,8 @@ pub struct AppState {
     on_import: Option<Arc<dyn Fn() + Send + Sync>>,
     /// The public portal's rows, kept in memory between data changes.
     portal: Arc<portal::Cache>,
+    /// The resolved entities and their graph, kept until the data or a decision changes.
+    graph: Arc<graph::Cache>,
 }
 
 impl AppState {
@@ -59,6 +62,7 @@ impl AppState {
             secure_cookies,
             on_import: None,
             portal: Arc::new(portal::Cache::default()),
+            graph: Arc::new(graph::Cache::default()),
         }
     }
 
@@ -86,6 +90,7 @@ fn templates() -> Environment<'static> {
         ("pager.html", include_str!("../templates/pager.html")),
         ("unit_claims.html", include_str!("../templates/unit_claims.html")),
         ("vehicle.html", include_str!("../templates/vehicle.html")),
+        ("profile.html", include_str!("../templates/profile.html")),
         ("tender.html", include_str!("../templates/tender.html")),
         ("bidder.html", include_str!("../templates/bidder.html")),
         ("screens.html", include_str!("../templates/screens.html")),
@@ -133,6 +138,9 @@ pub fn app(state: AppState) -> Router {
         .route("/models", get(warnings::catalogue_page))
         .route("/units/{org}/reimbursements", get(conduct::unit_claims))
         .route("/vehicles/{plate}", get(conduct::vehicle))
+        .route("/profile/{id}", get(graph::profile))
+        .route("/graph/neighbours.json", get(graph::neighbours_json))
+        .route("/graph/path.json", get(graph::path_json))
         .route("/screens", get(trading::ranking))
         .route("/tenders/{id}", get(trading::tender))
         .route("/bidders/{code}", get(trading::bidder))
@@ -182,6 +190,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/warnings/{id}", get(api::warning))
         .route("/api/v1/clues", get(api::clues))
         .route("/api/v1/clues/{code}", get(api::clue))
+        .route("/api/v1/graph/neighbours/{id}", get(graph::api_neighbours))
+        .route("/api/v1/graph/path", get(graph::api_path))
         // The disclosure ledger as C2SP tlog-tiles, for anyone to mirror and verify.
         .route("/ledger/checkpoint", get(pages::ledger_checkpoint))
         .route("/ledger/key", get(pages::ledger_key))

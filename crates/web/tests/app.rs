@@ -867,6 +867,11 @@ async fn every_route_for_every_role() {
             )],
             "/units/{org}/reimbursements" => vec![("/units/11331099MB0000004P/reimbursements".into(), true)],
             "/vehicles/{plate}" => vec![(format!("/vehicles/{}", urlencode("浙J0A004")), true)],
+            "/profile/{id}" => vec![("/profile/91331099MA0000354K".into(), true)],
+            "/graph/neighbours.json" => vec![("/graph/neighbours.json?from=91331099MA0000354K&hops=2".into(), true)],
+            "/graph/path.json" => {
+                vec![("/graph/path.json?from=91331099MA0000354K&to=91331099MA0000355N".into(), true)]
+            }
             "/clues/{code}" => vec![(format!("/clues/{}", own.code), true), (format!("/clues/{}", other.code), false)],
             "/reports/{id}" => vec![(format!("/reports/{}", report.id), true)],
             plain => vec![(plain.to_owned(), true)],
@@ -1304,6 +1309,32 @@ async fn the_api_answers_as_its_openapi_document_says() {
     let hidden = app.send(call("GET", &format!("/api/v1/clues/{}", clue.code), handler, vec![])).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
 
+    // The relationship graph: the pushed person is there, alone; unknown IDs are 404.
+    let person_id = "11010519491231002X";
+    let around =
+        app.send(call("GET", &format!("/api/v1/graph/neighbours/{person_id}?hops=2"), supervisor, vec![])).await;
+    assert_eq!(around.status, StatusCode::OK, "{}", around.body);
+    check(&around, "/api/v1/graph/neighbours/{id}", "get");
+    assert!(around.body.contains("王秀英"));
+    let nobody = app.send(call("GET", "/api/v1/graph/neighbours/110101199001011237", supervisor, vec![])).await;
+    assert_eq!(nobody.status, StatusCode::NOT_FOUND);
+    check(&nobody, "/api/v1/graph/neighbours/{id}", "get");
+    let bad_kind =
+        app.send(call("GET", &format!("/api/v1/graph/neighbours/{person_id}?kind=nope"), supervisor, vec![])).await;
+    assert_eq!(bad_kind.status, StatusCode::BAD_REQUEST);
+    let itself =
+        app.send(call("GET", &format!("/api/v1/graph/path?from={person_id}&to={person_id}"), supervisor, vec![])).await;
+    assert_eq!(itself.status, StatusCode::OK, "{}", itself.body);
+    check(&itself, "/api/v1/graph/path", "get");
+    let no_path =
+        app.send(call("GET", &format!("/api/v1/graph/path?from={person_id}&to=nobody"), supervisor, vec![])).await;
+    assert_eq!(no_path.status, StatusCode::NOT_FOUND);
+    check(&no_path, "/api/v1/graph/path", "get");
+    assert_eq!(
+        app.send(call("GET", &format!("/api/v1/graph/neighbours/{person_id}"), clerk, vec![])).await.status,
+        StatusCode::FORBIDDEN
+    );
+
     // Revoked, the token opens nothing; what the tokens did is in the audit trail.
     let user = store.user_by_name("supervisor").await.unwrap().unwrap();
     assert!(store.revoke_api_token(user.id, "system", 1).await.unwrap());
@@ -1313,6 +1344,7 @@ async fn the_api_answers_as_its_openapi_document_says() {
     assert!(trail.contains(&("clerk".into(), "api.push".into())), "{trail:?}");
     assert!(trail.contains(&("supervisor".into(), "warning.view".into())), "{trail:?}");
     assert!(trail.contains(&("supervisor".into(), "clue.view".into())), "{trail:?}");
+    assert!(trail.contains(&("supervisor".into(), "graph.view".into())), "{trail:?}");
 }
 
 /// A clue's disposal orders a unit to rectify; that unit's clerk sees the task —

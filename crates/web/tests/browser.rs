@@ -299,6 +299,7 @@ async fn screenshots_of_every_page() {
                 ("/tenders/TT2026-001", "tender"),
                 ("/bidders/91331023MA2A00017T", "bidder"),
                 ("/groups/91331023MA2A00017T,91331023MA2A00025M", "group"),
+                ("/profile/91331023MA2A00017T", "profile"),
                 ("/dashboard", "dashboard"),
                 ("/clues", "clues"),
                 ("/reports", "reports"),
