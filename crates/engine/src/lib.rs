@@ -38,6 +38,18 @@ pub struct TableInput {
     pub files: Vec<PathBuf>,
 }
 
+/// A value of one column of one source row that the models read in place of
+/// what the row holds: the ID number entity resolution found for a person
+/// recorded without one, or with a mistyped one.
+#[derive(Clone, Debug)]
+pub struct Correction {
+    pub table: String,
+    pub column: String,
+    pub batch: i64,
+    pub row: i64,
+    pub value: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error(transparent)]
@@ -61,6 +73,18 @@ impl Engine {
     /// that read it find nothing) and the model functions. `partitions` is how
     /// many cores a query may use.
     pub async fn new(tables: &[TableInput], partitions: usize) -> Result<Engine, EngineError> {
+        Engine::with_corrections(tables, partitions, &[]).await
+    }
+
+    /// As [`Engine::new`], and every table with corrections is a view over its
+    /// files in which each corrected column reads the correction where there is
+    /// one (matched by batch and row), so models join on resolved persons while
+    /// their evidence still names the source rows.
+    pub async fn with_corrections(
+        tables: &[TableInput],
+        partitions: usize,
+        corrections: &[Correction],
+    ) -> Result<Engine, EngineError> {
         let mut config = SessionConfig::new().with_target_partitions(partitions.max(1));
         // Plain Utf8 strings, as the files store them: the model functions take Utf8.
         config.options_mut().execution.parquet.schema_force_view_types = false;
@@ -80,7 +104,14 @@ impl Engine {
             let config = ListingTableConfig::new_with_multi_paths(urls)
                 .with_listing_options(options)
                 .with_schema(t.schema.clone());
-            ctx.register_table(t.name.as_str(), Arc::new(ListingTable::try_new(config)?))?;
+            let own: Vec<&Correction> = corrections.iter().filter(|c| c.table == t.name).collect();
+            if own.is_empty() {
+                ctx.register_table(t.name.as_str(), Arc::new(ListingTable::try_new(config)?))?;
+            } else {
+                let raw = format!("__raw_{}", t.name);
+                ctx.register_table(raw.as_str(), Arc::new(ListingTable::try_new(config)?))?;
+                register_corrected(&ctx, t, &raw, &own).await?;
+            }
         }
         let calendar = if tables.iter().any(|t| t.name == "calendar" && !t.files.is_empty()) {
             udf::Calendar::from_batches(&ctx.sql("SELECT date, kind FROM calendar").await?.collect().await?)
@@ -135,6 +166,59 @@ impl Engine {
     pub async fn query(&self, sql: &str) -> Result<Vec<datafusion::arrow::array::RecordBatch>, EngineError> {
         Ok(self.ctx.sql(sql).await?.collect().await?)
     }
+}
+
+/// Registers `t` as a view over `raw` with its corrected columns: each reads
+/// `coalesce(correction, value)`, the corrections an in-memory table per column.
+async fn register_corrected(
+    ctx: &SessionContext,
+    t: &TableInput,
+    raw: &str,
+    corrections: &[&Correction],
+) -> Result<(), EngineError> {
+    use datafusion::arrow::array::{Int64Array, StringArray};
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::arrow::record_batch::RecordBatch;
+    let mut columns: Vec<&str> = corrections.iter().map(|c| c.column.as_str()).collect();
+    columns.sort_unstable();
+    columns.dedup();
+    let mut joins = String::new();
+    let mut corrected = BTreeMap::new();
+    for (n, column) in columns.iter().enumerate() {
+        if t.schema.field_with_name(column).map(|f| f.data_type() != &DataType::Utf8).unwrap_or(true) {
+            continue;
+        }
+        let mine: Vec<&&Correction> = corrections.iter().filter(|c| c.column == *column).collect();
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("_batch", DataType::Int64, false),
+            Field::new("_row", DataType::Int64, false),
+            Field::new("value", DataType::Utf8, false),
+        ]));
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(Int64Array::from_iter_values(mine.iter().map(|c| c.batch))),
+                Arc::new(Int64Array::from_iter_values(mine.iter().map(|c| c.row))),
+                Arc::new(StringArray::from_iter_values(mine.iter().map(|c| c.value.as_str()))),
+            ],
+        )
+        .map_err(|e| EngineError::Engine(e.to_string()))?;
+        let name = format!("__fix_{}_{n}", t.name);
+        ctx.register_table(name.as_str(), Arc::new(MemTable::try_new(schema, vec![vec![batch]])?))?;
+        joins.push_str(&format!(" LEFT JOIN {name} f{n} ON f{n}._batch = r._batch AND f{n}._row = r._row"));
+        corrected.insert(*column, n);
+    }
+    let select: Vec<String> = t
+        .schema
+        .fields()
+        .iter()
+        .map(|f| match corrected.get(f.name().as_str()) {
+            Some(n) => format!("coalesce(f{n}.value, r.\"{0}\") AS \"{0}\"", f.name()),
+            None => format!("r.\"{0}\"", f.name()),
+        })
+        .collect();
+    ctx.sql(&format!("CREATE VIEW {} AS SELECT {} FROM {raw} r{joins}", t.name, select.join(", "))).await?;
+    Ok(())
 }
 
 fn file_url(path: &Path) -> Result<ListingTableUrl, EngineError> {

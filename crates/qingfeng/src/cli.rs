@@ -824,7 +824,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Screens { command, limit } => {
             let warehouse = open(&cli.data).await?;
-            let (engine, _) = crate::scan::load(&warehouse).await?;
+            let (engine, _, _) = crate::scan::load(&warehouse).await?;
             let (columns, rows) = engine.table(engine::SCREENS).await?;
             match command {
                 None => output::screens(&columns, &rows, limit),

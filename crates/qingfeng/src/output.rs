@@ -282,7 +282,10 @@ pub fn scan_summary(s: &crate::scan::Summary, json: bool) {
                        "changed": o.counts.changed, "resolved": o.counts.resolved, "seconds": o.seconds})
             })
             .collect();
-        outln!("{}", json!({"scan": s.scan, "batches": s.batches, "seconds": s.seconds, "models": models}));
+        outln!(
+            "{}",
+            json!({"scan": s.scan, "batches": s.batches, "resolved_references": s.corrections, "seconds": s.seconds, "models": models})
+        );
         return;
     }
     let mut table = new_table(&[
@@ -317,6 +320,13 @@ pub fn scan_summary(s: &crate::scan::Summary, json: bool) {
         total,
         s.seconds
     );
+    if s.corrections > 0 {
+        outln!(
+            "实体识别：{} 处人员记录的证件号缺失或有误，模型按识别出的人员比对（qingfeng graph resolution） / entity resolution: {} person references without a valid ID number were read as the person they resolve to (qingfeng graph resolution)",
+            s.corrections,
+            s.corrections
+        );
+    }
 }
 
 pub fn warnings(list: &[models::Warning], json: bool) -> anyhow::Result<()> {

@@ -32,6 +32,8 @@ pub struct ModelOutcome {
 pub struct Summary {
     pub scan: i64,
     pub batches: usize,
+    /// Person references the models read resolved (a mistyped or missing ID number).
+    pub corrections: usize,
     pub outcomes: Vec<ModelOutcome>,
     pub seconds: f64,
 }
@@ -59,8 +61,10 @@ pub fn config(data: &Path, explicit: Option<&Path>, catalogue: &[Model]) -> anyh
     }
 }
 
-/// The engine over every accepted batch, and the batches' numbers.
-pub async fn load(warehouse: &Warehouse) -> anyhow::Result<(engine::Engine, Vec<i64>)> {
+/// The engine over every accepted batch, with the persons resolved
+/// ([`warehouse::Warehouse::corrections`]), the batches' numbers, and how many
+/// references resolution corrected.
+pub async fn load(warehouse: &Warehouse) -> anyhow::Result<(engine::Engine, Vec<i64>, usize)> {
     let mut inputs = Vec::new();
     let mut batches = Vec::new();
     for table in contract::TABLES.iter().chain(contract::OCDS_TABLES) {
@@ -74,8 +78,23 @@ pub async fn load(warehouse: &Warehouse) -> anyhow::Result<(engine::Engine, Vec<
     }
     batches.sort_unstable();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let engine = engine::Engine::new(&inputs, cores).await.context("无法载入数据 / cannot load the data")?;
-    Ok((engine, batches))
+    let corrections: Vec<engine::Correction> = warehouse
+        .corrections()
+        .await
+        .context("实体识别失败 / entity resolution failed")?
+        .into_iter()
+        .map(|c| engine::Correction {
+            table: c.table,
+            column: c.column.to_owned(),
+            batch: c.batch,
+            row: c.row,
+            value: c.id,
+        })
+        .collect();
+    let engine = engine::Engine::with_corrections(&inputs, cores, &corrections)
+        .await
+        .context("无法载入数据 / cannot load the data")?;
+    Ok((engine, batches, corrections.len()))
 }
 
 /// Runs a scan. `progress` is called before each model runs (with `None`) and
@@ -105,7 +124,7 @@ pub async fn run(
         None => config.enabled(&catalogue),
     };
 
-    let (engine, batches) = load(warehouse).await?;
+    let (engine, batches, corrections) = load(warehouse).await?;
     // Every model is checked before anything is stored: a broken custom model
     // stops the scan with its file and line, not half-way through.
     for model in &selected {
@@ -188,7 +207,7 @@ pub async fn run(
         "result_sha256": hex::encode(digest.finalize()),
     });
     warehouse.record_scan(record).await?;
-    Ok(Summary { scan, batches: batches.len(), outcomes, seconds: started.elapsed().as_secs_f64() })
+    Ok(Summary { scan, batches: batches.len(), corrections, outcomes, seconds: started.elapsed().as_secs_f64() })
 }
 
 fn now() -> String {

@@ -1,8 +1,9 @@
 //! Entity resolution and the relationship graph on a demo county with planted
 //! dirt: a shareholder recorded with a mistyped ID number, a bid agent recorded
 //! by name and phone only. The graph still finds the official's way to the
-//! enterprise his brother owns, which won a tender of his own unit; a
-//! reviewer's "different" cuts the link and is respected by the next run.
+//! enterprise his brother owns, which won a tender of his own unit, and model
+//! P08 (conflict of interest) warns of it through the resolved shareholder; a
+//! reviewer's "different" cuts the link, and the next scan drops the warning.
 
 use serde_json::Value;
 use std::path::Path;
@@ -111,6 +112,16 @@ fn links_through_mistyped_and_missing_ids_are_found_and_reviewed() {
     let unknown = qingfeng(&data).args(["graph", "neighbours", "110101199001011237"]).output().unwrap();
     assert_eq!(unknown.status.code(), Some(5));
 
+    // The models read the resolved person: P08 warns of the brother's firm winning TG-1.
+    let p08 = |data: &Path| -> Vec<Value> {
+        ok(qingfeng(data).args(["scan", "--models", "P08"]).output().unwrap());
+        let warnings = json(qingfeng(data).args(["warnings", "--model", "P08", "--format", "json"]).output().unwrap());
+        warnings.as_array().unwrap().iter().filter(|w| w["subject"]["id"] == "TG-1").cloned().collect()
+    };
+    let found = p08(&data);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0]["reason_zh"].as_str().unwrap().contains(brother_name.as_str()), "{}", found[0]);
+
     // A reviewer decides the shareholder is someone else: the next run respects it.
     let reference = format!(
         "enterprise_role/{}/{}/holder",
@@ -128,4 +139,5 @@ fn links_through_mistyped_and_missing_ids_are_found_and_reviewed() {
     assert!(!resolution["linked"].as_array().unwrap().iter().any(|l| l["mention"]["table"] == "enterprise_role"));
     let cut = qingfeng(&data).args(path_args).output().unwrap();
     assert_eq!(cut.status.code(), Some(5), "no path once the shareholder is someone else");
+    assert!(p08(&data).is_empty(), "and no conflict-of-interest warning");
 }

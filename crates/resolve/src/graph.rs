@@ -35,7 +35,7 @@ pub struct Evidence {
 pub struct Edge {
     pub from: String,
     pub to: String,
-    /// kin, household, post, role, bid, award, payment, disbursement, shared_identifier, agent, same_person
+    /// kin, household, post, role, agent, bid, award, payment, disbursement, shared_identifier
     pub kind: String,
     /// The relation, role, identifier … shown on the edge.
     pub label: String,
@@ -48,19 +48,8 @@ pub struct Edge {
 pub const MAX_EVIDENCE: usize = 20;
 
 /// Every edge kind, in the order pages list them.
-pub const EDGE_KINDS: [&str; 11] = [
-    "kin",
-    "household",
-    "post",
-    "role",
-    "agent",
-    "bid",
-    "award",
-    "payment",
-    "disbursement",
-    "shared_identifier",
-    "same_person",
-];
+pub const EDGE_KINDS: [&str; 10] =
+    ["kin", "household", "post", "role", "agent", "bid", "award", "payment", "disbursement", "shared_identifier"];
 
 #[derive(Clone, Debug, Default)]
 pub struct Graph {

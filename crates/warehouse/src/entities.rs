@@ -47,6 +47,34 @@ impl Mention {
     pub fn reference(&self) -> String {
         format!("{}/{}/{}/{}", self.table, self.batch, self.row, self.role)
     }
+
+    /// The column that holds this mention's ID number.
+    pub fn column(&self) -> &'static str {
+        match (self.table.as_str(), self.role) {
+            ("kinship", "relative") => "relative_id_number",
+            (_, "legal_rep") => "legal_rep_id",
+            (_, "holder") => "holder_id",
+            (_, "recipient") => "recipient_id",
+            (_, "account_holder") => "account_holder_id",
+            (_, "contact") => "contact_id",
+            (_, "payee") => "payee_code",
+            _ => "id_number",
+        }
+    }
+}
+
+/// A person column of a source row that resolution fills or corrects: the
+/// models read `id` there instead of what the row holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    pub table: String,
+    pub column: &'static str,
+    pub batch: i64,
+    pub row: i64,
+    /// What the row holds ("" when empty).
+    pub recorded: String,
+    /// The valid ID number of the person the mention was joined to.
+    pub id: String,
 }
 
 /// A mention resolved to a person by the model, or waiting for review.
@@ -576,12 +604,72 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved) -> Graph {
     g
 }
 
+/// The columns resolution reads from each table when it only corrects the
+/// models' input (no graph): small tables whole, the large ones only where a
+/// person is named without a valid ID.
+const MENTION_COLUMNS: [(&str, &[&str]); 10] = [
+    ("person", &["id_number", "name", "birth_date", "region_code", "phone"]),
+    ("official", &["id_number", "name", "region_code"]),
+    ("kinship", &["id_number", "relative_id_number", "relative_name"]),
+    ("enterprise", &["legal_rep_id", "legal_rep_name"]),
+    ("enterprise_role", &["holder_id", "holder_name"]),
+    ("disbursement", &["recipient_id", "recipient_name", "region_code", "bank_account", "account_holder_id"]),
+    ("bid", &["contact_id", "contact_name", "contact_phone"]),
+    ("payment", &["payee_code", "payee_name"]),
+    ("inspector", &["id_number", "name", "region_code"]),
+    ("death", &["id_number", "name"]),
+];
+
+/// Whether a large table's row names a person without a valid ID.
+fn names_someone_unkeyed(r: &SourceRecord) -> bool {
+    let unkeyed = |id: &str, name: &str| (!id.is_empty() || !name.is_empty()) && !valid_id(id);
+    match r.source.table.as_str() {
+        "disbursement" => {
+            unkeyed(r.value("recipient_id"), r.value("recipient_name"))
+                || (!r.value("account_holder_id").is_empty() && !valid_id(r.value("account_holder_id")))
+        }
+        "bid" => unkeyed(r.value("contact_id"), r.value("contact_name")),
+        "payment" => {
+            let code = r.value("payee_code");
+            code.len() == 18 && !valid_id(code) && domain::CreditCode::parse(code).is_err()
+        }
+        _ => true,
+    }
+}
+
 impl Warehouse {
-    /// Resolves persons across every table and builds the relationship graph,
-    /// respecting every reviewer's current decision (`same`, `different`; an
-    /// `unsure` leaves the pair to the model and in review).
-    pub async fn entities(&self) -> Result<Entities, WarehouseError> {
-        let decisions: Vec<(String, String, Decision)> = self
+    /// What resolution changes in the models' input: every mention the model
+    /// joined to a person with a valid ID number whose row holds another value
+    /// (a mistyped ID, or none). Reads only the columns it needs, and of the
+    /// large tables only the rows naming someone without a valid ID.
+    pub async fn corrections(&self) -> Result<Vec<Correction>, WarehouseError> {
+        let mut rows = BTreeMap::new();
+        for (table, columns) in MENTION_COLUMNS {
+            rows.insert(table, self.records_projected(table, columns, names_someone_unkeyed).await?);
+        }
+        let rows = Rows(rows);
+        let mentions = mentions(&rows);
+        if mentions.iter().all(|m| m.id_valid) {
+            return Ok(Vec::new());
+        }
+        let resolved = resolve_persons(&mentions, &self.decisions().await?);
+        Ok(resolved
+            .linked
+            .into_iter()
+            .filter(|l| valid_id(&l.entity) && l.mention.id != l.entity)
+            .map(|l| Correction {
+                column: l.mention.column(),
+                table: l.mention.table,
+                batch: l.mention.batch,
+                row: l.mention.row,
+                recorded: l.mention.id,
+                id: l.entity,
+            })
+            .collect())
+    }
+
+    async fn decisions(&self) -> Result<Vec<(String, String, Decision)>, WarehouseError> {
+        Ok(self
             .store()
             .entity_decisions()
             .await?
@@ -594,7 +682,14 @@ impl Warehouse {
                 };
                 Some((d.a, d.b, decision))
             })
-            .collect();
+            .collect())
+    }
+
+    /// Resolves persons across every table and builds the relationship graph,
+    /// respecting every reviewer's current decision (`same`, `different`; an
+    /// `unsure` leaves the pair to the model and in review).
+    pub async fn entities(&self) -> Result<Entities, WarehouseError> {
+        let decisions = self.decisions().await?;
         let decisions = decisions.as_slice();
         let mut rows = BTreeMap::new();
         for (table, column) in TABLES {

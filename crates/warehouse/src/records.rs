@@ -129,6 +129,53 @@ impl Warehouse {
         Ok(out)
     }
 
+    /// Every record of `table` with only `columns` read (Parquet projection), kept
+    /// when `keep` says so: for reading a few columns of a large table.
+    pub async fn records_projected(
+        &self,
+        table: &str,
+        columns: &[&str],
+        keep: impl Fn(&SourceRecord) -> bool,
+    ) -> Result<Vec<SourceRecord>, WarehouseError> {
+        let mut out = Vec::new();
+        for (record, path) in self.table_files(table).await? {
+            let err = |detail: String| WarehouseError::Parquet { path: path.clone(), detail };
+            let file = std::fs::File::open(&path).map_err(|e| err(e.to_string()))?;
+            let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| err(e.to_string()))?;
+            let wanted: Vec<usize> = builder
+                .schema()
+                .fields()
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| columns.contains(&f.name().as_str()) || f.name() == ingest::PROVENANCE_ROW)
+                .map(|(i, _)| i)
+                .collect();
+            let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), wanted);
+            let reader = builder.with_projection(mask).build().map_err(|e| err(e.to_string()))?;
+            for batch_data in reader {
+                let batch_data: RecordBatch = batch_data.map_err(|e| err(e.to_string()))?;
+                let Ok(r) = batch_data.schema().index_of(ingest::PROVENANCE_ROW) else { continue };
+                let rows = batch_data.column(r).as_primitive::<Int64Type>();
+                for i in 0..batch_data.num_rows() {
+                    let candidate = SourceRecord {
+                        source: Source {
+                            table: table.to_owned(),
+                            batch: record.id,
+                            row: rows.value(i),
+                            key: String::new(),
+                        },
+                        values: row_values(&batch_data, i),
+                        source_name: String::new(),
+                    };
+                    if keep(&candidate) {
+                        out.push(candidate);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The records `sources` name, in the order given. A source whose batch or
     /// row cannot be found is left out (its reference still shows on the warning).
     pub async fn source_records(&self, sources: &[Source]) -> Result<Vec<SourceRecord>, WarehouseError> {

@@ -24,7 +24,7 @@ pub struct Cache {
     current: tokio::sync::Mutex<Option<((usize, i64, usize, i64), Arc<Entities>)>>,
 }
 
-async fn entities(state: &AppState) -> Result<Arc<Entities>, warehouse::WarehouseError> {
+pub(crate) async fn entities(state: &AppState) -> Result<Arc<Entities>, warehouse::WarehouseError> {
     let store = state.warehouse.store();
     let batches = store.batches().await?;
     let decisions = store.entity_decisions().await?;

@@ -269,6 +269,25 @@ pub async fn detail(
         })
         .collect();
     let records = state.warehouse.source_records(&warning.evidence.sources).await?;
+    // Rows whose person the models read through entity resolution say so.
+    let entities = crate::graph::entities(&state).await?;
+    let resolved_in = |s: &models::Source| -> Vec<Value> {
+        entities
+            .linked
+            .iter()
+            .filter(|l| l.mention.table == s.table && l.mention.batch == s.batch && l.mention.row == s.row)
+            .map(|l| {
+                context! {
+                    column => l.mention.column(),
+                    recorded => if l.mention.id.is_empty() { "—".to_owned() } else { l.mention.id.clone() },
+                    entity => l.entity.clone(),
+                    name => l.entity_name.clone(),
+                    probability => format!("{:.3}", l.probability),
+                    evidence => l.evidence.iter().filter(|e| e.level != "missing").map(|e| format!("{} {} {:+.1}", e.field, e.level, e.weight)).collect::<Vec<_>>().join("; "),
+                }
+            })
+            .collect()
+    };
     let sources: Vec<Value> = warning
         .evidence
         .sources
@@ -302,6 +321,7 @@ pub async fn detail(
                 file => record.map(|r| r.source_name.clone()),
                 values => values,
                 found => record.is_some(),
+                resolved => resolved_in(s),
             }
         })
         .collect();
