@@ -621,9 +621,9 @@ const MENTION_COLUMNS: [(&str, &[&str]); 10] = [
 ];
 
 /// Whether a large table's row names a person without a valid ID.
-fn names_someone_unkeyed(r: &SourceRecord) -> bool {
+fn names_someone_unkeyed(r: &crate::records::RowView) -> bool {
     let unkeyed = |id: &str, name: &str| (!id.is_empty() || !name.is_empty()) && !valid_id(id);
-    match r.source.table.as_str() {
+    match r.table {
         "disbursement" => {
             unkeyed(r.value("recipient_id"), r.value("recipient_name"))
                 || (!r.value("account_holder_id").is_empty() && !valid_id(r.value("account_holder_id")))
@@ -643,15 +643,20 @@ impl Warehouse {
     /// (a mistyped ID, or none). Reads only the columns it needs, and of the
     /// large tables only the rows naming someone without a valid ID.
     pub async fn corrections(&self) -> Result<Vec<Correction>, WarehouseError> {
+        // The population register last, and only if someone is unkeyed: it is
+        // the largest table and serves only as the persons to match against.
         let mut rows = BTreeMap::new();
-        for (table, columns) in MENTION_COLUMNS {
-            rows.insert(table, self.records_projected(table, columns, names_someone_unkeyed).await?);
+        for (table, columns) in MENTION_COLUMNS.iter().filter(|(t, _)| *t != "person") {
+            rows.insert(*table, self.records_projected(table, columns, names_someone_unkeyed).await?);
+        }
+        if mentions(&Rows(rows.clone())).iter().all(|m| m.id_valid) {
+            return Ok(Vec::new());
+        }
+        for (table, columns) in MENTION_COLUMNS.iter().filter(|(t, _)| *t == "person") {
+            rows.insert(*table, self.records_projected(table, columns, |_| true).await?);
         }
         let rows = Rows(rows);
         let mentions = mentions(&rows);
-        if mentions.iter().all(|m| m.id_valid) {
-            return Ok(Vec::new());
-        }
         let resolved = resolve_persons(&mentions, &self.decisions().await?);
         Ok(resolved
             .linked

@@ -70,6 +70,24 @@ fn row_values(batch: &RecordBatch, i: usize) -> Vec<(String, String)> {
         .collect()
 }
 
+/// One row of a record batch being read, its text columns readable in place.
+pub struct RowView<'a> {
+    pub table: &'a str,
+    batch: &'a RecordBatch,
+    row: usize,
+}
+
+impl RowView<'_> {
+    /// A text column's value ("" when empty, absent or not text).
+    pub fn value(&self, column: &str) -> &str {
+        let Ok(c) = self.batch.schema().index_of(column) else { return "" };
+        match self.batch.column(c).as_string_opt::<i32>() {
+            Some(a) if a.is_valid(self.row) => a.value(self.row),
+            _ => "",
+        }
+    }
+}
+
 impl Warehouse {
     /// Every record of `table` whose `column` is one of `values`, oldest batch first;
     /// the source's key is the value matched.
@@ -130,12 +148,13 @@ impl Warehouse {
     }
 
     /// Every record of `table` with only `columns` read (Parquet projection), kept
-    /// when `keep` says so: for reading a few columns of a large table.
+    /// when `keep` says so — asked of the row's text columns before anything is
+    /// copied: for reading a few columns of a large table.
     pub async fn records_projected(
         &self,
         table: &str,
         columns: &[&str],
-        keep: impl Fn(&SourceRecord) -> bool,
+        keep: impl Fn(&RowView) -> bool,
     ) -> Result<Vec<SourceRecord>, WarehouseError> {
         let mut out = Vec::new();
         for (record, path) in self.table_files(table).await? {
@@ -157,18 +176,17 @@ impl Warehouse {
                 let Ok(r) = batch_data.schema().index_of(ingest::PROVENANCE_ROW) else { continue };
                 let rows = batch_data.column(r).as_primitive::<Int64Type>();
                 for i in 0..batch_data.num_rows() {
-                    let candidate = SourceRecord {
-                        source: Source {
-                            table: table.to_owned(),
-                            batch: record.id,
-                            row: rows.value(i),
-                            key: String::new(),
-                        },
-                        values: row_values(&batch_data, i),
-                        source_name: String::new(),
-                    };
-                    if keep(&candidate) {
-                        out.push(candidate);
+                    if keep(&RowView { table, batch: &batch_data, row: i }) {
+                        out.push(SourceRecord {
+                            source: Source {
+                                table: table.to_owned(),
+                                batch: record.id,
+                                row: rows.value(i),
+                                key: String::new(),
+                            },
+                            values: row_values(&batch_data, i),
+                            source_name: String::new(),
+                        });
                     }
                 }
             }

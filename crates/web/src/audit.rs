@@ -27,6 +27,21 @@ pub(crate) fn actor(user: &CurrentUser) -> store::Actor {
     }
 }
 
+/// The audit entry of what a signed-in user does now, for writes that the
+/// store records in the same transaction.
+pub(crate) fn entry(user: &CurrentUser, action: &str, object: &str, detail: serde_json::Value) -> store::NewAudit {
+    let who = actor(user);
+    store::NewAudit {
+        at: now(),
+        actor: who.name,
+        role: who.role,
+        address: who.address,
+        action: action.to_owned(),
+        object: object.to_owned(),
+        detail: detail.to_string(),
+    }
+}
+
 /// Records what a signed-in user did.
 pub(crate) async fn record(
     state: &AppState,
@@ -35,17 +50,7 @@ pub(crate) async fn record(
     object: &str,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    let who = actor(user);
-    let entry = store::NewAudit {
-        at: now(),
-        actor: who.name,
-        role: who.role,
-        address: who.address,
-        action: action.to_owned(),
-        object: object.to_owned(),
-        detail: detail.to_string(),
-    };
-    state.warehouse.store().audit_append(&entry).await?;
+    state.warehouse.store().audit_append(&entry(user, action, object, detail)).await?;
     Ok(())
 }
 

@@ -175,6 +175,45 @@ pub async fn path_json(
     Ok(Json(chart(&sub, lang)).into_response())
 }
 
+/// The key a decision names a side by: a valid ID, or for a person known only
+/// by name (`name@reference`), the reference.
+fn decision_key(side: &str) -> &str {
+    side.rsplit_once('@').map_or(side, |(_, reference)| reference)
+}
+
+/// `POST /graph/decide` — a reviewer's decision on a pair from a profile
+/// (fields `a`, `b`, `decision`, optional `replaces`, `back`).
+pub async fn decide(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    user.check_csrf(form.get("csrf").map(String::as_str))?;
+    user.require(crate::auth::SUPERVISION)?;
+    user.require_unscoped()?;
+    let field = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
+    let (a, b, decision) = (decision_key(field("a")), decision_key(field("b")), field("decision"));
+    if a.is_empty() || b.is_empty() || a == b || !store::ENTITY_DECISIONS.contains(&decision) {
+        return Err(AppError::BadRequest("判定不完整 / the decision is incomplete".into()));
+    }
+    let replaces = field("replaces").parse::<i64>().ok();
+    let note: String = field("note").chars().take(500).collect();
+    let audit = crate::audit::entry(
+        &user,
+        "entity.decide",
+        &format!("pair:{a}|{b}"),
+        json!({ "decision": decision, "note": note, "replaces": replaces }),
+    );
+    match state.warehouse.store().record_entity_decision(a, b, decision, &note, replaces, &audit).await {
+        Ok(_) => {}
+        Err(e @ store::StoreError::Decided { .. }) => return Err(AppError::BadRequest(e.to_string())),
+        Err(e) => return Err(e.into()),
+    }
+    let back = field("back");
+    let target = if back.is_empty() { "/".to_owned() } else { format!("/profile/{}", crate::urlencode(back)) };
+    Ok(axum::response::Redirect::to(&target).into_response())
+}
+
 /// The columns naming a person or an organization, by table: where a profile looks.
 const PERSON_COLUMNS: [(&str, &str); 12] = [
     ("person", "id_number"),
@@ -240,12 +279,20 @@ pub async fn profile(
             }).collect::<Vec<_>>(),
         });
     }
+    let current = state.warehouse.store().entity_decisions().await?;
+    let replaces = |a: &str, b: &str| -> Option<i64> {
+        let (a, b) = (decision_key(a), decision_key(b));
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        current.iter().find(|d| d.a == a && d.b == b).map(|d| d.id)
+    };
     let linked: Vec<Value> = entities
         .linked
         .iter()
         .filter(|l| l.entity == id)
         .map(|l| {
             json!({
+                "entity": l.entity,
+                "replaces": replaces(&l.mention.reference(), &l.entity),
                 "reference": l.mention.reference(),
                 "name": l.mention.name,
                 "id": l.mention.id,
@@ -258,7 +305,23 @@ pub async fn profile(
         .review
         .iter()
         .filter(|l| l.entity == id)
-        .map(|l| json!({ "reference": l.mention.reference(), "name": l.mention.name, "id": l.mention.id, "probability": format!("{:.3}", l.probability) }))
+        .map(|l| {
+            json!({
+                "entity": l.entity,
+                "replaces": replaces(&l.mention.reference(), &l.entity),
+                "reference": l.mention.reference(),
+                "name": l.mention.name,
+                "id": l.mention.id,
+                "probability": format!("{:.3}", l.probability),
+                "evidence": l.evidence.iter().filter(|e| e.level != "missing").map(|e| format!("{} {} {:+.1}", e.field, e.level, e.weight)).collect::<Vec<_>>().join("; "),
+            })
+        })
+        .collect();
+    // Decisions taken on this entity's pairs, so a new one can say what it replaces.
+    let decisions: Vec<Value> = current
+        .iter()
+        .filter(|d| d.a == decision_key(&id) || d.b == decision_key(&id))
+        .map(|d| json!({ "id": d.id, "a": d.a, "b": d.b, "decision": d.decision, "by": d.decided_by, "at": d.decided_at, "note": d.note }))
         .collect();
     let (warnings, _) = state
         .warehouse
@@ -274,6 +337,9 @@ pub async fn profile(
         records => records,
         linked => linked,
         review => review,
+        decisions => decisions,
+        choices => ["same", "different", "unsure"].iter().map(|k| context! { key => *k, label => i18n::get(lang, &format!("decision_{k}")) }).collect::<Vec<_>>(),
+        unlink => vec![context! { key => "different", label => i18n::get(lang, "decision_unlink") }],
         warnings => warnings.iter().map(|w| context! { id => w.id.clone(), model => w.model.clone(), severity => w.severity.clone(), reason => if lang == Lang::Zh { w.reason_zh.clone() } else { w.reason_en.clone() } }).collect::<Vec<_>>(),
         chart => chart(&sub, lang).to_string(),
         edge_kinds => EDGE_KINDS.iter().map(|k| context! { key => *k, label => i18n::get(lang, &format!("edge_{k}")) }).collect::<Vec<_>>(),

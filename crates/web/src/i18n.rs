@@ -246,6 +246,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("vehicle_title", "公务用车加油记录", "Fuel history of an official vehicle"),
     ("vehicle_litres", "加油量（升）", "Litres"),
     ("profile_title", "档案", "Profile"),
+    ("profile_decisions", "复核判定", "Reviewers' decisions"),
+    ("decision_same", "是同一人", "Same person"),
+    ("decision_different", "不是同一人", "Different persons"),
+    ("decision_unsure", "无法确定", "Unsure"),
+    ("decision_unlink", "判为不是同一人", "Not the same person"),
     (
         "warning_resolved",
         "实体识别：此行人员证件号缺失或有误，模型按识别出的人员比对",

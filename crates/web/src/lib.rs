@@ -141,6 +141,7 @@ pub fn app(state: AppState) -> Router {
         .route("/profile/{id}", get(graph::profile))
         .route("/graph/neighbours.json", get(graph::neighbours_json))
         .route("/graph/path.json", get(graph::path_json))
+        .route("/graph/decide", post(graph::decide))
         .route("/screens", get(trading::ranking))
         .route("/tenders/{id}", get(trading::tender))
         .route("/bidders/{code}", get(trading::bidder))

@@ -894,8 +894,20 @@ async fn every_route_for_every_role() {
                         Some(c) => c.version.to_string(),
                         None => String::new(),
                     };
+                    // A reviewer's "unsure" on a pair, replacing the last one: repeatable too.
+                    let replaces =
+                        store.entity_decisions().await.unwrap().first().map(|d| d.id.to_string()).unwrap_or_default();
                     let fields: Vec<(&str, &str)> = if route == "/clues" {
                         vec![("csrf", csrf), ("warning", own_warning.as_str()), ("title", "matrix")]
+                    } else if route == "/graph/decide" {
+                        vec![
+                            ("csrf", csrf),
+                            ("a", "bid/1/2/contact"),
+                            ("b", "11010519491231002X"),
+                            ("decision", "unsure"),
+                            ("replaces", &replaces),
+                            ("back", "91331099MA0000354K"),
+                        ]
                     } else {
                         vec![("csrf", csrf), ("version", &version), ("action", "comment"), ("note", "matrix")]
                     };
@@ -1345,6 +1357,70 @@ async fn the_api_answers_as_its_openapi_document_says() {
     assert!(trail.contains(&("supervisor".into(), "warning.view".into())), "{trail:?}");
     assert!(trail.contains(&("supervisor".into(), "clue.view".into())), "{trail:?}");
     assert!(trail.contains(&("supervisor".into(), "graph.view".into())), "{trail:?}");
+}
+
+/// A shareholder recorded with a mistyped ID number is joined to the person on
+/// their profile, with its score and evidence; a supervisor says "not the same
+/// person" there, and the link is gone, the decision listed; a second decision
+/// on the pair must name the first.
+#[tokio::test]
+async fn a_profile_shows_a_resolved_mention_and_takes_a_reviewers_decision() {
+    let app = spawn_app().await;
+    let warehouse = Warehouse::open(&app.data).await.unwrap();
+    add_users(&warehouse, &[("supervisor", store::Role::Supervisor)]).await;
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example");
+    let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
+    for name in ["person.csv", "enterprise.csv", "enterprise_role.csv", "official.csv", "kinship.csv"] {
+        warehouse.import(&example.join(name), &options, None).await.unwrap();
+    }
+    let extra = app.data.parent().unwrap().join("enterprise_role_extra.csv");
+    // 王一 is 33109919500101102X; her check character mistyped.
+    std::fs::write(
+        &extra,
+        "统一社会信用代码,姓名/名称,证件号/信用代码,角色,持股比例
+91331099MA0000354K,王一,331099195001011020,股东,40
+",
+    )
+    .unwrap();
+    assert!(matches!(
+        warehouse.import(&extra, &options, None).await.unwrap(),
+        warehouse::ImportResult::Accepted { .. }
+    ));
+    let (cookie, csrf) = app.sign_in("supervisor", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let page = app.get("/profile/33109919500101102X", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let linked =
+        page.body.split("id=\"profile-linked\"").nth(1).expect("a linked mention").split("</section>").next().unwrap();
+    assert!(linked.contains("331099195001011020") && linked.contains("id_number one edit apart"), "{linked}");
+    let reference =
+        linked.split("name=\"a\" value=\"").nth(1).unwrap().split('"').next().unwrap().replace("&#x2f;", "/");
+    assert!(reference.starts_with("enterprise_role/"), "{reference}");
+    let decide = |decision: &'static str, replaces: String| {
+        let (cookie, csrf, reference) = (cookie.clone(), csrf.clone(), reference.clone());
+        let app = &app;
+        async move {
+            let fields = [
+                ("csrf", csrf.as_str()),
+                ("a", reference.as_str()),
+                ("b", "33109919500101102X"),
+                ("decision", decision),
+                ("replaces", replaces.as_str()),
+                ("back", "33109919500101102X"),
+            ];
+            app.post_form("/graph/decide", &cookie, &fields).await
+        }
+    };
+    assert_eq!(decide("different", String::new()).await.status, StatusCode::SEE_OTHER);
+    let page = app.get("/profile/33109919500101102X", &cookie).await;
+    assert!(!page.body.contains("id=\"profile-linked\""), "the link is gone");
+    assert!(page.body.contains("id=\"profile-decisions\"") && page.body.contains(">different<"));
+    // Nobody overrides it without naming it.
+    let again = decide("same", String::new()).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.body);
+    let first = warehouse.store().entity_decisions().await.unwrap()[0].id;
+    assert_eq!(decide("same", first.to_string()).await.status, StatusCode::SEE_OTHER);
+    let page = app.get("/profile/33109919500101102X", &cookie).await;
+    assert!(page.body.contains("id=\"profile-linked\""), "joined again by the reviewer");
 }
 
 /// A clue's disposal orders a unit to rectify; that unit's clerk sees the task —
