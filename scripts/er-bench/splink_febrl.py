@@ -7,6 +7,7 @@ precision, recall and F1 of the pairs at match probability >= 0.95, and seconds.
     splink_febrl.py DIR febrl4        # link febrl4a.csv to febrl4b.csv
 """
 import json
+import os
 import logging
 import sys
 import time
@@ -57,13 +58,16 @@ linker = Linker(tables if link else tables[0], settings, log_level=logging.WARNI
 linker.training.estimate_probability_two_random_records_match(
     [block_on("given_name", "surname", "date_of_birth"), block_on("soc_sec_id", "date_of_birth")], recall=0.7
 )
-linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+linker.training.estimate_u_using_random_sampling(max_pairs=float(os.environ.get("RANDOM_PAIRS", "1e6")), seed=1)
 for rule in rules:
     linker.training.estimate_parameters_using_expectation_maximisation(rule)
 predictions = linker.inference.predict(threshold_match_probability=0.95).as_pandas_dataframe()
 seconds = time.time() - start
 
 found = {(min(a, b), max(a, b)) for a, b in zip(predictions["rec_id_l"], predictions["rec_id_r"])}
+if os.environ.get("SPLINK_FOUND"):
+    with open(os.environ["SPLINK_FOUND"], "w") as f:
+        f.writelines(f"{a} {b}\n" for a, b in sorted(found))
 tp = len(found & truth)
 precision = tp / len(found) if found else 0.0
 recall = tp / len(truth) if truth else 0.0

@@ -97,6 +97,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "lambda": r.model.lambda, "em_converged": r.em.converged,
         })
     );
+    if let Some(path) = std::env::var_os("FEBRL_FOUND") {
+        let mut sorted: Vec<_> = found.iter().collect();
+        sorted.sort();
+        std::fs::write(path, sorted.iter().map(|(a, b)| format!("{a} {b}\n")).collect::<String>())?;
+    }
     if std::env::var_os("FEBRL_MISSES").is_some() {
         for (a, b) in truth.difference(&found).take(20) {
             eprintln!("missed {a} {b}");

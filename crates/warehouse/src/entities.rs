@@ -633,6 +633,7 @@ fn names_someone_unkeyed(r: &crate::records::RowView) -> bool {
             let code = r.value("payee_code");
             code.len() == 18 && !valid_id(code) && domain::CreditCode::parse(code).is_err()
         }
+        "person" => !valid_id(r.value("id_number")),
         _ => true,
     }
 }
@@ -643,11 +644,11 @@ impl Warehouse {
     /// (a mistyped ID, or none). Reads only the columns it needs, and of the
     /// large tables only the rows naming someone without a valid ID.
     pub async fn corrections(&self) -> Result<Vec<Correction>, WarehouseError> {
-        // The population register last, and only if someone is unkeyed: it is
-        // the largest table and serves only as the persons to match against.
+        // The population register whole only if someone is unkeyed: it is the
+        // largest table, and its keyed rows serve only as persons to match against.
         let mut rows = BTreeMap::new();
-        for (table, columns) in MENTION_COLUMNS.iter().filter(|(t, _)| *t != "person") {
-            rows.insert(*table, self.records_projected(table, columns, names_someone_unkeyed).await?);
+        for (table, columns) in MENTION_COLUMNS {
+            rows.insert(table, self.records_projected(table, columns, names_someone_unkeyed).await?);
         }
         if mentions(&Rows(rows.clone())).iter().all(|m| m.id_valid) {
             return Ok(Vec::new());
