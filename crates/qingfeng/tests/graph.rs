@@ -87,7 +87,7 @@ fn links_through_mistyped_and_missing_ids_are_found_and_reviewed() {
             .unwrap()
             .to_owned()
     };
-    assert_eq!(level(holder, "id_number"), "one edit apart");
+    assert_eq!(level(holder, "id_number"), "typo (one edit, check failing)");
     assert_eq!(level(holder, "name"), "exact");
     let agent = linked.iter().find(|l| l["mention"]["table"] == "bid").expect("the agent linked");
     assert_eq!(agent["entity"], brother_id.as_str());

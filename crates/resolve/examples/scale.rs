@@ -12,54 +12,15 @@
 //! mistyped; the phone missing or changed; the village recorded as the county —
 //! and half new people.
 
-use resolve::link::{FieldSpec, KeyPart, Kind, Records, Settings, resolve};
+use resolve::link::{Records, resolve};
 use std::time::Instant;
 
-struct Rng(u64);
+mod dirt;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    /// Skewed towards the front of a list: the square of a uniform draw.
-    fn skewed(&mut self, n: usize) -> usize {
-        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        ((u * u) * n as f64) as usize
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
-    }
-}
+use dirt::{Person, Rng, check_char, dirty};
 
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
 const GIVEN: &str = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥建文辉力成春梅海燕雪荣鹏飞斌宇浩凯健俊帆帅旭宁龙林欢阳建国志强永胜德福振华晓东丹玲慧琳婷颖倩洁莉欣怡佳雨婧瑶";
-/// Characters written differently in traditional script, and homophones.
-const TRADITIONAL: [(char, char); 8] =
-    [('张', '張'), ('刘', '劉'), ('陈', '陳'), ('杨', '楊'), ('黄', '黃'), ('赵', '趙'), ('伟', '偉'), ('华', '華')];
-const HOMOPHONES: [(char, char); 8] =
-    [('伟', '玮'), ('静', '婧'), ('丽', '莉'), ('军', '君'), ('杰', '洁'), ('红', '虹'), ('明', '铭'), ('燕', '艳')];
-
-struct Person {
-    name: String,
-    birth: String,
-    region: String,
-    phone: String,
-    id: String,
-}
-
-fn check_char(first17: &str) -> char {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17.chars().zip(W).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
-    b"10X98765432"[(sum % 11) as usize] as char
-}
-
 fn person(rng: &mut Rng, surnames: &[char], given: &[char]) -> Person {
     let mut name = String::new();
     name.push(surnames[rng.skewed(surnames.len())]);
@@ -74,49 +35,6 @@ fn person(rng: &mut Rng, surnames: &[char], given: &[char]) -> Person {
     let first17 = format!("{county}{y:04}{m:02}{d:02}{:03}", rng.below(1000));
     let id = format!("{first17}{}", check_char(&first17));
     Person { name, birth: format!("{y:04}-{m:02}-{d:02}"), region, phone, id }
-}
-
-fn dirty(rng: &mut Rng, p: &Person, given: &[char]) -> Person {
-    let mut name = p.name.clone();
-    match rng.below(5) {
-        0 => {
-            for (s, t) in TRADITIONAL {
-                name = name.replace(s, &t.to_string());
-            }
-        }
-        1 => {
-            for (s, t) in HOMOPHONES {
-                name = name.replace(s, &t.to_string());
-            }
-        }
-        2 if rng.chance(0.5) => {
-            let mut chars: Vec<char> = name.chars().collect();
-            let last = chars.len() - 1;
-            chars[last] = given[rng.below(given.len())];
-            name = chars.into_iter().collect();
-        }
-        _ => {}
-    }
-    let id = match rng.below(4) {
-        0 => String::new(),
-        1 => {
-            let mut chars: Vec<char> = p.id.chars().collect();
-            let i = 14 + rng.below(3);
-            chars[i] = char::from_digit((chars[i].to_digit(10).unwrap_or(0) + 1) % 10, 10).unwrap_or('0');
-            chars.into_iter().collect()
-        }
-        _ => p.id.clone(),
-    };
-    let phone = if rng.chance(0.3) {
-        String::new()
-    } else if rng.chance(0.1) {
-        format!("139{:08}", rng.below(100_000_000))
-    } else {
-        p.phone.clone()
-    };
-    let region = if rng.chance(0.3) { p.region[..6].to_owned() } else { p.region.clone() };
-    let birth = if rng.chance(0.3) { String::new() } else { p.birth.clone() };
-    Person { name, birth, region, phone, id }
 }
 
 fn peak_memory_kb() -> String {
@@ -137,10 +55,8 @@ fn main() {
     let mut records = Records::default();
     let mut truth = Vec::new(); // the A record of each B record, if any
     let values = |p: &Person| -> Vec<Option<String>> {
-        [&p.name, &p.birth, &p.region, &p.phone, &p.id]
-            .iter()
-            .map(|v| Some((*v).clone()).filter(|v| !v.is_empty()))
-            .collect()
+        let v = |s: &String| Some(s.clone()).filter(|s| !s.is_empty());
+        dirt::values(v(&p.name), v(&p.birth), v(&p.region), v(&p.phone), v(&p.id))
     };
     let mut people = Vec::with_capacity(n);
     for _ in 0..n {
@@ -161,22 +77,7 @@ fn main() {
     drop(people);
     let generated = generated.elapsed().as_secs_f64();
 
-    let fields = vec![
-        FieldSpec::new("name", Kind::ChineseName).with_term_frequency(),
-        FieldSpec::new("birth_date", Kind::Typed),
-        FieldSpec::new("region", Kind::Region),
-        FieldSpec::new("phone", Kind::Exact),
-        FieldSpec::new("id_number", Kind::Typed),
-    ];
-    let blocking = vec![
-        vec![KeyPart::Field(4)],
-        vec![KeyPart::Field(3)],
-        vec![KeyPart::Reading(0), KeyPart::Substr(1, 0, 4)],
-        vec![KeyPart::Reading(0), KeyPart::Substr(2, 0, 6)],
-        vec![KeyPart::Substr(4, 0, 14)],
-    ];
-    let mut settings = Settings::new(fields, blocking);
-    settings.link_only = true;
+    let settings = dirt::settings();
     let start = Instant::now();
     let r = resolve(&settings, &records, &[]);
     let seconds = start.elapsed().as_secs_f64();

@@ -27,6 +27,8 @@ pub enum Kind {
     Typed,
     /// A region code: else, same county (first six digits), exact.
     Region,
+    /// A resident ID number: else, a typo (one edit, a check character failing), exact.
+    IdNumber,
     /// Only agreement counts: else, exact.
     Exact,
 }
@@ -36,7 +38,7 @@ impl Kind {
         match self {
             Kind::ChineseName => NAME_LEVELS,
             Kind::Text | Kind::Typed => 4,
-            Kind::Region => 3,
+            Kind::Region | Kind::IdNumber => 3,
             Kind::Exact => 2,
         }
     }
@@ -59,6 +61,7 @@ impl Kind {
             (Kind::Typed, 2) => "one edit apart",
             (Kind::Typed, 1) => "two edits apart",
             (Kind::Region, 1) => "same county",
+            (Kind::IdNumber, 1) => "typo (one edit, check failing)",
             _ => "?",
         }
     }
@@ -71,15 +74,25 @@ pub struct FieldSpec {
     pub name: String,
     pub kind: Kind,
     pub term_frequency: bool,
+    /// Fields this one contains (an ID number holds the birth date and the
+    /// county): where it agrees, exactly or nearly, theirs is no further
+    /// evidence and counts as missing; a blocking rule on it leaves them out of
+    /// its EM session too.
+    pub implies: Vec<usize>,
 }
 
 impl FieldSpec {
     pub fn new(name: &str, kind: Kind) -> FieldSpec {
-        FieldSpec { name: name.to_owned(), kind, term_frequency: false }
+        FieldSpec { name: name.to_owned(), kind, term_frequency: false, implies: Vec::new() }
     }
 
     pub fn with_term_frequency(mut self) -> FieldSpec {
         self.term_frequency = true;
+        self
+    }
+
+    pub fn implying(mut self, fields: &[usize]) -> FieldSpec {
+        self.implies = fields.to_vec();
         self
     }
 }
@@ -103,7 +116,8 @@ pub struct Settings {
     pub blocking: Vec<Vec<KeyPart>>,
     /// Link two sides (only pairs across them) rather than deduplicate one.
     pub link_only: bool,
-    /// A field that, present on both sides with different values, rules a pair out.
+    /// A field that, present on both sides, decides: one value is one entity by
+    /// rule (exact keys first), different values rule the pair out.
     pub distinct_key: Option<usize>,
     /// Random pairs sampled for u.
     pub random_pairs: usize,
@@ -245,6 +259,7 @@ fn text_level(kind: Kind, a: &str, b: &str) -> u8 {
             }
         }
         Kind::Region => u8::from(a.len() >= 6 && b.len() >= 6 && a.get(..6) == b.get(..6)),
+        Kind::IdNumber => crate::compare::id_level(a, b),
         Kind::Exact | Kind::ChineseName => 0,
     }
 }
@@ -292,7 +307,22 @@ impl Prepared {
             };
             packed |= level << (4 * f);
         }
+        for (f, spec) in settings.fields.iter().enumerate() {
+            let level = (packed >> (4 * f)) & 15;
+            if !spec.implies.is_empty() && level != MISSING && level > 0 {
+                packed = without(packed, &spec.implies);
+            }
+        }
         packed
+    }
+
+    /// Whether both records carry the distinct key, with one value: the same entity by rule.
+    fn same_key(&self, settings: &Settings, a: usize, b: usize) -> bool {
+        let Some(k) = settings.distinct_key else { return false };
+        match &self.columns[k] {
+            Column::Text(v) => matches!((&v[a], &v[b]), (Some(x), Some(y)) if x == y),
+            Column::Names(_) => false,
+        }
     }
 
     fn ruled_out(&self, settings: &Settings, a: usize, b: usize) -> bool {
@@ -600,8 +630,10 @@ pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usiz
     for (r, rule) in settings.blocking.iter().enumerate().take(32) {
         let blocked: Vec<usize> = rule
             .iter()
-            .map(|p| match p {
-                KeyPart::Field(f) | KeyPart::Reading(f) | KeyPart::Substr(f, ..) => *f,
+            .flat_map(|p| match p {
+                KeyPart::Field(f) | KeyPart::Reading(f) | KeyPart::Substr(f, ..) => {
+                    std::iter::once(*f).chain(settings.fields[*f].implies.iter().copied())
+                }
             })
             .collect();
         let session_pairs = patterns(
@@ -670,7 +702,12 @@ pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usiz
                         - (crate::clamp(field.m[top as usize]) / crate::clamp(field.u[top as usize])).log2();
                 }
             }
-            let probability = 1.0 / (1.0 + (-weight).exp2());
+            // Exact keys first: one distinct key on both sides is one entity, whatever the rest says.
+            let (weight, probability) = if prepared.same_key(settings, a, b) {
+                (f64::INFINITY, 1.0)
+            } else {
+                (weight, 1.0 / (1.0 + (-weight).exp2()))
+            };
             (probability >= settings.review_threshold).then(|| Link {
                 a,
                 b,

@@ -240,7 +240,7 @@ pub fn person_settings() -> Settings {
         FieldSpec::new("region", Kind::Region),
         FieldSpec::new("phone", Kind::Exact),
         FieldSpec::new("account", Kind::Exact),
-        FieldSpec::new("id_number", Kind::Typed),
+        FieldSpec::new("id_number", Kind::IdNumber).implying(&[2, 3]),
     ];
     let blocking = vec![
         vec![KeyPart::Reading(1), KeyPart::Field(2)],

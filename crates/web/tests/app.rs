@@ -1391,7 +1391,10 @@ async fn a_profile_shows_a_resolved_mention_and_takes_a_reviewers_decision() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let linked =
         page.body.split("id=\"profile-linked\"").nth(1).expect("a linked mention").split("</section>").next().unwrap();
-    assert!(linked.contains("331099195001011020") && linked.contains("id_number one edit apart"), "{linked}");
+    assert!(
+        linked.contains("331099195001011020") && linked.contains("id_number typo (one edit, check failing)"),
+        "{linked}"
+    );
     let reference =
         linked.split("name=\"a\" value=\"").nth(1).unwrap().split('"').next().unwrap().replace("&#x2f;", "/");
     assert!(reference.starts_with("enterprise_role/"), "{reference}");
