@@ -100,8 +100,7 @@ pub async fn run(warehouse: &Warehouse, command: GraphCommand) -> anyhow::Result
                     println!("\n{title}");
                     for r in list {
                         let m = &r.mention;
-                        let why: Vec<String> =
-                            r.evidence.iter().map(|e| format!("{} {} {:+.1}", e.field, e.level, e.weight)).collect();
+                        let why = resolve::link::describe(&r.evidence);
                         println!(
                             "  {} {} [{}] → {} {}  p={:.3}  {}",
                             m.reference(),
@@ -110,7 +109,7 @@ pub async fn run(warehouse: &Warehouse, command: GraphCommand) -> anyhow::Result
                             r.entity,
                             r.entity_name,
                             r.probability,
-                            why.join("; ")
+                            why
                         );
                     }
                 }

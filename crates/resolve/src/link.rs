@@ -379,6 +379,17 @@ pub struct Evidence {
     pub weight: f64,
 }
 
+/// A link's evidence in one line, fields without a value left out:
+/// `name exact +9.3; phone exact +19.6`.
+pub fn describe(evidence: &[Evidence]) -> String {
+    evidence
+        .iter()
+        .filter(|e| e.level != "missing")
+        .map(|e| format!("{} {} {:+.1}", e.field, e.level, e.weight))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// A reviewer's decision on a pair, respected by the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {

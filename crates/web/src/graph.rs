@@ -285,38 +285,19 @@ pub async fn profile(
         let (a, b) = if a <= b { (a, b) } else { (b, a) };
         current.iter().find(|d| d.a == a && d.b == b).map(|d| d.id)
     };
-    let linked: Vec<Value> = entities
-        .linked
-        .iter()
-        .filter(|l| l.entity == id)
-        .map(|l| {
-            json!({
-                "entity": l.entity,
-                "replaces": replaces(&l.mention.reference(), &l.entity),
-                "reference": l.mention.reference(),
-                "name": l.mention.name,
-                "id": l.mention.id,
-                "probability": format!("{:.3}", l.probability),
-                "evidence": l.evidence.iter().map(|e| format!("{} {} {:+.1}", e.field, e.level, e.weight)).collect::<Vec<_>>().join("; "),
-            })
+    let row = |l: &warehouse::entities::ResolvedMention| {
+        json!({
+            "entity": l.entity,
+            "replaces": replaces(&l.mention.reference(), &l.entity),
+            "reference": l.mention.reference(),
+            "name": l.mention.name,
+            "id": l.mention.id,
+            "probability": format!("{:.3}", l.probability),
+            "evidence": resolve::link::describe(&l.evidence),
         })
-        .collect();
-    let review: Vec<Value> = entities
-        .review
-        .iter()
-        .filter(|l| l.entity == id)
-        .map(|l| {
-            json!({
-                "entity": l.entity,
-                "replaces": replaces(&l.mention.reference(), &l.entity),
-                "reference": l.mention.reference(),
-                "name": l.mention.name,
-                "id": l.mention.id,
-                "probability": format!("{:.3}", l.probability),
-                "evidence": l.evidence.iter().filter(|e| e.level != "missing").map(|e| format!("{} {} {:+.1}", e.field, e.level, e.weight)).collect::<Vec<_>>().join("; "),
-            })
-        })
-        .collect();
+    };
+    let linked: Vec<Value> = entities.linked.iter().filter(|l| l.entity == id).map(row).collect();
+    let review: Vec<Value> = entities.review.iter().filter(|l| l.entity == id).map(row).collect();
     // Decisions taken on this entity's pairs, so a new one can say what it replaces.
     let decisions: Vec<Value> = current
         .iter()

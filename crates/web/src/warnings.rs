@@ -283,7 +283,7 @@ pub async fn detail(
                     entity => l.entity.clone(),
                     name => l.entity_name.clone(),
                     probability => format!("{:.3}", l.probability),
-                    evidence => l.evidence.iter().filter(|e| e.level != "missing").map(|e| format!("{} {} {:+.1}", e.field, e.level, e.weight)).collect::<Vec<_>>().join("; "),
+                    evidence => resolve::link::describe(&l.evidence),
                 }
             })
             .collect()
