@@ -66,6 +66,14 @@ fn links_through_mistyped_and_missing_ids_are_found_and_reviewed() {
         "award_g.csv",
         format!("项目编号,中标人代码,中标人名称,中标金额\nTG-1,{},{},100000\n", enterprise[0], enterprise[1]),
     );
+    // The official's unit pays the brother's firm, named without its credit code.
+    write(
+        "payment_g.csv",
+        format!(
+            "payment_id,org_code,pay_date,amount,payee_name,purpose\nPG-1,{unit},2025-06-30,48000,{},维修费\n",
+            enterprise[1]
+        ),
+    );
     write(
         "bid_g.csv",
         format!(
@@ -112,15 +120,38 @@ fn links_through_mistyped_and_missing_ids_are_found_and_reviewed() {
     let unknown = qingfeng(&data).args(["graph", "neighbours", "110101199001011237"]).output().unwrap();
     assert_eq!(unknown.status.code(), Some(5));
 
-    // The models read the resolved person: P08 warns of the brother's firm winning TG-1.
-    let p08 = |data: &Path| -> Vec<Value> {
-        ok(qingfeng(data).args(["scan", "--models", "P08"]).output().unwrap());
-        let warnings = json(qingfeng(data).args(["warnings", "--model", "P08", "--format", "json"]).output().unwrap());
-        warnings.as_array().unwrap().iter().filter(|w| w["subject"]["id"] == "TG-1").cloned().collect()
+    // The payment's payee is the firm, found by its name.
+    let path = json(
+        qingfeng(&data)
+            .args(["graph", "neighbours", enterprise[0].as_str(), "--kind", "payment", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert!(path["nodes"].as_array().unwrap().iter().any(|n| n["id"] == unit.as_str()), "{path}");
+
+    // The models read the resolved persons and firms: P08 warns of the brother's firm
+    // winning TG-1, F04 of the unit paying it.
+    let scan = |data: &Path| {
+        ok(qingfeng(data).args(["scan", "--models", "P08,F04"]).output().unwrap());
     };
-    let found = p08(&data);
+    let open_warnings = |data: &Path, model: &str| -> Vec<Value> {
+        let warnings = json(qingfeng(data).args(["warnings", "--model", model, "--format", "json"]).output().unwrap());
+        warnings
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| {
+                w["subject"]["id"] == "TG-1" || w["reason_zh"].as_str().unwrap_or("").contains(enterprise[1].as_str())
+            })
+            .cloned()
+            .collect()
+    };
+    scan(&data);
+    let found = open_warnings(&data, "P08");
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0]["reason_zh"].as_str().unwrap().contains(brother_name.as_str()), "{}", found[0]);
+    let paid = open_warnings(&data, "F04");
+    assert_eq!(paid.len(), 1, "{paid:?}");
 
     // A reviewer decides the shareholder is someone else: the next run respects it.
     let reference = format!(
@@ -139,5 +170,7 @@ fn links_through_mistyped_and_missing_ids_are_found_and_reviewed() {
     assert!(!resolution["linked"].as_array().unwrap().iter().any(|l| l["mention"]["table"] == "enterprise_role"));
     let cut = qingfeng(&data).args(path_args).output().unwrap();
     assert_eq!(cut.status.code(), Some(5), "no path once the shareholder is someone else");
-    assert!(p08(&data).is_empty(), "and no conflict-of-interest warning");
+    scan(&data);
+    assert!(open_warnings(&data, "P08").is_empty(), "and no conflict-of-interest warning");
+    assert!(open_warnings(&data, "F04").is_empty(), "nor one of the payment");
 }

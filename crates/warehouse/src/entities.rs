@@ -130,6 +130,63 @@ fn mention(r: &SourceRecord, role: &'static str, id: &str, name: &str) -> Mentio
     }
 }
 
+/// Enterprises by name, for rows that name one without its credit code: the
+/// `enterprise` register's names, spaces dropped and full-width brackets made
+/// half-width; a name two codes carry matches neither.
+struct OrgNames(HashMap<String, Option<String>>);
+
+fn org_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            _ => c,
+        })
+        .collect()
+}
+
+impl OrgNames {
+    fn of(rows: &Rows) -> OrgNames {
+        let mut names: HashMap<String, Option<String>> = HashMap::new();
+        for r in rows.of("enterprise") {
+            let (code, name) = (r.value("credit_code"), org_key(r.value("name")));
+            if code.is_empty() || name.is_empty() {
+                continue;
+            }
+            names
+                .entry(name)
+                .and_modify(|known| {
+                    if known.as_deref() != Some(code) {
+                        *known = None;
+                    }
+                })
+                .or_insert_with(|| Some(code.to_owned()));
+        }
+        OrgNames(names)
+    }
+
+    /// The credit code of the one enterprise so named.
+    fn code(&self, name: &str) -> Option<&str> {
+        self.0.get(&org_key(name)).and_then(|c| c.as_deref())
+    }
+}
+
+/// The enterprise a row names without a usable credit code, if its name says
+/// which: `(column, credit code)`.
+fn named_enterprise<'a>(r: &SourceRecord, orgs: &'a OrgNames) -> Option<(&'static str, &'a str)> {
+    let (column, name) = match r.source.table.as_str() {
+        "enterprise_role" => ("holder_id", r.value("holder_name")),
+        "payment" => ("payee_code", r.value("payee_name")),
+        _ => return None,
+    };
+    let recorded = r.value(column);
+    if domain::CreditCode::parse(recorded).is_ok() || valid_id(recorded) {
+        return None;
+    }
+    orgs.code(name).map(|code| (column, code))
+}
+
 /// The rows the graph reads, by table.
 struct Rows(BTreeMap<&'static str, Vec<SourceRecord>>);
 
@@ -155,7 +212,7 @@ const TABLES: [(&str, &str); 12] = [
 ];
 
 /// Every person mention of the rows, in a fixed order.
-fn mentions(rows: &Rows) -> Vec<Mention> {
+fn mentions(rows: &Rows, orgs: &OrgNames) -> Vec<Mention> {
     let mut out = Vec::new();
     for r in rows.of("person") {
         let mut m = mention(r, "person", r.value("id_number"), r.value("name"));
@@ -181,8 +238,8 @@ fn mentions(rows: &Rows) -> Vec<Mention> {
     }
     for r in rows.of("enterprise_role") {
         let id = r.value("holder_id");
-        // A holder with a credit code is an enterprise, not a person.
-        if domain::CreditCode::parse(id).is_ok() {
+        // A holder with a credit code, or named as a registered enterprise, is not a person.
+        if domain::CreditCode::parse(id).is_ok() || named_enterprise(r, orgs).is_some() {
             continue;
         }
         out.push(mention(r, "holder", id, r.value("holder_name")));
@@ -445,7 +502,7 @@ fn evidence(r: &SourceRecord, detail: String) -> Evidence {
 }
 
 /// Builds the graph from the rows and the resolved persons.
-fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved) -> Graph {
+fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames) -> Graph {
     let mut g = Graph::default();
     let node_of: HashMap<String, &str> =
         mentions.iter().zip(&resolved.node).map(|(m, n)| (m.reference(), n.as_str())).collect();
@@ -516,6 +573,8 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved) -> Graph {
         let holder_id = r.value("holder_id");
         let holder = if domain::CreditCode::parse(holder_id).is_ok() {
             organisation(&mut g, holder_id, r.value("holder_name"), NodeKind::Enterprise)
+        } else if let Some((_, code)) = named_enterprise(r, orgs) {
+            organisation(&mut g, code, r.value("holder_name"), NodeKind::Enterprise)
         } else {
             person(&mut g, r, "holder", r.value("holder_name"))
         };
@@ -578,6 +637,8 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved) -> Graph {
         let code = r.value("payee_code");
         let payee = if domain::CreditCode::parse(code).is_ok() {
             organisation(&mut g, code, r.value("payee_name"), NodeKind::Enterprise)
+        } else if let Some((_, named)) = named_enterprise(r, orgs) {
+            organisation(&mut g, named, r.value("payee_name"), NodeKind::Enterprise)
         } else {
             person(&mut g, r, "payee", r.value("payee_name"))
         };
@@ -611,7 +672,7 @@ const MENTION_COLUMNS: [(&str, &[&str]); 10] = [
     ("person", &["id_number", "name", "birth_date", "region_code", "phone"]),
     ("official", &["id_number", "name", "region_code"]),
     ("kinship", &["id_number", "relative_id_number", "relative_name"]),
-    ("enterprise", &["legal_rep_id", "legal_rep_name"]),
+    ("enterprise", &["credit_code", "name", "legal_rep_id", "legal_rep_name"]),
     ("enterprise_role", &["holder_id", "holder_name"]),
     ("disbursement", &["recipient_id", "recipient_name", "region_code", "bank_account", "account_holder_id"]),
     ("bid", &["contact_id", "contact_name", "contact_phone"]),
@@ -629,9 +690,10 @@ fn names_someone_unkeyed(r: &crate::records::RowView) -> bool {
                 || (!r.value("account_holder_id").is_empty() && !valid_id(r.value("account_holder_id")))
         }
         "bid" => unkeyed(r.value("contact_id"), r.value("contact_name")),
+        // A payee named without a code may be a registered enterprise.
         "payment" => {
             let code = r.value("payee_code");
-            code.len() == 18 && !valid_id(code) && domain::CreditCode::parse(code).is_err()
+            code.is_empty() || (code.len() == 18 && !valid_id(code) && domain::CreditCode::parse(code).is_err())
         }
         "person" => !valid_id(r.value("id_number")),
         _ => true,
@@ -650,28 +712,44 @@ impl Warehouse {
         for (table, columns) in MENTION_COLUMNS {
             rows.insert(table, self.records_projected(table, columns, names_someone_unkeyed).await?);
         }
-        if mentions(&Rows(rows.clone())).iter().all(|m| m.id_valid) {
-            return Ok(Vec::new());
+        let orgs = OrgNames::of(&Rows(rows.clone()));
+        // Enterprises named without their code, by name.
+        let mut out: Vec<Correction> = ["enterprise_role", "payment"]
+            .iter()
+            .flat_map(|t| rows.get(t).map(Vec::as_slice).unwrap_or(&[]))
+            .filter_map(|r| {
+                let (column, code) = named_enterprise(r, &orgs)?;
+                Some(Correction {
+                    table: r.source.table.clone(),
+                    column,
+                    batch: r.source.batch,
+                    row: r.source.row,
+                    recorded: r.value(column).to_owned(),
+                    id: code.to_owned(),
+                })
+            })
+            .collect();
+        if mentions(&Rows(rows.clone()), &orgs).iter().all(|m| m.id_valid) {
+            // Nobody unkeyed: the register need not be read.
+            return Ok(out);
         }
         for (table, columns) in MENTION_COLUMNS.iter().filter(|(t, _)| *t == "person") {
             rows.insert(*table, self.records_projected(table, columns, |_| true).await?);
         }
         let rows = Rows(rows);
-        let mentions = mentions(&rows);
+        let mentions = mentions(&rows, &orgs);
         let resolved = resolve_persons(&mentions, &self.decisions().await?);
-        Ok(resolved
-            .linked
-            .into_iter()
-            .filter(|l| valid_id(&l.entity) && l.mention.id != l.entity)
-            .map(|l| Correction {
+        out.extend(resolved.linked.into_iter().filter(|l| valid_id(&l.entity) && l.mention.id != l.entity).map(|l| {
+            Correction {
                 column: l.mention.column(),
                 table: l.mention.table,
                 batch: l.mention.batch,
                 row: l.mention.row,
                 recorded: l.mention.id,
                 id: l.entity,
-            })
-            .collect())
+            }
+        }));
+        Ok(out)
     }
 
     async fn decisions(&self) -> Result<Vec<(String, String, Decision)>, WarehouseError> {
@@ -702,9 +780,10 @@ impl Warehouse {
             rows.insert(table, self.records_all(table, column).await?);
         }
         let rows = Rows(rows);
-        let mentions = mentions(&rows);
+        let orgs = OrgNames::of(&rows);
+        let mentions = mentions(&rows, &orgs);
         let resolved = resolve_persons(&mentions, decisions);
-        let graph = build(&rows, &mentions, &resolved);
+        let graph = build(&rows, &mentions, &resolved, &orgs);
         let node_of = mentions.iter().zip(&resolved.node).map(|(m, n)| (m.reference(), n.clone())).collect();
         Ok(Entities {
             graph,
