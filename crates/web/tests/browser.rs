@@ -314,3 +314,51 @@ async fn screenshots_of_every_page() {
         })
         .await;
 }
+
+/// A profile's graph in a real browser: it draws, a path to a co-bidder is
+/// found and named, filtering by edge kind redraws, and the chart exports a PNG.
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver (scripts/test installs them)"]
+async fn a_profile_graph_draws_finds_a_path_and_exports() {
+    let browser = start().await;
+    browser
+        .run("a_profile_graph_draws_finds_a_path_and_exports", async |b| {
+            b.sign_in().await?;
+            let county = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county").canonicalize()?;
+            for name in ["tender.csv", "bid.csv"] {
+                b.upload(&county.join(name)).await?;
+            }
+            b.goto("/profile/91331023MA2A00017T").await?;
+            b.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("#profile-graph canvas")).await?;
+            // The two firms bid together (and share an IP): a path joins them.
+            let to = b.client.find(Locator::Id("graph-path-to")).await?;
+            to.send_keys("91331023MA2A00025M").await?;
+            b.client.find(Locator::Css("#graph-path-form button[type=submit]")).await?.click().await?;
+            let mut result = String::new();
+            for _ in 0..50 {
+                result = b.client.find(Locator::Id("graph-path-result")).await?.text().await?;
+                if result.contains('→') {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            if !(result.contains("天台县宏达建筑工程有限公司") && result.contains("天台县鑫源建材有限公司")) {
+                return Err(format!("path: {result:?}").into());
+            }
+            // Untick "bid": the chart redraws with fewer links.
+            let links = "return echarts.getInstanceByDom(document.getElementById('profile-graph')).getOption().series[0].links.length";
+            let before = b.client.execute(links, vec![]).await?.as_u64().unwrap_or(0);
+            b.client.find(Locator::Css("input.edge-kind[value=bid]")).await?.click().await?;
+            let after = b.client.execute(links, vec![]).await?.as_u64().unwrap_or(0);
+            if after >= before {
+                return Err(format!("links before {before}, after unticking bid {after}").into());
+            }
+            let png = "return echarts.getInstanceByDom(document.getElementById('profile-graph')).getDataURL({type: 'png'})";
+            let url = b.client.execute(png, vec![]).await?;
+            if !url.as_str().unwrap_or("").starts_with("data:image/png;base64,") {
+                return Err(format!("export: {url:?}").into());
+            }
+            Ok(())
+        })
+        .await;
+}
