@@ -316,6 +316,13 @@ impl Prepared {
         packed
     }
 
+    fn has_value(&self, field: usize, i: usize) -> bool {
+        match &self.columns[field] {
+            Column::Text(v) => v[i].is_some(),
+            Column::Names(v) => v[i].is_some(),
+        }
+    }
+
     /// Whether both records carry the distinct key, with one value: the same entity by rule.
     fn same_key(&self, settings: &Settings, a: usize, b: usize) -> bool {
         let Some(k) = settings.distinct_key else { return false };
@@ -473,13 +480,7 @@ fn candidates(settings: &Settings, records: &Records, prepared: &Prepared) -> Ca
         }
         let mut too_large = std::collections::HashSet::new();
         for (key, members) in &blocks {
-            let count: u64 = if settings.link_only {
-                let left = members.iter().filter(|&&i| records.side[i as usize] == 0).count() as u64;
-                left * (members.len() as u64 - left)
-            } else {
-                let n = members.len() as u64;
-                n * n.saturating_sub(1) / 2
-            };
+            let count = block_count(settings, records, prepared, members);
             if count > settings.max_block_pairs as u64 {
                 out.skipped_blocks += 1;
                 out.skipped_pairs += count;
@@ -501,25 +502,78 @@ fn candidates(settings: &Settings, records: &Records, prepared: &Prepared) -> Ca
             if members.len() < 2 || skipped[r].contains(key) {
                 continue;
             }
-            for (x, &a) in members.iter().enumerate() {
-                for &b in &members[x + 1..] {
-                    let (a, b) = (a as usize, b as usize);
-                    if settings.link_only && records.side[a] == records.side[b] {
-                        continue;
-                    }
-                    // Found by an earlier rule already?
-                    if (0..r).any(|earlier| meets(earlier, a, b)) || prepared.ruled_out(settings, a, b) {
-                        continue;
-                    }
-                    let mask =
-                        (r..rules.len()).filter(|&later| meets(later, a, b)).fold(0u32, |m, later| m | 1 << later);
-                    out.pairs.push((a as u32, b as u32));
-                    out.rules.push(mask);
+            for (a, b) in block_pairs(settings, records, prepared, members) {
+                // Found by an earlier rule already?
+                if (0..r).any(|earlier| meets(earlier, a, b)) {
+                    continue;
                 }
+                let mask = (r..rules.len()).filter(|&later| meets(later, a, b)).fold(0u32, |m, later| m | 1 << later);
+                out.pairs.push((a as u32, b as u32));
+                out.rules.push(mask);
             }
         }
     }
     out
+}
+
+/// The pairs a block makes: across the sides when linking; never two records
+/// whose distinct keys differ; and with a distinct key, only pairs where at
+/// least one record lacks it (two keyed records are one entity or two by rule),
+/// so that a block of many keyed records and a few without costs only the few.
+fn block_pairs(settings: &Settings, records: &Records, prepared: &Prepared, members: &[u32]) -> Vec<(usize, usize)> {
+    let keyed = |i: usize| settings.distinct_key.is_some_and(|k| prepared.has_value(k, i));
+    let (open, closed): (Vec<usize>, Vec<usize>) = if settings.distinct_key.is_some() {
+        members.iter().map(|&i| i as usize).partition(|&i| !keyed(i))
+    } else {
+        (members.iter().map(|&i| i as usize).collect(), Vec::new())
+    };
+    let mut pairs = Vec::new();
+    for (x, &a) in open.iter().enumerate() {
+        for &b in open[x + 1..].iter().chain(&closed) {
+            if settings.link_only && records.side[a] == records.side[b] {
+                continue;
+            }
+            if prepared.ruled_out(settings, a, b) {
+                continue;
+            }
+            pairs.push((a.min(b), a.max(b)));
+        }
+    }
+    // Keyed records sharing a key: one entity by rule, still a candidate pair.
+    if let Some(k) = settings.distinct_key {
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        for &i in &closed {
+            by_key.entry(value_key(&prepared.columns[k], i).unwrap_or_default()).or_default().push(i);
+        }
+        for same in by_key.values() {
+            for (x, &a) in same.iter().enumerate() {
+                for &b in &same[x + 1..] {
+                    if !(settings.link_only && records.side[a] == records.side[b]) {
+                        pairs.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        }
+    }
+    pairs
+}
+
+/// How many pairs a block would make, without making them (keyed pairs left
+/// out, as [`block_pairs`] leaves them): for skipping blocks too large.
+fn block_count(settings: &Settings, records: &Records, prepared: &Prepared, members: &[u32]) -> u64 {
+    let mut counts = [[0u64; 2]; 2]; // [keyed][side]
+    for &i in members {
+        let i = i as usize;
+        let keyed = settings.distinct_key.is_some_and(|k| prepared.has_value(k, i));
+        counts[usize::from(keyed)][usize::from(records.side[i] == 1)] += 1;
+    }
+    let [[open0, open1], [closed0, closed1]] = counts;
+    if settings.link_only {
+        open0 * open1 + open0 * closed1 + open1 * closed0
+    } else {
+        let (open, closed) = (open0 + open1, closed0 + closed1);
+        open * open.saturating_sub(1) / 2 + open * closed
+    }
 }
 
 /// Comparison vectors of `pairs`, on `settings.threads` threads.

@@ -98,8 +98,6 @@ pub struct Entities {
     /// Mention count, and persons with a valid ID.
     pub mentions: usize,
     pub keyed_persons: usize,
-    /// Each mention's node, by mention reference.
-    pub node_of: HashMap<String, String>,
 }
 
 fn valid_id(id: &str) -> bool {
@@ -196,19 +194,49 @@ impl Rows {
     }
 }
 
-const TABLES: [(&str, &str); 12] = [
-    ("person", "id_number"),
-    ("official", "id_number"),
-    ("kinship", "id_number"),
-    ("enterprise", "credit_code"),
-    ("enterprise_role", "credit_code"),
-    ("disbursement", "recipient_id"),
-    ("tender", "tender_id"),
-    ("bid", "tender_id"),
-    ("award", "tender_id"),
-    ("payment", "org_code"),
-    ("inspector", "id_number"),
-    ("death", "id_number"),
+/// The tables the graph reads, and the columns it needs of each.
+const TABLES: [(&str, &[&str]); 12] = [
+    ("person", &["id_number", "name", "birth_date", "region_code", "phone", "household_id"]),
+    ("official", &["id_number", "name", "org_code", "org_name", "position", "region_code", "start_date", "end_date"]),
+    ("kinship", &["id_number", "relative_id_number", "relative_name", "relation"]),
+    ("enterprise", &["credit_code", "name", "legal_rep_id", "legal_rep_name"]),
+    ("enterprise_role", &["credit_code", "holder_id", "holder_name", "role", "share_ratio", "start_date", "end_date"]),
+    (
+        "disbursement",
+        &[
+            "recipient_id",
+            "recipient_name",
+            "region_code",
+            "bank_account",
+            "account_holder_id",
+            "program_code",
+            "period",
+            "amount",
+            "handler_org",
+        ],
+    ),
+    ("tender", &["tender_id", "buyer_code", "buyer_name"]),
+    (
+        "bid",
+        &[
+            "tender_id",
+            "bidder_code",
+            "bidder_name",
+            "price",
+            "contact_id",
+            "contact_name",
+            "contact_phone",
+            "ip",
+            "mac",
+            "device_id",
+            "file_hash",
+            "bond_account",
+        ],
+    ),
+    ("award", &["tender_id", "winner_code", "winner_name", "award_amount"]),
+    ("payment", &["org_code", "payee_code", "payee_name", "pay_date", "amount", "purpose"]),
+    ("inspector", &["id_number", "name", "region_code"]),
+    ("death", &["id_number", "name"]),
 ];
 
 /// Every person mention of the rows, in a fixed order.
@@ -381,7 +409,10 @@ fn resolve_persons(mentions: &[Mention], decisions: &[(String, String, Decision)
         decisions.iter().filter_map(|(a, b, d)| Some((*record_of_ref.get(a)?, *record_of_ref.get(b)?, *d))).collect();
 
     let settings = person_settings();
-    let result = if records.len() >= 2 { Some(resolve(&settings, &records, &decided)) } else { None };
+    // Persons with a valid ID are never compared with each other: with nobody
+    // else there is nothing to resolve.
+    let anyone_unkeyed = keyless.iter().any(|&m| m != usize::MAX);
+    let result = (records.len() >= 2 && anyone_unkeyed).then(|| resolve(&settings, &records, &decided));
 
     // A keyless record joins the keyed record of its best link at the threshold
     // (or a reviewer's "same"); else it stays with keyless records it matches.
@@ -776,22 +807,20 @@ impl Warehouse {
         let decisions = self.decisions().await?;
         let decisions = decisions.as_slice();
         let mut rows = BTreeMap::new();
-        for (table, column) in TABLES {
-            rows.insert(table, self.records_all(table, column).await?);
+        for (table, columns) in TABLES {
+            rows.insert(table, self.records_projected(table, columns, |_| true).await?);
         }
         let rows = Rows(rows);
         let orgs = OrgNames::of(&rows);
         let mentions = mentions(&rows, &orgs);
         let resolved = resolve_persons(&mentions, decisions);
         let graph = build(&rows, &mentions, &resolved, &orgs);
-        let node_of = mentions.iter().zip(&resolved.node).map(|(m, n)| (m.reference(), n.clone())).collect();
         Ok(Entities {
             graph,
             mentions: mentions.len(),
             keyed_persons: resolved.keyed,
             linked: resolved.linked,
             review: resolved.review,
-            node_of,
         })
     }
 }
