@@ -56,7 +56,8 @@ pub struct Graph {
     nodes: Vec<Node>,
     index: HashMap<String, usize>,
     edges: Vec<Edge>,
-    edge_index: HashMap<(usize, usize, String, String), usize>,
+    /// Edges by their two ends and kind; the label tells those apart.
+    edge_index: HashMap<(usize, usize, &'static str), Vec<usize>>,
     adjacent: Vec<Vec<usize>>,
 }
 
@@ -88,9 +89,13 @@ impl Graph {
             return;
         }
         let (a, b) = (from.min(to), from.max(to));
-        let key = (a, b, kind.to_owned(), label.to_owned());
-        let e = match self.edge_index.get(&key) {
-            Some(&e) => e,
+        let kind: &'static str = EDGE_KINDS.iter().copied().find(|k| *k == kind).unwrap_or("other");
+        let found = self
+            .edge_index
+            .get(&(a, b, kind))
+            .and_then(|list| list.iter().copied().find(|&e| self.edges[e].label == label));
+        let e = match found {
+            Some(e) => e,
             None => {
                 self.edges.push(Edge {
                     from: self.nodes[from].id.clone(),
@@ -101,7 +106,7 @@ impl Graph {
                     count: 0,
                 });
                 let e = self.edges.len() - 1;
-                self.edge_index.insert(key, e);
+                self.edge_index.entry((a, b, kind)).or_default().push(e);
                 self.adjacent[a].push(e);
                 self.adjacent[b].push(e);
                 e

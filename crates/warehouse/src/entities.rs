@@ -27,7 +27,7 @@ impl SourceRecord {
 /// One mention of a person in a source row.
 #[derive(Clone, Debug, Serialize)]
 pub struct Mention {
-    pub table: String,
+    pub table: &'static str,
     pub batch: i64,
     pub row: i64,
     /// Which column group of the row: `person`, `relative`, `legal_rep`, `holder`, `recipient`, …
@@ -50,7 +50,7 @@ impl Mention {
 
     /// The column that holds this mention's ID number.
     pub fn column(&self) -> &'static str {
-        match (self.table.as_str(), self.role) {
+        match (self.table, self.role) {
             ("kinship", "relative") => "relative_id_number",
             (_, "legal_rep") => "legal_rep_id",
             (_, "holder") => "holder_id",
@@ -112,9 +112,14 @@ fn birth_of(id: &str) -> String {
     }
 }
 
+/// The name of a table the graph reads, as a constant.
+fn table_name(table: &str) -> &'static str {
+    TABLES.iter().map(|(t, _)| *t).find(|t| *t == table).unwrap_or("?")
+}
+
 fn mention(r: &SourceRecord, role: &'static str, id: &str, name: &str) -> Mention {
     Mention {
-        table: r.source.table.clone(),
+        table: table_name(&r.source.table),
         batch: r.source.batch,
         row: r.source.row,
         role,
@@ -535,11 +540,10 @@ fn evidence(r: &SourceRecord, detail: String) -> Evidence {
 /// Builds the graph from the rows and the resolved persons.
 fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames) -> Graph {
     let mut g = Graph::default();
-    let node_of: HashMap<String, &str> =
-        mentions.iter().zip(&resolved.node).map(|(m, n)| (m.reference(), n.as_str())).collect();
+    let node_of: HashMap<(&str, i64, i64, &str), &str> =
+        mentions.iter().zip(&resolved.node).map(|(m, n)| ((m.table, m.batch, m.row, m.role), n.as_str())).collect();
     let person = |g: &mut Graph, r: &SourceRecord, role: &str, name: &str| -> Option<usize> {
-        let reference = format!("{}/{}/{}/{}", r.source.table, r.source.batch, r.source.row, role);
-        let id = node_of.get(&reference)?;
+        let id = node_of.get(&(r.source.table.as_str(), r.source.batch, r.source.row, role))?;
         Some(g.node(id, NodeKind::Person, name))
     };
     let enterprises: HashSet<&str> = rows.of("enterprise").iter().map(|r| r.value("credit_code")).collect();
@@ -773,7 +777,7 @@ impl Warehouse {
         out.extend(resolved.linked.into_iter().filter(|l| valid_id(&l.entity) && l.mention.id != l.entity).map(|l| {
             Correction {
                 column: l.mention.column(),
-                table: l.mention.table,
+                table: l.mention.table.to_owned(),
                 batch: l.mention.batch,
                 row: l.mention.row,
                 recorded: l.mention.id,
