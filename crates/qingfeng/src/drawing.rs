@@ -264,10 +264,6 @@ pub fn build_plan(dirs: &Directories, request: &PlanRequest) -> anyhow::Result<(
     Ok((plan, avoidances))
 }
 
-fn value<'a>(record: &'a warehouse::SourceRecord, column: &str) -> &'a str {
-    record.values.iter().find(|(k, _)| k == column).map(|(_, v)| v.as_str()).unwrap_or("")
-}
-
 /// Reads the directories from the data directory (and declared conflicts from a CSV file
 /// with columns `inspector`, `credit_code`, `reason`).
 pub async fn load_directories(
@@ -279,34 +275,34 @@ pub async fn load_directories(
     for r in warehouse.records_all("inspection_target", "credit_code").await? {
         dirs.targets.push((
             r.source.key.clone(),
-            value(&r, "name").to_owned(),
-            value(&r, "risk_class").to_owned(),
-            value(&r, "region_code").to_owned(),
-            value(&r, "industry").to_owned(),
+            r.value("name").to_owned(),
+            r.value("risk_class").to_owned(),
+            r.value("region_code").to_owned(),
+            r.value("industry").to_owned(),
         ));
     }
     for r in warehouse.records_all("inspector", "id_number").await? {
-        let active = value(&r, "active") != "否";
+        let active = r.value("active") != "否";
         dirs.inspectors.push((
             r.source.key.clone(),
-            value(&r, "name").to_owned(),
-            value(&r, "department").to_owned(),
-            value(&r, "certificate").to_owned(),
+            r.value("name").to_owned(),
+            r.value("department").to_owned(),
+            r.value("certificate").to_owned(),
             active,
         ));
     }
     for r in warehouse.records_all("inspection_item", "item_code").await? {
-        dirs.items.push((r.source.key.clone(), value(&r, "department").to_owned()));
+        dirs.items.push((r.source.key.clone(), r.value("department").to_owned()));
     }
     for r in warehouse.records_all("enterprise", "credit_code").await? {
-        let rep = value(&r, "legal_rep_id");
+        let rep = r.value("legal_rep_id");
         if !rep.is_empty() {
             dirs.key_persons.push((r.source.key.clone(), rep.to_owned()));
         }
     }
     for r in warehouse.records_all("enterprise_role", "credit_code").await? {
-        let holder = value(&r, "holder_id");
-        let end = value(&r, "end_date");
+        let holder = r.value("holder_id");
+        let end = r.value("end_date");
         if !holder.is_empty() && (end.is_empty() || end >= today.as_str()) {
             dirs.key_persons.push((r.source.key.clone(), holder.to_owned()));
         }
@@ -322,7 +318,7 @@ pub async fn load_directories(
     latest(&mut dirs.inspectors, |i| i.0.clone());
     latest(&mut dirs.items, |i| i.0.clone());
     for r in warehouse.records_all("kinship", "id_number").await? {
-        dirs.kinship.push((r.source.key.clone(), value(&r, "relative_id_number").to_owned()));
+        dirs.kinship.push((r.source.key.clone(), r.value("relative_id_number").to_owned()));
     }
     for record in warehouse.store().ledger_records("draw_result").await? {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&record) else { continue };

@@ -11,6 +11,7 @@
 //! review; reviewers' decisions override scores both ways. Two valid ID numbers
 //! are never merged. Enterprises and units are keyed by their credit code.
 
+use crate::records::ProjectedRecord;
 use crate::{SourceRecord, Warehouse, WarehouseError};
 use resolve::graph::{Evidence, Graph, NodeKind};
 use resolve::link::{Decision, FieldSpec, KeyPart, Kind, Records, Settings, resolve};
@@ -117,7 +118,7 @@ fn table_name(table: &str) -> &'static str {
     TABLES.iter().map(|(t, _)| *t).find(|t| *t == table).unwrap_or("?")
 }
 
-fn mention(r: &SourceRecord, role: &'static str, id: &str, name: &str) -> Mention {
+fn mention(r: &ProjectedRecord, role: &'static str, id: &str, name: &str) -> Mention {
     Mention {
         table: table_name(&r.source.table),
         batch: r.source.batch,
@@ -177,7 +178,7 @@ impl OrgNames {
 
 /// The enterprise a row names without a usable credit code, if its name says
 /// which: `(column, credit code)`.
-fn named_enterprise<'a>(r: &SourceRecord, orgs: &'a OrgNames) -> Option<(&'static str, &'a str)> {
+fn named_enterprise<'a>(r: &ProjectedRecord, orgs: &'a OrgNames) -> Option<(&'static str, &'a str)> {
     let (column, name) = match r.source.table.as_str() {
         "enterprise_role" => ("holder_id", r.value("holder_name")),
         "payment" => ("payee_code", r.value("payee_name")),
@@ -191,10 +192,10 @@ fn named_enterprise<'a>(r: &SourceRecord, orgs: &'a OrgNames) -> Option<(&'stati
 }
 
 /// The rows the graph reads, by table.
-struct Rows(BTreeMap<&'static str, Vec<SourceRecord>>);
+struct Rows(BTreeMap<&'static str, Vec<ProjectedRecord>>);
 
 impl Rows {
-    fn of(&self, table: &str) -> &[SourceRecord] {
+    fn of(&self, table: &str) -> &[ProjectedRecord] {
         self.0.get(table).map(Vec::as_slice).unwrap_or(&[])
     }
 }
@@ -533,7 +534,7 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
-fn evidence(r: &SourceRecord, detail: String) -> Evidence {
+fn evidence(r: &ProjectedRecord, detail: String) -> Evidence {
     Evidence { table: r.source.table.clone(), batch: r.source.batch, row: r.source.row, detail }
 }
 
@@ -542,7 +543,7 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames
     let mut g = Graph::default();
     let node_of: HashMap<(&str, i64, i64, &str), &str> =
         mentions.iter().zip(&resolved.node).map(|(m, n)| ((m.table, m.batch, m.row, m.role), n.as_str())).collect();
-    let person = |g: &mut Graph, r: &SourceRecord, role: &str, name: &str| -> Option<usize> {
+    let person = |g: &mut Graph, r: &ProjectedRecord, role: &str, name: &str| -> Option<usize> {
         let id = node_of.get(&(r.source.table.as_str(), r.source.batch, r.source.row, role))?;
         Some(g.node(id, NodeKind::Person, name))
     };
@@ -623,7 +624,7 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames
         .map(|r| (r.value("tender_id"), (r.value("buyer_code"), r.value("buyer_name"))))
         .collect();
     // Bids: bidder —bid— buyer; contact —agent— bidder; bidders sharing an identifier.
-    let mut shared: BTreeMap<(&str, &str), Vec<(usize, &SourceRecord)>> = BTreeMap::new();
+    let mut shared: BTreeMap<(&str, &str), Vec<(usize, &ProjectedRecord)>> = BTreeMap::new();
     for r in rows.of("bid") {
         let tender = r.value("tender_id");
         let Some(bidder) = organisation(&mut g, r.value("bidder_code"), r.value("bidder_name"), NodeKind::Enterprise)

@@ -30,7 +30,7 @@ mod warnings;
 
 pub use import::{ImportError, ImportOptions, ImportResult, OcdsImport, Progress, china_now, collect_inputs};
 pub use quality::{ColumnQuality, Dangling, QualityReport, TableQuality};
-pub use records::{RowView, SourceRecord};
+pub use records::{ProjectedRecord, RowView, SourceRecord};
 pub use warnings::{warning_from_record, warning_record};
 
 use std::path::{Path, PathBuf};

@@ -11,6 +11,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::statistics::Statistics;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One source record: its reference and its contract columns as text.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -68,6 +69,25 @@ fn row_values(batch: &RecordBatch, i: usize) -> Vec<(String, String)> {
             (f.name().clone(), text(batch.column(c), i, kind))
         })
         .collect()
+}
+
+/// A record read with a few of its columns ([`Warehouse::records_projected`]):
+/// its reference and those values, held in one string — millions of them fit.
+#[derive(Clone, Debug)]
+pub struct ProjectedRecord {
+    pub source: Source,
+    columns: Arc<[String]>,
+    values: String,
+    ends: Box<[u32]>,
+}
+
+impl ProjectedRecord {
+    /// A column's value as text ("" when empty or not read).
+    pub fn value(&self, column: &str) -> &str {
+        let Some(i) = self.columns.iter().position(|c| c == column) else { return "" };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.values.get(start..self.ends[i] as usize).unwrap_or("")
+    }
 }
 
 /// One row of a record batch being read, its text columns readable in place.
@@ -155,7 +175,7 @@ impl Warehouse {
         table: &str,
         columns: &[&str],
         keep: impl Fn(&RowView) -> bool,
-    ) -> Result<Vec<SourceRecord>, WarehouseError> {
+    ) -> Result<Vec<ProjectedRecord>, WarehouseError> {
         let mut out = Vec::new();
         for (record, path) in self.table_files(table).await? {
             let err = |detail: String| WarehouseError::Parquet { path: path.clone(), detail };
@@ -175,17 +195,31 @@ impl Warehouse {
                 let batch_data: RecordBatch = batch_data.map_err(|e| err(e.to_string()))?;
                 let Ok(r) = batch_data.schema().index_of(ingest::PROVENANCE_ROW) else { continue };
                 let rows = batch_data.column(r).as_primitive::<Int64Type>();
+                let names: Arc<[String]> = batch_data
+                    .schema()
+                    .fields()
+                    .iter()
+                    .filter(|f| !f.name().starts_with('_'))
+                    .map(|f| f.name().clone())
+                    .collect();
                 for i in 0..batch_data.num_rows() {
                     if keep(&RowView { table, batch: &batch_data, row: i }) {
-                        out.push(SourceRecord {
+                        let mut values = String::new();
+                        let mut ends = Vec::with_capacity(names.len());
+                        for (_, v) in row_values(&batch_data, i) {
+                            values.push_str(&v);
+                            ends.push(values.len() as u32);
+                        }
+                        out.push(ProjectedRecord {
                             source: Source {
                                 table: table.to_owned(),
                                 batch: record.id,
                                 row: rows.value(i),
                                 key: String::new(),
                             },
-                            values: row_values(&batch_data, i),
-                            source_name: String::new(),
+                            columns: names.clone(),
+                            values,
+                            ends: ends.into_boxed_slice(),
                         });
                     }
                 }

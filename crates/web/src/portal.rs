@@ -164,10 +164,6 @@ struct AwardRow {
     ledger_index: Option<u64>,
 }
 
-fn value<'a>(r: &'a SourceRecord, column: &str) -> &'a str {
-    r.values.iter().find(|(k, _)| k == column).map(|(_, v)| v.as_str()).unwrap_or("")
-}
-
 async fn build(state: &AppState, version: (usize, i64)) -> Result<Published, AppError> {
     let w = &state.warehouse;
     // Which ledger entry holds each batch.
@@ -183,13 +179,13 @@ async fn build(state: &AppState, version: (usize, i64)) -> Result<Published, App
         .records_all("fund_program", "program_code")
         .await?
         .iter()
-        .map(|r| (r.source.key.clone(), value(r, "name").to_owned()))
+        .map(|r| (r.source.key.clone(), r.value("name").to_owned()))
         .collect();
     let mut funds: HashMap<String, Vec<FundRow>> = HashMap::new();
     let (mut villages, mut periods) = (BTreeSet::new(), BTreeSet::new());
     for r in w.records_all("disbursement", "program_code").await? {
-        let village = value(&r, "region_code").to_owned();
-        let period = value(&r, "period").to_owned();
+        let village = r.value("region_code").to_owned();
+        let period = r.value("period").to_owned();
         villages.insert(village.clone());
         periods.insert(period.clone());
         funds.entry(village.clone()).or_default().push(FundRow {
@@ -197,14 +193,14 @@ async fn build(state: &AppState, version: (usize, i64)) -> Result<Published, App
             program: r.source.key.clone(),
             village,
             period,
-            name: domain::mask::name(value(&r, "recipient_name")),
-            id_number: domain::mask::id_number(value(&r, "recipient_id")),
-            amount: value(&r, "amount").to_owned(),
-            account: match value(&r, "bank_account") {
+            name: domain::mask::name(r.value("recipient_name")),
+            id_number: domain::mask::id_number(r.value("recipient_id")),
+            amount: r.value("amount").to_owned(),
+            account: match r.value("bank_account") {
                 "" => String::new(),
                 a => domain::mask::account(a),
             },
-            pay_date: value(&r, "pay_date").to_owned(),
+            pay_date: r.value("pay_date").to_owned(),
             ledger_index: batch_entry.get(&r.source.batch).copied(),
         });
     }
@@ -218,17 +214,17 @@ async fn build(state: &AppState, version: (usize, i64)) -> Result<Published, App
             let tender = tenders.get(&r.source.key);
             AwardRow {
                 tender_id: r.source.key.clone(),
-                title: tender.map(|t| value(t, "title").to_owned()).unwrap_or_default(),
+                title: tender.map(|t| t.value("title").to_owned()).unwrap_or_default(),
                 buyer: tender
                     .map(|t| {
-                        let name = value(t, "buyer_name");
-                        if name.is_empty() { value(t, "buyer_code") } else { name }.to_owned()
+                        let name = t.value("buyer_name");
+                        if name.is_empty() { t.value("buyer_code") } else { name }.to_owned()
                     })
                     .unwrap_or_default(),
-                winner_code: value(r, "winner_code").to_owned(),
-                winner: value(r, "winner_name").to_owned(),
-                amount: value(r, "award_amount").to_owned(),
-                award_date: tender.map(|t| value(t, "award_date").to_owned()).unwrap_or_default(),
+                winner_code: r.value("winner_code").to_owned(),
+                winner: r.value("winner_name").to_owned(),
+                amount: r.value("award_amount").to_owned(),
+                award_date: tender.map(|t| t.value("award_date").to_owned()).unwrap_or_default(),
                 ledger_index: batch_entry.get(&r.source.batch).copied(),
             }
         })
