@@ -41,6 +41,7 @@ pub struct Mention {
     pub region: String,
     pub phone: String,
     pub account: String,
+    pub address: String,
 }
 
 impl Mention {
@@ -131,6 +132,7 @@ fn mention(r: &ProjectedRecord, role: &'static str, id: &str, name: &str) -> Men
         region: String::new(),
         phone: String::new(),
         account: String::new(),
+        address: String::new(),
     }
 }
 
@@ -202,7 +204,7 @@ impl Rows {
 
 /// The tables the graph reads, and the columns it needs of each.
 const TABLES: [(&str, &[&str]); 12] = [
-    ("person", &["id_number", "name", "birth_date", "region_code", "phone", "household_id"]),
+    ("person", &["id_number", "name", "birth_date", "region_code", "phone", "address", "household_id"]),
     ("official", &["id_number", "name", "org_code", "org_name", "position", "region_code", "start_date", "end_date"]),
     ("kinship", &["id_number", "relative_id_number", "relative_name", "relation"]),
     ("enterprise", &["credit_code", "name", "legal_rep_id", "legal_rep_name"]),
@@ -253,6 +255,7 @@ fn mentions(rows: &Rows, orgs: &OrgNames) -> Vec<Mention> {
         m.birth = r.value("birth_date").to_owned();
         m.region = r.value("region_code").to_owned();
         m.phone = r.value("phone").to_owned();
+        m.address = r.value("address").to_owned();
         out.push(m);
     }
     for r in rows.of("official") {
@@ -332,6 +335,7 @@ pub fn person_settings() -> Settings {
         FieldSpec::new("phone", Kind::Exact),
         FieldSpec::new("account", Kind::Exact),
         FieldSpec::new("id_number", Kind::IdNumber).implying(&[2, 3]),
+        FieldSpec::new("address", Kind::Text),
     ];
     let blocking = vec![
         vec![KeyPart::Reading(1), KeyPart::Field(2)],
@@ -365,12 +369,12 @@ fn resolve_persons(mentions: &[Mention], decisions: &[(String, String, Decision)
     // one per other mention.
     let mut records = Records::default();
     let mut record_of_id: HashMap<&str, usize> = HashMap::new();
-    let mut attributes: Vec<[String; 6]> = Vec::new();
+    let mut attributes: Vec<[String; 7]> = Vec::new();
     let mut record_of_mention = Vec::with_capacity(mentions.len());
     let mut keyless: Vec<usize> = Vec::new(); // record → mention, for records of one mention
     for (i, m) in mentions.iter().enumerate() {
-        let fill = |a: &mut [String; 6]| {
-            for (slot, v) in a.iter_mut().zip([&m.name, &m.birth, &m.region, &m.phone, &m.account, &m.id]) {
+        let fill = |a: &mut [String; 7]| {
+            for (slot, v) in a.iter_mut().zip([&m.name, &m.birth, &m.region, &m.phone, &m.account, &m.id, &m.address]) {
                 if slot.is_empty() {
                     slot.clone_from(v);
                 }
@@ -393,7 +397,10 @@ fn resolve_persons(mentions: &[Mention], decisions: &[(String, String, Decision)
     }
     for (r, a) in attributes.iter().enumerate() {
         let key = if keyless[r] == usize::MAX { some(&a[5]) } else { None };
-        records.push(0, vec![key, some(&a[0]), some(&a[1]), some(&a[2]), some(&a[3]), some(&a[4]), some(&a[5])]);
+        records.push(
+            0,
+            vec![key, some(&a[0]), some(&a[1]), some(&a[2]), some(&a[3]), some(&a[4]), some(&a[5]), some(&a[6])],
+        );
     }
     let is_keyed = |r: usize| keyless[r] == usize::MAX;
     let name_of = |r: usize| attributes[r][0].clone();
@@ -705,7 +712,7 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames
 /// models' input (no graph): small tables whole, the large ones only where a
 /// person is named without a valid ID.
 const MENTION_COLUMNS: [(&str, &[&str]); 10] = [
-    ("person", &["id_number", "name", "birth_date", "region_code", "phone"]),
+    ("person", &["id_number", "name", "birth_date", "region_code", "phone", "address"]),
     ("official", &["id_number", "name", "region_code"]),
     ("kinship", &["id_number", "relative_id_number", "relative_name"]),
     ("enterprise", &["credit_code", "name", "legal_rep_id", "legal_rep_name"]),
