@@ -108,7 +108,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let (x, y) = (&ids[l.a], &ids[l.b]);
                 (x == a && y == b) || (x == b && y == a)
             });
-            let why = link.map(|l| format!("p={:.3} {}", l.probability, resolve::link::describe(&r.evidence(&settings, l))));
+            let why =
+                link.map(|l| format!("p={:.3} {}", l.probability, resolve::link::describe(&r.evidence(&settings, l))));
             eprintln!("missed {a} {b} {}", why.unwrap_or_else(|| "below 0.5 or not a candidate".into()));
         }
         for (a, b) in found.difference(&truth).take(20) {

@@ -12,7 +12,7 @@
 //! EM runs over the distinct comparison vectors with their counts rather than
 //! over the pairs one by one: there are at most a few thousand of them.
 
-use crate::compare::{NAME_LEVELS, Name, edits_within, jaro_winkler};
+use crate::compare::{NAME_LEVELS, Name, edits_within, edits_within_ascii, jaro_winkler, jaro_winkler_ascii};
 use crate::{EmReport, Gamma, Model, tf_adjusted_factor};
 use std::collections::HashMap;
 
@@ -181,6 +181,11 @@ enum Column {
 
 struct Prepared {
     columns: Vec<Column>,
+    /// Per field, each record's value as a number (0: missing; equal numbers,
+    /// equal values), so that most comparisons never touch the text.
+    ids: Vec<Vec<u32>>,
+    /// Per field, whether every value is ASCII (byte-wise comparisons then).
+    ascii: Vec<bool>,
     /// For the fields that use term frequencies: each record's value's share
     /// among the records that have the field.
     frequencies: Vec<Option<Vec<f32>>>,
@@ -193,6 +198,8 @@ fn present(v: &Option<String>) -> Option<&str> {
 fn prepare(settings: &Settings, records: &Records) -> Prepared {
     let mut columns = Vec::new();
     let mut frequencies = Vec::new();
+    let mut ids = Vec::new();
+    let mut ascii = Vec::new();
     for (f, spec) in settings.fields.iter().enumerate() {
         let column = match spec.kind {
             Kind::ChineseName => Column::Names(
@@ -213,10 +220,24 @@ fn prepare(settings: &Settings, records: &Records) -> Prepared {
             let total: f64 = counts.values().sum::<f64>().max(1.0);
             keys.iter().map(|k| k.as_deref().map_or(0.0, |v| (counts[v] / total) as f32)).collect()
         });
+        let mut numbers: HashMap<String, u32> = HashMap::new();
+        let mut all_ascii = true;
+        let field_ids = (0..records.len())
+            .map(|i| match value_key(&column, i) {
+                None => 0,
+                Some(v) => {
+                    all_ascii &= v.is_ascii();
+                    let next = numbers.len() as u32 + 1;
+                    *numbers.entry(v).or_insert(next)
+                }
+            })
+            .collect();
         columns.push(column);
         frequencies.push(frequency);
+        ids.push(field_ids);
+        ascii.push(all_ascii);
     }
-    Prepared { columns, frequencies }
+    Prepared { columns, ids, ascii, frequencies }
 }
 
 /// The value of a record's field as a key: names by their simplified form.
@@ -227,14 +248,16 @@ fn value_key(column: &Column, i: usize) -> Option<String> {
     }
 }
 
-fn text_level(kind: Kind, a: &str, b: &str) -> u8 {
+/// The level of two values; `ascii`: both known to be ASCII.
+fn text_level(kind: Kind, a: &str, b: &str, ascii: bool) -> u8 {
     if a == b {
         return kind.levels() as u8 - 1;
     }
+    let ascii = ascii || (a.is_ascii() && b.is_ascii());
     match kind {
         Kind::Text => {
-            let s = if a.is_ascii() && b.is_ascii() {
-                jaro_winkler(a.as_bytes(), b.as_bytes())
+            let s = if ascii {
+                jaro_winkler_ascii(a.as_bytes(), b.as_bytes())
             } else {
                 jaro_winkler(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
             };
@@ -247,8 +270,8 @@ fn text_level(kind: Kind, a: &str, b: &str) -> u8 {
             }
         }
         Kind::Typed => {
-            let d = if a.is_ascii() && b.is_ascii() {
-                edits_within(a.as_bytes(), b.as_bytes(), 2)
+            let d = if ascii {
+                edits_within_ascii(a.as_bytes(), b.as_bytes(), 2)
             } else {
                 edits_within(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>(), 2)
             };
@@ -300,10 +323,21 @@ impl Prepared {
                     (Some(x), Some(y)) => u64::from(x.level(y)),
                     _ => MISSING,
                 },
-                Column::Text(v) => match (&v[a], &v[b]) {
-                    (Some(x), Some(y)) => u64::from(text_level(spec.kind, x, y)),
-                    _ => MISSING,
-                },
+                Column::Text(v) => {
+                    let (x, y) = (self.ids[f][a], self.ids[f][b]);
+                    if x == 0 || y == 0 {
+                        MISSING
+                    } else if x == y {
+                        spec.kind.levels() as u64 - 1
+                    } else if spec.kind == Kind::Exact {
+                        0
+                    } else {
+                        match (&v[a], &v[b]) {
+                            (Some(x), Some(y)) => u64::from(text_level(spec.kind, x, y, self.ascii[f])),
+                            _ => MISSING,
+                        }
+                    }
+                }
             };
             packed |= level << (4 * f);
         }
