@@ -220,18 +220,26 @@ fn prepare(settings: &Settings, records: &Records) -> Prepared {
             let total: f64 = counts.values().sum::<f64>().max(1.0);
             keys.iter().map(|k| k.as_deref().map_or(0.0, |v| (counts[v] / total) as f32)).collect()
         });
-        let mut numbers: HashMap<String, u32> = HashMap::new();
-        let mut all_ascii = true;
-        let field_ids = (0..records.len())
-            .map(|i| match value_key(&column, i) {
-                None => 0,
-                Some(v) => {
-                    all_ascii &= v.is_ascii();
-                    let next = numbers.len() as u32 + 1;
-                    *numbers.entry(v).or_insert(next)
-                }
-            })
-            .collect();
+        // Names are compared by their own levels; only text values are numbered.
+        let (field_ids, all_ascii) = match &column {
+            Column::Names(_) => (Vec::new(), false),
+            Column::Text(values) => {
+                let mut numbers: HashMap<&str, u32> = HashMap::new();
+                let mut all_ascii = true;
+                let field_ids = values
+                    .iter()
+                    .map(|v| match v.as_deref() {
+                        None => 0,
+                        Some(v) => {
+                            all_ascii &= v.is_ascii();
+                            let next = numbers.len() as u32 + 1;
+                            *numbers.entry(v).or_insert(next)
+                        }
+                    })
+                    .collect();
+                (field_ids, all_ascii)
+            }
+        };
         columns.push(column);
         frequencies.push(frequency);
         ids.push(field_ids);
