@@ -140,12 +140,7 @@ pub fn id_level(a: &str, b: &str) -> u8 {
 /// Jaro–Winkler similarity (prefix scale 0.1, up to four characters, boosting
 /// only above 0.7), as `strsim` computes it, without allocating for short values.
 pub fn jaro_winkler<T: PartialEq + Copy>(a: &[T], b: &[T]) -> f64 {
-    let jaro = jaro(a, b);
-    if jaro <= 0.7 {
-        return jaro;
-    }
-    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
-    jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+    winkler(jaro(a, b), a, b)
 }
 
 thread_local! {
@@ -236,6 +231,11 @@ pub fn jaro_winkler_ascii(a: &[u8], b: &[u8]) -> f64 {
         }
         (a_flags, b_flags, matches)
     });
+    winkler(jaro_of_flags(a, b, u128::from(a_flags), u128::from(b_flags), matches), a, b)
+}
+
+/// Jaro similarity from the matched characters (bit i of `a_flags`: `a[i]` matched; the same for `b`).
+fn jaro_of_flags<T: PartialEq>(a: &[T], b: &[T], a_flags: u128, b_flags: u128, matches: usize) -> f64 {
     if matches == 0 {
         return 0.0;
     }
@@ -247,7 +247,11 @@ pub fn jaro_winkler_ascii(a: &[u8], b: &[u8]) -> f64 {
         fa &= fa - 1;
         fb &= fb - 1;
     }
-    let jaro = score(matches, transpositions, a.len(), b.len());
+    score(matches, transpositions, a.len(), b.len())
+}
+
+/// Winkler's boost for a common prefix of up to four characters, above 0.7.
+fn winkler<T: PartialEq>(jaro: f64, a: &[T], b: &[T]) -> f64 {
     if jaro <= 0.7 {
         return jaro;
     }
@@ -281,18 +285,7 @@ fn jaro<T: PartialEq + Copy>(a: &[T], b: &[T]) -> f64 {
             }
         }
     }
-    if matches == 0 {
-        return 0.0;
-    }
-    let mut transpositions = 0usize;
-    let (mut fa, mut fb) = (a_flags, b_flags);
-    while fa != 0 {
-        let (i, j) = (fa.trailing_zeros() as usize, fb.trailing_zeros() as usize);
-        transpositions += usize::from(a[i] != b[j]);
-        fa &= fa - 1;
-        fb &= fb - 1;
-    }
-    score(matches, transpositions, a.len(), b.len())
+    jaro_of_flags(a, b, a_flags, b_flags, matches)
 }
 
 fn score(matches: usize, transpositions: usize, la: usize, lb: usize) -> f64 {
