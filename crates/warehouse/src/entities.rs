@@ -52,16 +52,21 @@ impl Mention {
 
     /// The column that holds this mention's ID number.
     pub fn column(&self) -> &'static str {
-        match (self.table, self.role) {
-            ("kinship", "relative") => "relative_id_number",
-            (_, "legal_rep") => "legal_rep_id",
-            (_, "holder") => "holder_id",
-            (_, "recipient") => "recipient_id",
-            (_, "account_holder") => "account_holder_id",
-            (_, "contact") => "contact_id",
-            (_, "payee") => "payee_code",
-            _ => "id_number",
-        }
+        id_column(self.table, self.role)
+    }
+}
+
+/// The column of `table` that holds the ID number of a mention in `role`.
+fn id_column(table: &str, role: &str) -> &'static str {
+    match (table, role) {
+        ("kinship", "relative") => "relative_id_number",
+        (_, "legal_rep") => "legal_rep_id",
+        (_, "holder") => "holder_id",
+        (_, "recipient") => "recipient_id",
+        (_, "account_holder") => "account_holder_id",
+        (_, "contact") => "contact_id",
+        (_, "payee") => "payee_code",
+        _ => "id_number",
     }
 }
 
@@ -281,14 +286,25 @@ fn mentions(rows: &Rows, orgs: &OrgNames) -> Vec<Mention> {
         }
         out.push(mention(r, "holder", id, r.value("holder_name")));
     }
+    // A recipient paid every month is mentioned once per valid ID: the rows
+    // after the first add nothing to resolve, and the graph finds their person
+    // by the ID itself.
+    let mut paid: HashSet<&str> = HashSet::new();
     for r in rows.of("disbursement") {
-        let mut m = mention(r, "recipient", r.value("recipient_id"), r.value("recipient_name"));
+        let recipient = r.value("recipient_id");
+        let repeated = valid_id(recipient) && !paid.insert(recipient);
+        let holder = r.value("account_holder_id");
+        if repeated && holder.is_empty() {
+            continue;
+        }
+        let mut m = mention(r, "recipient", recipient, r.value("recipient_name"));
         m.region = r.value("region_code").to_owned();
-        if r.value("account_holder_id").is_empty() {
+        if holder.is_empty() {
             m.account = r.value("bank_account").to_owned();
         }
-        out.push(m);
-        let holder = r.value("account_holder_id");
+        if !repeated {
+            out.push(m);
+        }
         if !holder.is_empty() {
             let mut h = mention(r, "account_holder", holder, "");
             h.account = r.value("bank_account").to_owned();
@@ -551,8 +567,12 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames
     let node_of: HashMap<(&str, i64, i64, &str), &str> =
         mentions.iter().zip(&resolved.node).map(|(m, n)| ((m.table, m.batch, m.row, m.role), n.as_str())).collect();
     let person = |g: &mut Graph, r: &ProjectedRecord, role: &str, name: &str| -> Option<usize> {
-        let id = node_of.get(&(r.source.table.as_str(), r.source.batch, r.source.row, role))?;
-        Some(g.node(id, NodeKind::Person, name))
+        if let Some(id) = node_of.get(&(r.source.table.as_str(), r.source.batch, r.source.row, role)) {
+            return Some(g.node(id, NodeKind::Person, name));
+        }
+        // A row left out of the mentions as a repeat: its valid ID is its person.
+        let id = r.value(id_column(&r.source.table, role));
+        valid_id(id).then(|| g.node(id, NodeKind::Person, name))
     };
     let enterprises: HashSet<&str> = rows.of("enterprise").iter().map(|r| r.value("credit_code")).collect();
     let organisation = |g: &mut Graph, code: &str, name: &str, default: NodeKind| -> Option<usize> {
