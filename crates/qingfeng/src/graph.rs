@@ -31,6 +31,12 @@ fn print_subgraph(sub: &Subgraph) {
 
 pub async fn run(warehouse: &Warehouse, command: GraphCommand) -> anyhow::Result<u8> {
     if let GraphCommand::Decide { a, b, decision, note, replaces } = &command {
+        for side in [a, b] {
+            warehouse.check_decision_side(side).await.map_err(anyhow::Error::msg)?;
+        }
+        if a == b {
+            anyhow::bail!("两边是同一条记录 / both sides are the same");
+        }
         let audit = crate::tokens::audit(
             "entity.decide",
             format!("pair:{a}|{b}"),

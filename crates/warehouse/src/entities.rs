@@ -815,6 +815,48 @@ impl Warehouse {
         Ok(out)
     }
 
+    /// Whether `side` can be one side of a reviewer's decision: a valid ID
+    /// number, or a mention reference `table/batch/row/role` naming an accepted
+    /// batch of that table. The error says what is wrong, in Chinese and English.
+    pub async fn check_decision_side(&self, side: &str) -> Result<(), String> {
+        if valid_id(side) {
+            return Ok(());
+        }
+        let bad = |why: &str| {
+            format!(
+                "“{side}”不是有效身份证号，也不是“表/批次/行/角色”形式的记录引用（{why}） / {side:?} is neither a valid ID number nor a mention reference table/batch/row/role ({why})"
+            )
+        };
+        let parts: Vec<&str> = side.split('/').collect();
+        let [table, batch, row, role] = parts[..] else { return Err(bad("four parts expected")) };
+        if !TABLES.iter().any(|(t, _)| *t == table) {
+            return Err(bad("unknown table"));
+        }
+        const ROLES: [&str; 10] = [
+            "person",
+            "official",
+            "relative",
+            "legal_rep",
+            "holder",
+            "recipient",
+            "account_holder",
+            "contact",
+            "payee",
+            "inspector",
+        ];
+        if !ROLES.contains(&role) {
+            return Err(bad("unknown role"));
+        }
+        let (Ok(batch), Ok(row)) = (batch.parse::<i64>(), row.parse::<i64>()) else {
+            return Err(bad("batch and row are numbers"));
+        };
+        let files = self.table_files(table).await.map_err(|e| e.to_string())?;
+        if row < 1 || !files.iter().any(|(b, _)| b.id == batch) {
+            return Err(bad("no such accepted batch of that table"));
+        }
+        Ok(())
+    }
+
     async fn decisions(&self) -> Result<Vec<(String, String, Decision)>, WarehouseError> {
         Ok(self
             .store()

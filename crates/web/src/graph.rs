@@ -144,7 +144,7 @@ pub async fn neighbours_json(
 ) -> Result<Response, AppError> {
     user.require(crate::auth::SUPERVISION)?;
     user.require_unscoped()?;
-    let kinds = q.kinds().map_err(|_| AppError::NotFound)?;
+    let kinds = q.kinds().map_err(AppError::BadRequest)?;
     let id = q.from.clone().unwrap_or_default();
     let entities = entities(&state).await?;
     let sub = entities
@@ -164,7 +164,7 @@ pub async fn path_json(
 ) -> Result<Response, AppError> {
     user.require(crate::auth::SUPERVISION)?;
     user.require_unscoped()?;
-    let kinds = q.kinds().map_err(|_| AppError::NotFound)?;
+    let kinds = q.kinds().map_err(AppError::BadRequest)?;
     let (from, to) = (q.from.clone().unwrap_or_default(), q.to.clone().unwrap_or_default());
     let entities = entities(&state).await?;
     let sub = entities
@@ -195,6 +195,9 @@ pub async fn decide(
     let (a, b, decision) = (decision_key(field("a")), decision_key(field("b")), field("decision"));
     if a.is_empty() || b.is_empty() || a == b || !store::ENTITY_DECISIONS.contains(&decision) {
         return Err(AppError::BadRequest("判定不完整 / the decision is incomplete".into()));
+    }
+    for side in [a, b] {
+        state.warehouse.check_decision_side(side).await.map_err(AppError::BadRequest)?;
     }
     let replaces = field("replaces").parse::<i64>().ok();
     let note: String = field("note").chars().take(500).collect();

@@ -902,7 +902,7 @@ async fn every_route_for_every_role() {
                     } else if route == "/graph/decide" {
                         vec![
                             ("csrf", csrf),
-                            ("a", "bid/1/2/contact"),
+                            ("a", "331099198001011015"),
                             ("b", "11010519491231002X"),
                             ("decision", "unsure"),
                             ("replaces", &replaces),
@@ -1417,6 +1417,22 @@ async fn a_profile_shows_a_resolved_mention_and_takes_a_reviewers_decision() {
     let page = app.get("/profile/33109919500101102X", &cookie).await;
     assert!(!page.body.contains("id=\"profile-linked\""), "the link is gone");
     assert!(page.body.contains("id=\"profile-decisions\"") && page.body.contains(">different<"));
+    // An unknown edge kind is a bad request, named.
+    let bad_kind = app.get("/graph/neighbours.json?from=33109919500101102X&kind=friend", &cookie).await;
+    assert_eq!(bad_kind.status, StatusCode::BAD_REQUEST);
+    assert!(bad_kind.body.contains("friend"), "{}", bad_kind.body);
+    // A reference to no record is refused, saying why; nothing is stored.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("a", "enterprise_role/999/2/holder"),
+        ("b", "33109919500101102X"),
+        ("decision", "same"),
+        ("back", "33109919500101102X"),
+    ];
+    let refused = app.post_form("/graph/decide", &cookie, &fields).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("no such accepted batch"), "{}", refused.body);
+    assert_eq!(warehouse.store().entity_decisions().await.unwrap().len(), 1);
     // Nobody overrides it without naming it.
     let again = decide("same", String::new()).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.body);
