@@ -84,7 +84,7 @@ impl Column {
             }
             other => other,
         };
-        if cell == Cell::Empty {
+        if matches!(cell, Cell::Empty) {
             return if self.required {
                 Err(ValueError::new("必填项为空", "a required value is empty"))
             } else {
@@ -101,7 +101,8 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
         Kind::Text => plain(Value::Text(text_of(cell)?)),
         Kind::Name => {
             let text = text_of(cell)?;
-            let name = match domain::normalize_name(&text) {
+            // The text is normalized already (`Column::parse`); names also unify their dots.
+            let name = match domain::unify_middle_dots(&text) {
                 Cow::Borrowed(_) => text,
                 Cow::Owned(o) => Cow::Owned(o),
             };
@@ -142,27 +143,27 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
         },
         Kind::IdNumber => {
             let text = text_of(cell)?;
-            let (id, check) = IdNumber::parse_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
+            let (id, check) = IdNumber::normalize_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
             let flag = (check != CheckDigit::Valid).then_some(Flag::BadCheckDigit);
-            Ok((Value::Text(Cow::Owned(id.into_string())), flag))
+            Ok((Value::Text(normalized(text, &id)), flag))
         }
         Kind::CreditCode => {
             let text = text_of(cell)?;
-            let (code, bad) = CreditCode::parse_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
+            let (code, bad) = CreditCode::normalize_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
             let flag = bad.map(|_| Flag::BadCheckDigit);
-            Ok((Value::Text(Cow::Owned(code.into_string())), flag))
+            Ok((Value::Text(normalized(text, &code)), flag))
         }
         Kind::PartyId => {
             let text = text_of(cell)?;
-            if let Ok((id, check)) = IdNumber::parse_allowing_bad_check(&text) {
+            if let Ok((id, check)) = IdNumber::normalize_allowing_bad_check(&text) {
                 // An 18-character value that fails the ID check may still be a valid credit code.
                 if check == CheckDigit::Valid || CreditCode::parse(&text).is_err() {
                     let flag = (check != CheckDigit::Valid).then_some(Flag::BadCheckDigit);
-                    return Ok((Value::Text(Cow::Owned(id.into_string())), flag));
+                    return Ok((Value::Text(normalized(text, &id)), flag));
                 }
             }
-            if let Ok((code, bad)) = CreditCode::parse_allowing_bad_check(&text) {
-                return Ok((Value::Text(Cow::Owned(code.into_string())), bad.map(|_| Flag::BadCheckDigit)));
+            if let Ok((code, bad)) = CreditCode::normalize_allowing_bad_check(&text) {
+                return Ok((Value::Text(normalized(text, &code)), bad.map(|_| Flag::BadCheckDigit)));
             }
             // Passports and other documents: kept as written, upper-cased.
             if text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '(' || c == ')') && text.len() <= 30 {
@@ -176,8 +177,8 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
         }
         Kind::RegionCode => {
             let text = text_of(cell)?;
-            let code = RegionCode::parse(&text).map_err(ValueError::from_domain)?;
-            plain(Value::Text(Cow::Owned(code.as_str().to_owned())))
+            let code = RegionCode::check(&text).map_err(ValueError::from_domain)?;
+            plain(Value::Text(if code.len() == text.len() { text } else { Cow::Owned(code.to_owned()) }))
         }
         Kind::Enum(values) => {
             let text = text_of(cell)?;
@@ -228,6 +229,12 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
             plain(Value::Decimal(n))
         }
     }
+}
+
+/// A code in its normalized form (upper case, 18 characters): the cell's own
+/// text when it already is, so that well-formed files are read without copies.
+fn normalized<'a>(text: Cow<'a, str>, code: &[u8; 18]) -> Cow<'a, str> {
+    if text.as_bytes() == code { text } else { Cow::Owned(code.iter().map(|&b| char::from(b)).collect()) }
 }
 
 /// The text of a cell for a column that wants text. Spreadsheet numbers become

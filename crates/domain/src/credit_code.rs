@@ -35,6 +35,14 @@ impl CreditCode {
     /// Parses a code whose check character may fail; returns the expected check
     /// character when it does.
     pub fn parse_allowing_bad_check(s: &str) -> Result<(CreditCode, Option<char>), CreditCodeError> {
+        let (upper, bad) = Self::normalize_allowing_bad_check(s)?;
+        // Every byte is from ALPHABET, so ASCII.
+        Ok((CreditCode(std::str::from_utf8(&upper).unwrap_or_default().to_owned()), bad))
+    }
+
+    /// What `parse_allowing_bad_check` checks, without allocating: the upper-cased
+    /// 18 characters (an importer keeps the input when it equals them).
+    pub fn normalize_allowing_bad_check(s: &str) -> Result<([u8; 18], Option<char>), CreditCodeError> {
         let s = crate::text::trim(s);
         if s.len() != 18 || !s.is_ascii() {
             if let Some(c) = s.chars().find(|c| !c.is_ascii()).filter(|_| s.chars().count() == 18) {
@@ -50,8 +58,7 @@ impl CreditCode {
         }
         let expected = check_char(&values[..17]);
         let bad = (expected != upper[17]).then_some(expected as char);
-        // Every byte is from ALPHABET, so ASCII.
-        Ok((CreditCode(std::str::from_utf8(&upper).unwrap_or_default().to_owned()), bad))
+        Ok((upper, bad))
     }
 
     pub fn into_string(self) -> String {

@@ -69,6 +69,14 @@ impl IdNumber {
     /// Parses a number whose structure is right but whose check character may fail,
     /// reporting which; the import contract keeps such numbers and flags them.
     pub fn parse_allowing_bad_check(s: &str) -> Result<(IdNumber, CheckDigit), IdNumberError> {
+        let (bytes, check) = Self::normalize_allowing_bad_check(s)?;
+        // All 18 bytes are ASCII digits or `X`.
+        Ok((IdNumber(std::str::from_utf8(&bytes).unwrap_or_default().to_owned()), check))
+    }
+
+    /// What `parse_allowing_bad_check` checks, without allocating: the normalized
+    /// 18 ASCII characters (an importer keeps the input when it equals them).
+    pub fn normalize_allowing_bad_check(s: &str) -> Result<([u8; 18], CheckDigit), IdNumberError> {
         let s = crate::text::trim(s);
         let mut bytes = [0u8; 18];
         match s.len() {
@@ -109,9 +117,7 @@ impl IdNumber {
         let expected = check_char(&bytes[..17]);
         let check =
             if expected == bytes[17] { CheckDigit::Valid } else { CheckDigit::Invalid { expected: expected as char } };
-        // All 18 bytes were checked to be ASCII digits or `X` above.
-        let id = IdNumber(std::str::from_utf8(&bytes).unwrap_or_default().to_owned());
-        Ok((id, check))
+        Ok((bytes, check))
     }
 
     /// The normalized 18-character number.

@@ -31,6 +31,13 @@ impl Money {
     /// Parses yuan with up to two decimals: `1234.5`, `1,234.50`, `¥1234.50`,
     /// `1234.50元`, optionally negative (reversals are real).
     pub fn parse(input: &str) -> Result<Money, MoneyError> {
+        match Self::parse_plain(input.as_bytes()) {
+            Some(money) => Ok(money),
+            None => Self::parse_general(input),
+        }
+    }
+
+    fn parse_general(input: &str) -> Result<Money, MoneyError> {
         let mut s = crate::text::trim(input);
         if s.is_empty() {
             return Err(MoneyError::Empty);
@@ -55,8 +62,8 @@ impl Money {
             negative = true;
             s = rest;
         }
-        let (whole, fraction) = match s.split_once('.') {
-            Some((w, f)) => (w, f),
+        let (whole, fraction) = match s.bytes().position(|b| b == b'.') {
+            Some(dot) => (&s[..dot], &s[dot + 1..]),
             None => (s, ""),
         };
         let not_a_number = || MoneyError::NotANumber(input.trim().to_owned());
@@ -72,28 +79,49 @@ impl Money {
                 return Err(MoneyError::TooManyDecimals(input.trim().to_owned()));
             }
         }
-        let digits: String = if whole.contains(',') {
-            let groups: Vec<&str> = whole.split(',').collect();
-            let first_ok = (1..=3).contains(&groups[0].len());
-            let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
-            if !first_ok || !rest_ok {
+        // Digits of whole yuan, in groups of three after the first when commas are used.
+        if whole.bytes().any(|b| b == b',') {
+            let mut groups = whole.split(',');
+            let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+            if !first_ok || !groups.all(|g| g.len() == 3) {
                 return Err(MoneyError::Grouping(input.trim().to_owned()));
             }
-            groups.concat()
-        } else {
-            whole.to_owned()
-        };
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        }
+        if !whole.bytes().all(|b| b.is_ascii_digit() || b == b',') {
             return Err(not_a_number());
         }
         let overflow = || MoneyError::Overflow(input.trim().to_owned());
-        let yuan: i64 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| overflow())? };
+        let mut yuan = 0i64;
+        for b in whole.bytes().filter(|&b| b != b',') {
+            yuan = yuan.checked_mul(10).and_then(|y| y.checked_add(i64::from(b - b'0'))).ok_or_else(overflow)?;
+        }
         let mut fen_part = 0i64;
         for (i, b) in fraction.bytes().take(2).enumerate() {
             fen_part += i64::from(b - b'0') * if i == 0 { 10 } else { 1 };
         }
         let fen = yuan.checked_mul(100).and_then(|y| y.checked_add(fen_part)).ok_or_else(overflow)?;
         Ok(Money(if negative { -fen } else { fen }))
+    }
+
+    /// The most common form, `1234` or `1234.5` or `1234.50` (at most 15 digits of
+    /// yuan), without the checks the other forms need; `None` for anything else.
+    fn parse_plain(s: &[u8]) -> Option<Money> {
+        let (whole, fraction) = match s.iter().position(|&b| b == b'.') {
+            Some(dot) => (&s[..dot], &s[dot + 1..]),
+            None => (s, &[][..]),
+        };
+        if whole.is_empty() || whole.len() > 15 || fraction.len() > 2 || (fraction.is_empty() && whole.len() < s.len())
+        {
+            return None;
+        }
+        let mut fen = 0i64;
+        for &b in whole.iter().chain(fraction).chain(&b"00"[fraction.len()..]) {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            fen = fen * 10 + i64::from(b - b'0');
+        }
+        Some(Money(fen))
     }
 
     /// Converts a spreadsheet number (yuan) without going through float arithmetic
@@ -167,6 +195,19 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_fast_path_agrees_with_the_general_parser(input in "[0-9.,]{0,20}") {
+            if let Some(money) = Money::parse_plain(input.as_bytes()) {
+                prop_assert_eq!(Money::parse_general(&input), Ok(money));
+            }
+        }
+
+        #[test]
+        fn plain_amounts_take_the_fast_path(input in "[0-9]{1,15}(\\.[0-9]{1,2})?") {
+            prop_assert_eq!(Money::parse_plain(input.as_bytes()).map(Ok), Some(Money::parse_general(&input)));
+        }
+
+
         #[test]
         fn display_round_trips(fen in -1_000_000_000_000i64..1_000_000_000_000) {
             let money = Money(fen);

@@ -22,6 +22,11 @@ const PROVINCES: [u8; 34] = [
 
 impl RegionCode {
     pub fn parse(s: &str) -> Result<RegionCode, RegionCodeError> {
+        Self::check(s).map(|s| RegionCode(s.to_owned()))
+    }
+
+    /// What `parse` checks, without allocating: the trimmed code.
+    pub fn check(s: &str) -> Result<&str, RegionCodeError> {
         let s = crate::text::trim(s);
         if !(s.len() == 6 || s.len() == 12) || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(RegionCodeError::Format(s.to_owned()));
@@ -30,7 +35,7 @@ impl RegionCode {
         if !PROVINCES.contains(&province) {
             return Err(RegionCodeError::Province(s.to_owned()));
         }
-        Ok(RegionCode(s.to_owned()))
+        Ok(s)
     }
 
     pub fn as_str(&self) -> &str {

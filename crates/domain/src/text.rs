@@ -4,14 +4,19 @@
 use std::borrow::Cow;
 
 /// Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to half-width.
+#[inline]
 pub fn fold_width(s: &str) -> Cow<'_, str> {
     // Full-width forms encode as EF BC xx / EF BD xx and the ideographic space as
-    // E3 80 80: ASCII text (most values), or text without those lead bytes, needs
+    // E3 80 80: text without those lead bytes (all ASCII text, most values) needs
     // no decoding.
-    if s.is_ascii()
-        || !s.bytes().any(|b| b == 0xEF || b == 0xE3)
-        || !s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
-    {
+    if s.is_ascii() || !s.bytes().any(|b| b == 0xEF || b == 0xE3) {
+        return Cow::Borrowed(s);
+    }
+    fold_width_slow(s)
+}
+
+fn fold_width_slow(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}') {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
@@ -27,6 +32,7 @@ pub fn fold_width(s: &str) -> Cow<'_, str> {
 
 /// `str::trim`, with a fast path for the common case of a value that starts and
 /// ends with a visible ASCII character (then nothing can be trimmed).
+#[inline]
 pub fn trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(&a), Some(&b)) if (0x21..0x7F).contains(&a) && (0x21..0x7F).contains(&b) => s,
@@ -35,6 +41,7 @@ pub fn trim(s: &str) -> &str {
 }
 
 /// Trims and folds a value; what every column gets before its own parsing.
+#[inline]
 pub fn normalize_text(s: &str) -> Cow<'_, str> {
     match fold_width(s) {
         Cow::Borrowed(b) => Cow::Borrowed(trim(b)),
@@ -45,9 +52,16 @@ pub fn normalize_text(s: &str) -> Cow<'_, str> {
 /// Normalizes a person's or organization's name: trimmed, folded to half-width,
 /// and the middle dots of minority names (`·•‧・` and the katakana dot) unified to `·`.
 pub fn normalize_name(s: &str) -> Cow<'_, str> {
-    let text = normalize_text(s);
+    match normalize_text(s) {
+        Cow::Borrowed(b) => unify_middle_dots(b),
+        Cow::Owned(o) => Cow::Owned(unify_middle_dots(&o).into_owned()),
+    }
+}
+
+/// The last step of `normalize_name`, for text already normalized.
+pub fn unify_middle_dots(text: &str) -> Cow<'_, str> {
     if text.is_ascii() || !text.chars().any(is_other_middle_dot) {
-        return text;
+        return Cow::Borrowed(text);
     }
     Cow::Owned(text.chars().map(|c| if is_other_middle_dot(c) { '·' } else { c }).collect())
 }

@@ -31,12 +31,15 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, DateError> {
         let (m, d) = rest.split_once('月').ok_or_else(format)?;
         (y, m, d)
     } else {
-        let sep = s.chars().find(|c| matches!(c, '-' | '/' | '.')).ok_or_else(format)?;
-        let mut parts = s.split(sep);
-        match (parts.next(), parts.next(), parts.next(), parts.next()) {
-            (Some(y), Some(m), Some(d), None) => (y, m, d),
-            _ => return Err(format()),
+        // The separator is ASCII, so the byte positions around it are character boundaries.
+        let bytes = s.as_bytes();
+        let first = bytes.iter().position(|b| matches!(b, b'-' | b'/' | b'.')).ok_or_else(format)?;
+        let sep = bytes[first];
+        let second = first + 1 + bytes[first + 1..].iter().position(|&b| b == sep).ok_or_else(format)?;
+        if bytes[second + 1..].contains(&sep) {
+            return Err(format());
         }
+        (&s[..first], &s[first + 1..second], &s[second + 1..])
     };
     let y = crate::text::trim(y);
     let (m, d) = (crate::text::trim(m), crate::text::trim(d));
@@ -44,9 +47,9 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, DateError> {
     if y.len() != 4 || !valid_part(y, 4) || !valid_part(m, 2) || !valid_part(d, 2) {
         return Err(format());
     }
-    let (y, m, d) =
-        (y.parse().map_err(|_| format())?, m.parse().map_err(|_| format())?, d.parse().map_err(|_| format())?);
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DateError::NoSuchDate(s.to_owned()))
+    // Every part is 1 to 4 ASCII digits (checked above).
+    let number = |p: &str| p.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    NaiveDate::from_ymd_opt(number(y) as i32, number(m), number(d)).ok_or_else(|| DateError::NoSuchDate(s.to_owned()))
 }
 
 /// Parses a date form followed by ` HH:MM[:SS]` (or `T`), or a bare date (midnight).
@@ -129,7 +132,9 @@ pub fn parse_period(input: &str) -> Result<Period, DateError> {
     if y.len() != 4 || m.is_empty() || m.len() > 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
         return Err(format());
     }
-    Period::new(y.parse().map_err(|_| format())?, m.parse().map_err(|_| format())?).ok_or_else(format)
+    // Both parts are ASCII digits (checked above), at most four.
+    let number = |p: &str| p.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    Period::new(number(y) as i32, number(m)).ok_or_else(format)
 }
 
 impl fmt::Display for Period {

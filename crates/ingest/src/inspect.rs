@@ -144,7 +144,7 @@ impl Utf8Check {
             }
             rest = &chunk[need..];
         }
-        match std::str::from_utf8(rest) {
+        match simdutf8::compat::from_utf8(rest) {
             Ok(_) => {}
             Err(e) if e.error_len().is_none() => self.carry = rest[e.valid_up_to()..].to_vec(),
             Err(_) => self.invalid = true,
@@ -157,7 +157,7 @@ impl Utf8Check {
 }
 
 fn memchr_nul(chunk: &[u8]) -> Option<usize> {
-    chunk.iter().position(|&b| b == 0)
+    memchr::memchr(0, chunk)
 }
 
 fn first_gb18030_error(file: &mut File) -> std::io::Result<Option<u64>> {

@@ -112,6 +112,9 @@ struct Rows<'o, 's, 'k> {
     /// Person rows get gender and birth date from the ID number when absent.
     derive_person: bool,
     outcome: Outcome,
+    /// Buffers of `row`, kept between rows (see `recycle`).
+    spare_values: Vec<Value<'static>>,
+    spare_flags: Vec<Option<Flag>>,
 }
 
 impl<'o, 's, 'k> Rows<'o, 's, 'k> {
@@ -156,6 +159,8 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
             keys: HashMap::new(),
             derive_person: table.name == "person",
             outcome,
+            spare_values: Vec::new(),
+            spare_flags: Vec::new(),
         }
     }
 
@@ -172,11 +177,29 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
             self.outcome.blank_rows += 1;
             return Ok(());
         }
+        let columns = self.table.columns.len();
+        let mut values: Vec<Value<'_>> = recycle(std::mem::take(&mut self.spare_values));
+        values.resize(columns, Value::Null);
+        let mut flags = std::mem::take(&mut self.spare_flags);
+        flags.clear();
+        flags.resize(columns, None);
+        let result = self.validate_row(row, cells, &mut values, &mut flags);
+        self.spare_values = recycle(values);
+        self.spare_flags = flags;
+        result
+    }
+
+    /// `row` for a row that is not blank, with `values` and `flags` of the table's width, all empty.
+    fn validate_row<'c>(
+        &mut self,
+        row: u64,
+        cells: &[Cell<'c>],
+        values: &mut [Value<'c>],
+        flags: &mut [Option<Flag>],
+    ) -> Result<(), FileError> {
         self.outcome.rows_read += 1;
         let errors_before = self.outcome.errors.len();
         let columns = self.table.columns;
-        let mut values: Vec<Value<'_>> = vec![Value::Null; columns.len()];
-        let mut flags: Vec<Option<Flag>> = vec![None; columns.len()];
         let mut extra: Vec<(String, String)> = Vec::new();
         let slots = self.plan.slots.len();
         for (i, cell) in cells.iter().enumerate().skip(slots) {
@@ -210,7 +233,7 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
             }
         }
         if self.derive_person {
-            derive_from_id(self.table, &mut values);
+            derive_from_id(self.table, values);
         }
         if let Some(k) = self.key_column
             && let Value::Text(key) = &values[k]
@@ -237,13 +260,13 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
             self.outcome.rows_with_errors += 1;
             return Ok(());
         }
-        self.count(&values, &flags);
+        self.count(values, flags);
         let extra_json = (!extra.is_empty()).then(|| {
             let map: serde_json::Map<String, serde_json::Value> =
                 extra.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
             serde_json::Value::Object(map).to_string()
         });
-        self.builder.append(&values, row, extra_json.as_deref());
+        self.builder.append(values, row, extra_json.as_deref());
         self.outcome.rows_ok += 1;
         if self.builder.len() >= self.options.batch_rows {
             self.flush()?;
@@ -255,7 +278,7 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
         let today = self.options.today;
         for (i, value) in values.iter().enumerate() {
             let stats = &mut self.outcome.stats[i];
-            if *value == Value::Null {
+            if matches!(value, Value::Null) {
                 continue;
             }
             stats.non_null += 1;
@@ -370,10 +393,13 @@ fn read_csv(
     let csv_error = |row: u64, e: csv::Error| FileError::Csv { path: path.to_owned(), row, detail: e.to_string() };
 
     let mut first: Vec<csv::StringRecord> = Vec::new();
-    let mut record = csv::StringRecord::new();
+    let mut record = csv::ByteRecord::new();
     while first.len() < MAX_TITLE_ROWS {
-        match reader.read_record(&mut record) {
-            Ok(true) => first.push(record.clone()),
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => first.push(
+                csv::StringRecord::from_byte_record(record.clone())
+                    .map_err(|e| not_utf8(path, first.len() as u64 + 1, e.utf8_error().field()))?,
+            ),
             Ok(false) => break,
             Err(e) => return Err(csv_error(first.len() as u64 + 1, e)),
         }
@@ -386,20 +412,37 @@ fn read_csv(
     let header_index = plan.header_index;
     let row_column = options.row_column.and_then(|name| first[header_index].iter().position(|h| h.trim() == name));
     // The row's number in the file it came from, when a column says it.
-    let number = |index: u64, record: &csv::StringRecord| -> u64 {
-        row_column.and_then(|c| record.get(c)).and_then(|v| v.trim().parse().ok()).unwrap_or(index)
+    let number = |index: u64, cells: &[Cell<'_>]| -> u64 {
+        match row_column.and_then(|c| cells.get(c)) {
+            Some(Cell::Text(v)) => v.trim().parse().unwrap_or(index),
+            _ => index,
+        }
     };
     let mut rows = Rows::new(path, table, plan, options, sink, None);
     // Rows are numbered as a spreadsheet numbers them: the first record is row 1.
     for (index, record) in first.iter().enumerate().skip(header_index + 1) {
-        csv_row(&mut rows, number(index as u64 + 1, record), record)?;
+        let cells: Vec<Cell<'_>> = record.iter().map(|field| Cell::Text(Cow::Borrowed(field))).collect();
+        rows.row(number(index as u64 + 1, &cells), &cells)?;
     }
     let mut index = first.len() as u64;
+    // One vector of cells for the whole file, emptied between records.
+    let mut spare: Vec<Cell<'static>> = Vec::new();
     loop {
-        match reader.read_record(&mut record) {
+        match reader.read_byte_record(&mut record) {
             Ok(true) => {
                 index += 1;
-                csv_row(&mut rows, number(index, &record), &record)?;
+                // The record's bytes are checked once; its fields are slices of that text.
+                let text = simdutf8::basic::from_utf8(record.as_slice()).map_err(|_| {
+                    let field = (0..record.len()).find(|&i| std::str::from_utf8(&record[i]).is_err());
+                    not_utf8(path, index, field.unwrap_or(0))
+                })?;
+                let mut cells = recycle(std::mem::take(&mut spare));
+                for i in 0..record.len() {
+                    let field = record.range(i).and_then(|r| text.get(r)).ok_or_else(|| not_utf8(path, index, i))?;
+                    cells.push(Cell::Text(Cow::Borrowed(field)));
+                }
+                rows.row(number(index, &cells), &cells)?;
+                spare = recycle(cells);
             }
             Ok(false) => break,
             Err(e) => return Err(csv_error(index + 1, e)),
@@ -408,9 +451,23 @@ fn read_csv(
     rows.finish()
 }
 
-fn csv_row(rows: &mut Rows<'_, '_, '_>, row: u64, record: &csv::StringRecord) -> Result<(), FileError> {
-    let cells: Vec<Cell<'_>> = record.iter().map(|field| Cell::Text(Cow::Borrowed(field))).collect();
-    rows.row(row, &cells)
+/// An empty vector of another lifetime in the same allocation: buffers of
+/// borrowed values live across records without an allocation per record.
+fn recycle<T, U>(mut cells: Vec<T>) -> Vec<U> {
+    cells.clear();
+    // In-place collection keeps the allocation when the layouts agree (they do:
+    // only the lifetime differs); no element is left to map.
+    cells.into_iter().filter_map(|_| None).collect()
+}
+
+/// A record that is not UTF-8 although the file was when it was inspected: the
+/// file changed while it was read.
+fn not_utf8(path: &Path, row: u64, field: usize) -> FileError {
+    FileError::Csv {
+        path: path.to_owned(),
+        row,
+        detail: format!("第{}列不是有效的UTF-8文本 / field {} is not valid UTF-8", field + 1, field + 1),
+    }
 }
 
 /// Comma unless the first line has tabs and no commas (tab-separated exports).

@@ -112,6 +112,36 @@ fn undecodable_bytes_are_an_encoding_error() {
     );
 }
 
+/// A file that is no longer UTF-8 when it is read (it changed after it was
+/// inspected) stops the read at the record, naming row and field.
+#[test]
+fn a_record_that_is_not_utf8_after_inspection_is_a_csv_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("person.csv");
+    let options = ReadOptions {
+        table: None,
+        mapping: None,
+        batch_id: 1,
+        batch_rows: 2,
+        today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+        bytes_read: None,
+        row_column: None,
+    };
+    let mut good = person_csv(&[&format!("{ID1},王秀英,女,,"), &format!("{ID3},张伟,男,,")]);
+    std::fs::write(&path, &good).unwrap();
+    let facts = inspect(&path).unwrap();
+    for (at, row) in [(good.len() - 9, 3), (3, 1)] {
+        let mut bad = std::mem::take(&mut good);
+        bad[at] = 0xFF;
+        std::fs::write(&path, &bad).unwrap();
+        let error = read_file(&facts, &options, &mut |_| Ok(())).unwrap_err().to_string();
+        assert!(error.contains(&format!("malformed CSV at row {row}")), "{error}");
+        assert!(error.contains("is not valid UTF-8"), "{error}");
+        bad[at] = b'a';
+        good = bad;
+    }
+}
+
 #[test]
 fn missing_required_columns_are_named() {
     check(
