@@ -75,9 +75,11 @@ pub struct FieldSpec {
     pub kind: Kind,
     pub term_frequency: bool,
     /// Fields this one contains (an ID number holds the birth date and the
-    /// county): where it agrees, exactly or nearly, theirs is no further
-    /// evidence and counts as missing; a blocking rule on it leaves them out of
-    /// its EM session too.
+    /// county): where it agrees exactly, theirs is no further evidence and
+    /// counts as missing; a blocking rule on it leaves them out of its EM
+    /// session too. A near agreement (an ID typo) leaves them counted: the
+    /// mistyped character may lie in the part that holds them, and they were
+    /// written down separately.
     pub implies: Vec<usize>,
 }
 
@@ -351,7 +353,7 @@ impl Prepared {
         }
         for (f, spec) in settings.fields.iter().enumerate() {
             let level = (packed >> (4 * f)) & 15;
-            if !spec.implies.is_empty() && level != MISSING && level > 0 {
+            if !spec.implies.is_empty() && level == spec.kind.levels() as u64 - 1 {
                 packed = without(packed, &spec.implies);
             }
         }
@@ -939,6 +941,26 @@ mod tests {
         assert_ne!(r.entity[a], r.entity[c]);
         assert_eq!(r.entity[b], r.entity[c]);
         assert!(r.conflicts.is_empty());
+    }
+
+    #[test]
+    fn an_exact_id_number_stands_for_its_birth_date_and_county_a_typo_does_not() {
+        let fields = vec![
+            FieldSpec::new("id", Kind::IdNumber).implying(&[1, 2]),
+            FieldSpec::new("birth", Kind::Typed),
+            FieldSpec::new("region", Kind::Region),
+        ];
+        let settings = Settings::new(fields, vec![vec![KeyPart::Field(1)]]);
+        let mut records = Records::default();
+        let person =
+            |id: &str| vec![Some(id.to_owned()), Some("1970-07-28".to_owned()), Some("331099107200".to_owned())];
+        let a = records.push(0, person("331099197007280027"));
+        let same = records.push(0, person("331099197007280027"));
+        let typo = records.push(0, person("331099197007281027"));
+        let prepared = prepare(&settings, &records);
+        let gamma = |x, y| unpack(prepared.gamma(&settings, x, y), 3);
+        assert_eq!(gamma(a, same), vec![Some(2), None, None]);
+        assert_eq!(gamma(a, typo), vec![Some(1), Some(3), Some(2)]);
     }
 
     #[test]
