@@ -42,6 +42,19 @@ fn links_through_mistyped_and_missing_ids_are_found_and_reviewed() {
     let (brother_id, brother_name, brother_phone) = (&brother[0], &brother[1], &brother[7]);
     // The check digit mistyped: imported (flagged), and not a valid key.
     let mistyped = format!("{}{}", &brother_id[..17], if brother_id.ends_with('0') { '1' } else { '0' });
+    // The firm's credit code mistyped in the award (its check character) and in
+    // the bid (two neighbours swapped): both fail the check, and resolve to the
+    // one registered code a character away.
+    let code = &enterprise[0];
+    let award_code = format!("{}{}", &code[..17], if code.ends_with('0') { '1' } else { '0' });
+    let bytes = code.as_bytes();
+    let swap = (0..17).find(|&i| bytes[i] != bytes[i + 1]).unwrap();
+    let mut swapped = bytes.to_vec();
+    swapped.swap(swap, swap + 1);
+    let bid_code = String::from_utf8(swapped).unwrap();
+    for typo in [&award_code, &bid_code] {
+        assert!(domain::CreditCode::parse(typo).is_err(), "{typo} fails its check");
+    }
     std::fs::create_dir_all(&extra).unwrap();
     let write = |name: &str, text: String| std::fs::write(extra.join(name), text).unwrap();
     write(
@@ -64,7 +77,8 @@ fn links_through_mistyped_and_missing_ids_are_found_and_reviewed() {
     );
     write(
         "award_g.csv",
-        format!("项目编号,中标人代码,中标人名称,中标金额\nTG-1,{},{},100000\n", enterprise[0], enterprise[1]),
+        // Under a name the register does not know: only the code can say which firm.
+        format!("项目编号,中标人代码,中标人名称,中标金额\nTG-1,{award_code},{}工程部,100000\n", enterprise[1]),
     );
     // The official's unit pays the brother's firm, named without its credit code.
     write(
@@ -77,8 +91,8 @@ fn links_through_mistyped_and_missing_ids_are_found_and_reviewed() {
     write(
         "bid_g.csv",
         format!(
-            "项目编号,投标人代码,投标人名称,投标报价,委托代理人,联系电话,状态\nTG-1,{},{},100000,{brother_name},{brother_phone},有效\n",
-            enterprise[0], enterprise[1]
+            "项目编号,投标人代码,投标人名称,投标报价,委托代理人,联系电话,状态\nTG-1,{bid_code},{},100000,{brother_name},{brother_phone},有效\n",
+            enterprise[1]
         ),
     );
     ok(qingfeng(&data).args(["import", "--no-scan"]).arg(&files).arg(&extra).output().unwrap());

@@ -141,10 +141,21 @@ fn mention(r: &ProjectedRecord, role: &'static str, id: &str, name: &str) -> Men
     }
 }
 
-/// Enterprises by name, for rows that name one without its credit code: the
+/// Enterprises for rows that name one without a usable credit code: by the
 /// `enterprise` register's names, spaces dropped and full-width brackets made
-/// half-width; a name two codes carry matches neither.
-struct OrgNames(HashMap<String, Option<String>>);
+/// half-width (a name two codes carry matches neither), and by the registered
+/// codes one character away from a code whose check character fails.
+struct OrgNames {
+    names: HashMap<String, Option<String>>,
+    /// Registered codes by three parts (see `code_parts`): one edit leaves one intact.
+    parts: HashMap<String, Vec<String>>,
+}
+
+/// Characters 1–9, 10–18, and all but 9–10 of a code: a substitution or a
+/// transposition of neighbours leaves at least one of them as it was.
+fn code_parts(code: &str) -> [String; 3] {
+    [format!("a{}", &code[..9]), format!("b{}", &code[9..]), format!("c{}{}", &code[..8], &code[10..])]
+}
 
 fn org_key(name: &str) -> String {
     name.chars()
@@ -159,43 +170,93 @@ fn org_key(name: &str) -> String {
 
 impl OrgNames {
     fn of(rows: &Rows) -> OrgNames {
-        let mut names: HashMap<String, Option<String>> = HashMap::new();
+        let mut orgs = OrgNames { names: HashMap::new(), parts: HashMap::new() };
         for r in rows.of("enterprise") {
-            let (code, name) = (r.value("credit_code"), org_key(r.value("name")));
-            if code.is_empty() || name.is_empty() {
-                continue;
-            }
-            names
-                .entry(name)
-                .and_modify(|known| {
-                    if known.as_deref() != Some(code) {
-                        *known = None;
-                    }
-                })
-                .or_insert_with(|| Some(code.to_owned()));
+            orgs.insert(r.value("credit_code"), r.value("name"));
         }
-        OrgNames(names)
+        orgs
+    }
+
+    /// One enterprise of the register.
+    fn insert(&mut self, code: &str, name: &str) {
+        if domain::CreditCode::parse(code).is_ok() {
+            for part in code_parts(code) {
+                let codes = self.parts.entry(part).or_default();
+                if !codes.iter().any(|c| c == code) {
+                    codes.push(code.to_owned());
+                }
+            }
+        }
+        let name = org_key(name);
+        if code.is_empty() || name.is_empty() {
+            return;
+        }
+        self.names
+            .entry(name)
+            .and_modify(|known| {
+                if known.as_deref() != Some(code) {
+                    *known = None;
+                }
+            })
+            .or_insert_with(|| Some(code.to_owned()));
     }
 
     /// The credit code of the one enterprise so named.
     fn code(&self, name: &str) -> Option<&str> {
-        self.0.get(&org_key(name)).and_then(|c| c.as_deref())
+        self.names.get(&org_key(name)).and_then(|c| c.as_deref())
+    }
+
+    /// The one registered code a mistyped code comes from: `recorded` has the
+    /// form of a credit code but fails its check character, and exactly one
+    /// registered code is one substitution or transposition away.
+    fn typo_of(&self, recorded: &str) -> Option<&str> {
+        let (upper, bad) = domain::CreditCode::normalize_allowing_bad_check(recorded).ok()?;
+        bad?;
+        let recorded = std::str::from_utf8(&upper).ok()?;
+        let mut found: Option<&str> = None;
+        for part in code_parts(recorded) {
+            for code in self.parts.get(&part).into_iter().flatten() {
+                if resolve::compare::edits_within_ascii(code.as_bytes(), recorded.as_bytes(), 1) == Some(1) {
+                    match found {
+                        Some(f) if f != code => return None,
+                        _ => found = Some(code),
+                    }
+                }
+            }
+        }
+        found
     }
 }
 
-/// The enterprise a row names without a usable credit code, if its name says
-/// which: `(column, credit code)`.
+/// The enterprise a row names without a usable credit code — by a code whose
+/// check character fails (evidence, not truth: the registered code one
+/// character away, unless the row's name is another registered firm's), or
+/// by its name: `(column, credit code)`.
 fn named_enterprise<'a>(r: &ProjectedRecord, orgs: &'a OrgNames) -> Option<(&'static str, &'a str)> {
     let (column, name) = match r.source.table.as_str() {
         "enterprise_role" => ("holder_id", r.value("holder_name")),
         "payment" => ("payee_code", r.value("payee_name")),
+        "bid" => ("bidder_code", r.value("bidder_name")),
+        "award" => ("winner_code", r.value("winner_name")),
         _ => return None,
     };
     let recorded = r.value(column);
     if domain::CreditCode::parse(recorded).is_ok() || valid_id(recorded) {
         return None;
     }
+    if let Some(code) = orgs.typo_of(recorded) {
+        return match orgs.code(name) {
+            Some(other) if other != code => None,
+            _ => Some((column, code)),
+        };
+    }
     orgs.code(name).map(|code| (column, code))
+}
+
+/// A value that is neither a valid ID number nor a valid credit code but has
+/// their length: a key mistyped, or a document of another kind.
+fn bad_key(value: &str) -> bool {
+    value.len() == 18 && !valid_id(value) && domain::CreditCode::parse(value).is_err()
 }
 
 /// The rows the graph reads, by table.
@@ -654,8 +715,8 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames
     let mut shared: BTreeMap<(&str, &str), Vec<(usize, &ProjectedRecord)>> = BTreeMap::new();
     for r in rows.of("bid") {
         let tender = r.value("tender_id");
-        let Some(bidder) = organisation(&mut g, r.value("bidder_code"), r.value("bidder_name"), NodeKind::Enterprise)
-        else {
+        let code = named_enterprise(r, orgs).map_or(r.value("bidder_code"), |(_, code)| code);
+        let Some(bidder) = organisation(&mut g, code, r.value("bidder_name"), NodeKind::Enterprise) else {
             continue;
         };
         if let Some(&(code, name)) = buyers.get(tender)
@@ -685,10 +746,10 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames
     }
     for r in rows.of("award") {
         let tender = r.value("tender_id");
-        let (Some(winner), Some(&(code, name))) = (
-            organisation(&mut g, r.value("winner_code"), r.value("winner_name"), NodeKind::Enterprise),
-            buyers.get(tender),
-        ) else {
+        let winner_code = named_enterprise(r, orgs).map_or(r.value("winner_code"), |(_, code)| code);
+        let (Some(winner), Some(&(code, name))) =
+            (organisation(&mut g, winner_code, r.value("winner_name"), NodeKind::Enterprise), buyers.get(tender))
+        else {
             continue;
         };
         if let Some(buyer) = organisation(&mut g, code, name, NodeKind::Unit) {
@@ -731,14 +792,15 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames
 /// The columns resolution reads from each table when it only corrects the
 /// models' input (no graph): small tables whole, the large ones only where a
 /// person is named without a valid ID.
-const MENTION_COLUMNS: [(&str, &[&str]); 10] = [
+const MENTION_COLUMNS: [(&str, &[&str]); 11] = [
     ("person", &["id_number", "name", "birth_date", "region_code", "phone", "address"]),
     ("official", &["id_number", "name", "region_code"]),
     ("kinship", &["id_number", "relative_id_number", "relative_name"]),
     ("enterprise", &["credit_code", "name", "legal_rep_id", "legal_rep_name"]),
     ("enterprise_role", &["holder_id", "holder_name"]),
     ("disbursement", &["recipient_id", "recipient_name", "region_code", "bank_account", "account_holder_id"]),
-    ("bid", &["contact_id", "contact_name", "contact_phone"]),
+    ("bid", &["contact_id", "contact_name", "contact_phone", "bidder_code", "bidder_name"]),
+    ("award", &["winner_code", "winner_name"]),
     ("payment", &["payee_code", "payee_name"]),
     ("inspector", &["id_number", "name", "region_code"]),
     ("death", &["id_number", "name"]),
@@ -752,12 +814,10 @@ fn names_someone_unkeyed(r: &crate::records::RowView) -> bool {
             unkeyed(r.value("recipient_id"), r.value("recipient_name"))
                 || (!r.value("account_holder_id").is_empty() && !valid_id(r.value("account_holder_id")))
         }
-        "bid" => unkeyed(r.value("contact_id"), r.value("contact_name")),
+        "bid" => unkeyed(r.value("contact_id"), r.value("contact_name")) || bad_key(r.value("bidder_code")),
+        "award" => bad_key(r.value("winner_code")),
         // A payee named without a code may be a registered enterprise.
-        "payment" => {
-            let code = r.value("payee_code");
-            code.is_empty() || (code.len() == 18 && !valid_id(code) && domain::CreditCode::parse(code).is_err())
-        }
+        "payment" => r.value("payee_code").is_empty() || bad_key(r.value("payee_code")),
         "person" => !valid_id(r.value("id_number")),
         _ => true,
     }
@@ -776,8 +836,8 @@ impl Warehouse {
             rows.insert(table, self.records_projected(table, columns, names_someone_unkeyed).await?);
         }
         let orgs = OrgNames::of(&Rows(rows.clone()));
-        // Enterprises named without their code, by name.
-        let mut out: Vec<Correction> = ["enterprise_role", "payment"]
+        // Enterprises named by a mistyped code or without one.
+        let mut out: Vec<Correction> = ["enterprise_role", "payment", "bid", "award"]
             .iter()
             .flat_map(|t| rows.get(t).map(Vec::as_slice).unwrap_or(&[]))
             .filter_map(|r| {
@@ -896,5 +956,48 @@ impl Warehouse {
             linked: resolved.linked,
             review: resolved.review,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A valid credit code: `first17` and its check character.
+    fn code(first17: &str) -> String {
+        domain::CreditCode::from_first17(first17).unwrap().into_string()
+    }
+
+    #[test]
+    fn a_mistyped_credit_code_is_the_one_registered_code_a_character_away() {
+        let a = code("91331099MA2A00001");
+        let mut orgs = OrgNames { names: HashMap::new(), parts: HashMap::new() };
+        orgs.insert(&a, "某某建筑有限公司");
+        // The check character changed, two neighbours swapped (in either part and across them).
+        let wrong_check = format!("{}{}", &a[..17], if a.ends_with('0') { '1' } else { '0' });
+        assert_eq!(orgs.typo_of(&wrong_check), Some(a.as_str()));
+        for i in [3, 8, 12] {
+            let mut swapped = a.clone().into_bytes();
+            swapped.swap(i, i + 1);
+            let swapped = String::from_utf8(swapped).unwrap();
+            if swapped != a && domain::CreditCode::parse(&swapped).is_err() {
+                assert_eq!(orgs.typo_of(&swapped), Some(a.as_str()), "{swapped}");
+            }
+        }
+        // A valid code is no typo; two edits are too far.
+        assert_eq!(orgs.typo_of(&a), None);
+        let far = format!("{}X{}", &wrong_check[..10], &wrong_check[11..]);
+        assert_eq!(orgs.typo_of(&far), None);
+        // Two registered codes one character away from it: which one is not known.
+        // a = P c1 k1, b = P c2 k2, and the typo P c2 k1 is one edit from each.
+        let b = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+            .chars()
+            .map(|c2| code(&format!("{}{c2}", &a[..16])))
+            .find(|b| b[16..17] != a[16..17] && b[17..] != a[17..])
+            .unwrap();
+        let typo = format!("{}{}", &b[..17], &a[17..]);
+        assert_eq!(orgs.typo_of(&typo), Some(a.as_str()), "while only a is registered");
+        orgs.insert(&b, "另一家公司");
+        assert_eq!(orgs.typo_of(&typo), None);
     }
 }
