@@ -7,7 +7,7 @@
 //!     cargo run --release -p resolve --example febrl -- DIR febrl4   # link a to b
 
 use resolve::link::{FieldSpec, KeyPart, Kind, Records, Settings, resolve};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -82,17 +82,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if a < b { (a, b) } else { (b, a) }
         })
         .collect();
-    let tp = found.intersection(&truth).count() as f64;
-    let precision = if found.is_empty() { 0.0 } else { tp / found.len() as f64 };
-    let recall = if truth.is_empty() { 0.0 } else { tp / truth.len() as f64 };
-    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+    // The entities too: every pair of records in one cluster (across the two
+    // files when linking), which is what a profile shows as one person.
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (record, &entity) in r.entity.iter().enumerate() {
+        members.entry(entity).or_default().push(record);
+    }
+    let mut clustered = HashSet::new();
+    for cluster in members.values() {
+        for (i, &a) in cluster.iter().enumerate() {
+            for &b in &cluster[i + 1..] {
+                if !link || records.side[a] != records.side[b] {
+                    let (a, b) = (ids[a].clone(), ids[b].clone());
+                    clustered.insert(if a < b { (a, b) } else { (b, a) });
+                }
+            }
+        }
+    }
+    let (precision, recall, f1) = scores(&found, &truth);
+    let (cluster_precision, cluster_recall, cluster_f1) = scores(&clustered, &truth);
     let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
     println!(
         "{}",
         serde_json::json!({
             "tool": "qingfeng", "data": name, "records": records.len(), "true_pairs": truth.len(),
             "found_pairs": found.len(), "candidates": r.candidates, "precision": round(precision),
-            "recall": round(recall), "f1": round(f1), "seconds": (seconds * 1000.0).round() / 1000.0,
+            "recall": round(recall), "f1": round(f1), "cluster_pairs": clustered.len(),
+            "cluster_precision": round(cluster_precision), "cluster_recall": round(cluster_recall),
+            "cluster_f1": round(cluster_f1), "seconds": (seconds * 1000.0).round() / 1000.0,
             "process_seconds": (process.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
             "lambda": r.model.lambda, "em_converged": r.em.converged,
         })
@@ -117,4 +134,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// Precision, recall and F1 of `found` pairs against the true ones.
+fn scores(found: &HashSet<(String, String)>, truth: &HashSet<(String, String)>) -> (f64, f64, f64) {
+    let tp = found.intersection(truth).count() as f64;
+    let precision = if found.is_empty() { 0.0 } else { tp / found.len() as f64 };
+    let recall = if truth.is_empty() { 0.0 } else { tp / truth.len() as f64 };
+    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+    (precision, recall, f1)
 }
