@@ -21,6 +21,9 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scoring import metrics  # noqa: E402
+
 start_process = time.time()
 folder = Path(sys.argv[1])
 read = lambda f: pd.read_csv(folder / f, dtype=str, keep_default_na=False).replace("", None)
@@ -89,20 +92,8 @@ for rec, cluster in zip(clusters["rec_id"], clusters["cluster_id"]):
     members.setdefault(cluster, []).append(rec)
 clustered = {(a, b) for recs in members.values() for a in recs if a.startswith("a") for b in recs if b.startswith("b")}
 
-
-def scores(pairs):
-    tp = len(pairs & truth)
-    precision = tp / len(pairs) if pairs else 0.0
-    recall = tp / len(truth) if truth else 0.0
-    return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-precision, recall, f1 = scores(found)
-cluster_precision, cluster_recall, cluster_f1 = scores(clustered)
 print(json.dumps({
     "tool": "splink", "data": "chinese", "records": sum(len(f) for f in frames), "true_pairs": len(truth),
-    "found_pairs": len(found), "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-    "cluster_pairs": len(clustered), "cluster_precision": round(cluster_precision, 4),
-    "cluster_recall": round(cluster_recall, 4), "cluster_f1": round(cluster_f1, 4),
+    **metrics(found, clustered, truth),
     "seconds": round(seconds, 3), "process_seconds": round(time.time() - start_process, 3),
 }))

@@ -18,6 +18,9 @@ import pandas as pd
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scoring import metrics  # noqa: E402
+
 start_process = time.time()
 folder, name = Path(sys.argv[1]), sys.argv[2]
 link = name == "febrl4"
@@ -89,20 +92,8 @@ if os.environ.get("SPLINK_FOUND"):
     with open(os.environ["SPLINK_FOUND"], "w") as f:
         f.writelines(f"{a} {b}\n" for a, b in sorted(found))
 
-
-def scores(pairs):
-    tp = len(pairs & truth)
-    precision = tp / len(pairs) if pairs else 0.0
-    recall = tp / len(truth) if truth else 0.0
-    return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-precision, recall, f1 = scores(found)
-cluster_precision, cluster_recall, cluster_f1 = scores(clustered)
 print(json.dumps({
     "tool": "splink", "data": name, "records": sum(len(f) for f in frames), "true_pairs": len(truth),
-    "found_pairs": len(found), "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-    "cluster_pairs": len(clustered), "cluster_precision": round(cluster_precision, 4),
-    "cluster_recall": round(cluster_recall, 4), "cluster_f1": round(cluster_f1, 4),
+    **metrics(found, clustered, truth),
     "seconds": round(seconds, 3), "process_seconds": round(time.time() - start_process, 3),
 }))

@@ -11,20 +11,25 @@ struct Read {
     batches: Vec<RecordBatch>,
 }
 
-fn read(name: &str, bytes: &[u8], mapping: Option<&str>) -> Read {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(name);
-    std::fs::write(&path, bytes).unwrap();
-    let mapping = mapping.map(|m| Mapping::parse(Path::new("mapping.toml"), m).unwrap());
-    let options = ReadOptions {
+/// Batch 7, two rows per record batch, read on 2026-11-29.
+fn options() -> ReadOptions<'static> {
+    ReadOptions {
         table: None,
-        mapping: mapping.as_ref(),
+        mapping: None,
         batch_id: 7,
         batch_rows: 2,
         today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
         bytes_read: None,
         row_column: None,
-    };
+    }
+}
+
+fn read(name: &str, bytes: &[u8], mapping: Option<&str>) -> Read {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let mapping = mapping.map(|m| Mapping::parse(Path::new("mapping.toml"), m).unwrap());
+    let options = ReadOptions { mapping: mapping.as_ref(), ..options() };
     let mut batches = Vec::new();
     let result = inspect(&path).and_then(|facts| {
         read_file(&facts, &options, &mut |b| {
@@ -118,15 +123,7 @@ fn undecodable_bytes_are_an_encoding_error() {
 fn a_record_that_is_not_utf8_after_inspection_is_a_csv_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("person.csv");
-    let options = ReadOptions {
-        table: None,
-        mapping: None,
-        batch_id: 1,
-        batch_rows: 2,
-        today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
-        bytes_read: None,
-        row_column: None,
-    };
+    let options = options();
     let mut good = person_csv(&[&format!("{ID1},王秀英,女,,"), &format!("{ID3},张伟,男,,")]);
     std::fs::write(&path, &good).unwrap();
     let facts = inspect(&path).unwrap();
