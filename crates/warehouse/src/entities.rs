@@ -145,10 +145,21 @@ fn mention(r: &ProjectedRecord, role: &'static str, id: &str, name: &str) -> Men
 /// `enterprise` register's names, spaces dropped and full-width brackets made
 /// half-width (a name two codes carry matches neither), and by the registered
 /// codes one character away from a code whose check character fails.
+#[derive(Default)]
 struct OrgNames {
     names: HashMap<String, Option<String>>,
+    /// The same by `org_core` (legal form dropped), for names that say they are a company.
+    cores: HashMap<String, Option<String>>,
     /// Registered codes by three parts (see `code_parts`): one edit leaves one intact.
     parts: HashMap<String, Vec<String>>,
+}
+
+/// A company's name without its legal form, when it has one and at least
+/// four characters remain (shorter ones could be a person's name).
+fn org_core(name: &str) -> Option<String> {
+    const FORMS: [&str; 5] = ["股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司"];
+    let core = FORMS.iter().find_map(|form| name.strip_suffix(form))?;
+    (core.chars().count() >= 4).then(|| core.to_owned())
 }
 
 /// Characters 1–9, 10–18, and all but 9–10 of a code: a substitution or a
@@ -170,7 +181,7 @@ fn org_key(name: &str) -> String {
 
 impl OrgNames {
     fn of(rows: &Rows) -> OrgNames {
-        let mut orgs = OrgNames { names: HashMap::new(), parts: HashMap::new() };
+        let mut orgs = OrgNames::default();
         for r in rows.of("enterprise") {
             orgs.insert(r.value("credit_code"), r.value("name"));
         }
@@ -191,19 +202,31 @@ impl OrgNames {
         if code.is_empty() || name.is_empty() {
             return;
         }
-        self.names
-            .entry(name)
-            .and_modify(|known| {
-                if known.as_deref() != Some(code) {
-                    *known = None;
-                }
-            })
-            .or_insert_with(|| Some(code.to_owned()));
+        // A name two codes carry stands for neither.
+        let mut add = |map: &mut HashMap<String, Option<String>>, key: String| {
+            map.entry(key)
+                .and_modify(|known| {
+                    if known.as_deref() != Some(code) {
+                        *known = None;
+                    }
+                })
+                .or_insert_with(|| Some(code.to_owned()));
+        };
+        if let Some(core) = org_core(&name) {
+            add(&mut self.cores, core);
+        }
+        add(&mut self.names, name);
     }
 
-    /// The credit code of the one enterprise so named.
+    /// The credit code of the one enterprise so named — exactly, or, for a
+    /// name that says it is a company, with the legal form written another way
+    /// ("某某建筑公司" for "某某建筑有限公司").
     fn code(&self, name: &str) -> Option<&str> {
-        self.names.get(&org_key(name)).and_then(|c| c.as_deref())
+        let name = org_key(name);
+        match self.names.get(&name) {
+            Some(known) => known.as_deref(),
+            None => org_core(&name).and_then(|core| self.cores.get(&core)).and_then(|c| c.as_deref()),
+        }
     }
 
     /// The one registered code a mistyped code comes from: `recorded` has the
@@ -969,9 +992,29 @@ mod tests {
     }
 
     #[test]
+    fn a_company_is_found_by_its_name_with_the_legal_form_written_another_way() {
+        let (a, b, c) = (code("91331099MA2A00001"), code("91331099MA2A00002"), code("91331099MA2A00003"));
+        let mut orgs = OrgNames::default();
+        orgs.insert(&a, "某某建筑有限公司");
+        orgs.insert(&b, "张伟公司");
+        for name in ["某某建筑有限公司", "某某建筑 有限公司", "某某建筑公司", "某某建筑有限责任公司"]
+        {
+            assert_eq!(orgs.code(name), Some(a.as_str()), "{name}");
+        }
+        // Not without a legal form, not a short core (a person's name), not another firm's.
+        for name in ["某某建筑", "张伟", "某某建筑工程有限公司"] {
+            assert_eq!(orgs.code(name), None, "{name}");
+        }
+        // Two firms whose names differ only in the legal form: neither by the other form.
+        orgs.insert(&c, "某某建筑股份有限公司");
+        assert_eq!(orgs.code("某某建筑公司"), None);
+        assert_eq!(orgs.code("某某建筑股份有限公司"), Some(c.as_str()));
+    }
+
+    #[test]
     fn a_mistyped_credit_code_is_the_one_registered_code_a_character_away() {
         let a = code("91331099MA2A00001");
-        let mut orgs = OrgNames { names: HashMap::new(), parts: HashMap::new() };
+        let mut orgs = OrgNames::default();
         orgs.insert(&a, "某某建筑有限公司");
         // The check character changed, two neighbours swapped (in either part and across them).
         let wrong_check = format!("{}{}", &a[..17], if a.ends_with('0') { '1' } else { '0' });
