@@ -203,7 +203,7 @@ impl OrgNames {
             return;
         }
         // A name two codes carry stands for neither.
-        let mut add = |map: &mut HashMap<String, Option<String>>, key: String| {
+        let add = |map: &mut HashMap<String, Option<String>>, key: String| {
             map.entry(key)
                 .and_modify(|known| {
                     if known.as_deref() != Some(code) {
