@@ -461,7 +461,8 @@ pub struct Resolution {
     pub links: Vec<Link>,
     /// The entity of each record: the smallest record index in its cluster.
     pub entity: Vec<usize>,
-    /// Pairs a reviewer called different that the links joined through others.
+    /// Pairs a reviewer called different that links would have joined through
+    /// others: kept apart, the joining links cut, listed for review.
     pub conflicts: Vec<(usize, usize)>,
     prepared: Prepared,
 }
@@ -480,15 +481,6 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
         i = parent[i];
     }
     i
-}
-
-fn union(parent: &mut [usize], a: usize, b: usize) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    if ra != rb {
-        // The smaller index names the cluster.
-        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-        parent[hi] = lo;
-    }
 }
 
 fn hash_key(key: &str) -> u64 {
@@ -828,28 +820,58 @@ pub fn resolve(settings: &Settings, records: &Records, decisions: &[(usize, usiz
         .collect();
     links.sort_by(|x, y| y.weight.total_cmp(&x.weight).then((x.a, x.b).cmp(&(y.a, y.b))));
 
-    // Clusters: links at the threshold and reviewers' "same", never a pair called "different".
+    // Clusters: reviewers' "same", then links at the threshold best first — never
+    // joining two clusters that hold a pair called "different", directly or
+    // through others (a reviewer's decision is not overridden by transitivity).
     let verdict: HashMap<(usize, usize), Decision> =
         decisions.iter().map(|&(a, b, d)| ((a.min(b), a.max(b)), d)).collect();
     let mut parent: Vec<usize> = (0..n).collect();
-    for link in &links {
-        let decided = verdict.get(&(link.a.min(link.b), link.a.max(link.b)));
-        if link.probability >= settings.match_threshold && decided != Some(&Decision::Different) {
-            union(&mut parent, link.a, link.b);
+    // For each cluster's root, the records it must not be joined to.
+    let mut apart: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (&(a, b), d) in &verdict {
+        if *d == Decision::Different && a < n && b < n {
+            apart.entry(a).or_default().push(b);
+            apart.entry(b).or_default().push(a);
         }
     }
-    for (&(a, b), d) in &verdict {
-        if *d == Decision::Same && a < n && b < n {
-            union(&mut parent, a, b);
+    let mut conflicts: Vec<(usize, usize)> = Vec::new();
+    let same = verdict.iter().filter(|&(&(a, b), d)| *d == Decision::Same && a < n && b < n).map(|(&pair, _)| pair);
+    let mut same: Vec<(usize, usize)> = same.collect();
+    same.sort();
+    let linked = links
+        .iter()
+        .filter(|l| l.probability >= settings.match_threshold)
+        .filter(|l| verdict.get(&(l.a.min(l.b), l.a.max(l.b))) != Some(&Decision::Different))
+        .map(|l| (l.a, l.b));
+    for (a, b) in same.into_iter().chain(linked) {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        if ra == rb {
+            continue;
+        }
+        let blocked = |parent: &mut Vec<usize>, from: usize, to: usize| {
+            apart.get(&from).into_iter().flatten().copied().find(|&x| find(parent, x) == to)
+        };
+        if blocked(&mut parent, ra, rb).or_else(|| blocked(&mut parent, rb, ra)).is_some() {
+            // The pairs called different that this link would have joined.
+            for (&(p, q), d) in &verdict {
+                if *d == Decision::Different && p < n && q < n {
+                    let (fp, fq) = (find(&mut parent, p), find(&mut parent, q));
+                    if (fp, fq) == (ra, rb) || (fp, fq) == (rb, ra) {
+                        conflicts.push((p, q));
+                    }
+                }
+            }
+            continue;
+        }
+        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        parent[hi] = lo;
+        if let Some(moved) = apart.remove(&hi) {
+            apart.entry(lo).or_default().extend(moved);
         }
     }
     let entity: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
-    let mut conflicts: Vec<(usize, usize)> = verdict
-        .iter()
-        .filter(|&(&(a, b), d)| *d == Decision::Different && a < n && b < n && entity[a] == entity[b])
-        .map(|(&pair, _)| pair)
-        .collect();
     conflicts.sort();
+    conflicts.dedup();
     Resolution { model, em, candidates: pairs.len(), skipped_blocks, skipped_pairs, links, entity, conflicts, prepared }
 }
 
@@ -961,6 +983,23 @@ mod tests {
         let gamma = |x, y| unpack(prepared.gamma(&settings, x, y), 3);
         assert_eq!(gamma(a, same), vec![Some(2), None, None]);
         assert_eq!(gamma(a, typo), vec![Some(1), Some(3), Some(2)]);
+    }
+
+    #[test]
+    fn a_pair_called_different_stays_apart_through_others() {
+        let (settings, mut records, truth) = people();
+        // A person recorded twice (x, y) and once more exactly as x (z).
+        let x = (0..records.len()).find(|&i| i + 1 < records.len() && truth[i] == truth[i + 1]).unwrap();
+        let y = x + 1;
+        let z = records.push(0, records.rows[x].clone());
+        let r = resolve(&settings, &records, &[]);
+        assert!(r.entity[x] == r.entity[y] && r.entity[x] == r.entity[z]);
+        // y and z are different people, says a reviewer: z's link to x holds (the
+        // stronger), y's to x would join y and z, and is cut.
+        let r = resolve(&settings, &records, &[(y, z, Decision::Different)]);
+        assert_eq!(r.entity[x], r.entity[z]);
+        assert_ne!(r.entity[y], r.entity[z]);
+        assert_eq!(r.conflicts, vec![(y.min(z), y.max(z))]);
     }
 
     #[test]

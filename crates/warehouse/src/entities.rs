@@ -66,6 +66,7 @@ fn id_column(table: &str, role: &str) -> &'static str {
         (_, "account_holder") => "account_holder_id",
         (_, "contact") => "contact_id",
         (_, "payee") => "payee_code",
+        (_, "claimant") => "claimant_id",
         _ => "id_number",
     }
 }
@@ -292,7 +293,7 @@ impl Rows {
 }
 
 /// The tables the graph reads, and the columns it needs of each.
-const TABLES: [(&str, &[&str]); 12] = [
+const TABLES: [(&str, &[&str]); 13] = [
     ("person", &["id_number", "name", "birth_date", "region_code", "phone", "address", "household_id"]),
     ("official", &["id_number", "name", "org_code", "org_name", "position", "region_code", "start_date", "end_date"]),
     ("kinship", &["id_number", "relative_id_number", "relative_name", "relation"]),
@@ -332,6 +333,7 @@ const TABLES: [(&str, &[&str]); 12] = [
     ),
     ("award", &["tender_id", "winner_code", "winner_name", "award_amount"]),
     ("payment", &["org_code", "payee_code", "payee_name", "pay_date", "amount", "purpose"]),
+    ("reimbursement", &["claimant_id", "claimant_name"]),
     ("inspector", &["id_number", "name", "region_code"]),
     ("death", &["id_number", "name"]),
 ];
@@ -408,6 +410,15 @@ fn mentions(rows: &Rows, orgs: &OrgNames) -> Vec<Mention> {
         if !code.is_empty() && domain::CreditCode::parse(code).is_err() && code.len() == 18 {
             out.push(mention(r, "payee", code, r.value("payee_name")));
         }
+    }
+    // A claimant is mentioned once per valid ID, like a recipient.
+    let mut claimed: HashSet<&str> = HashSet::new();
+    for r in rows.of("reimbursement") {
+        let (id, name) = (r.value("claimant_id"), r.value("claimant_name"));
+        if (id.is_empty() && name.is_empty()) || (valid_id(id) && !claimed.insert(id)) {
+            continue;
+        }
+        out.push(mention(r, "claimant", id, name));
     }
     for r in rows.of("inspector") {
         let mut m = mention(r, "inspector", r.value("id_number"), r.value("name"));
@@ -535,6 +546,8 @@ fn resolve_persons(mentions: &[Mention], decisions: &[(String, String, Decision)
     let verdict: HashMap<(usize, usize), Decision> =
         decided.iter().map(|&(a, b, d)| ((a.min(b), a.max(b)), d)).collect();
     let mut linked_by = Vec::new();
+    let different: Vec<(usize, usize)> =
+        verdict.iter().filter(|(_, d)| **d == Decision::Different).map(|(&pair, _)| pair).collect();
     if let Some(result) = &result {
         for (li, link) in result.links.iter().enumerate() {
             let verdict = verdict.get(&(link.a.min(link.b), link.a.max(link.b))).copied();
@@ -557,7 +570,12 @@ fn resolve_persons(mentions: &[Mention], decisions: &[(String, String, Decision)
                 }
                 (false, false) => {
                     let (x, y) = (find(&mut parent, link.a), find(&mut parent, link.b));
-                    if x != y {
+                    // Never through a pair a reviewer called different.
+                    let apart = different.iter().any(|&(p, q)| {
+                        let (fp, fq) = (find(&mut parent, p), find(&mut parent, q));
+                        (fp, fq) == (x, y) || (fp, fq) == (y, x)
+                    });
+                    if x != y && !apart {
                         parent[x.max(y)] = x.min(y);
                         linked_by.push(li);
                     }
@@ -583,7 +601,19 @@ fn resolve_persons(mentions: &[Mention], decisions: &[(String, String, Decision)
             }
         }
     }
-    // A keyless cluster takes the keyed person of any member's best link.
+    // A keyless cluster takes the keyed person of any member's best link — unless
+    // a member was called different from that person: then no member takes it
+    // (a reviewer's decision is not overridden through others).
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for r in 0..records.len() {
+        if !is_keyed(r) {
+            members.entry(find(&mut parent, r)).or_default().push(r);
+        }
+    }
+    let kept_apart = |root: usize, keyed: usize| {
+        members.get(&root).into_iter().flatten().any(|&m| different.contains(&(m.min(keyed), m.max(keyed))))
+    };
+    best.retain(|&record, (keyed, _, _)| !kept_apart(find(&mut parent, record), *keyed));
     let mut cluster_keyed: HashMap<usize, usize> = HashMap::new();
     for (&record, &(keyed, _, _)) in &best {
         let root = find(&mut parent, record);
@@ -815,7 +845,7 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames
 /// The columns resolution reads from each table when it only corrects the
 /// models' input (no graph): small tables whole, the large ones only where a
 /// person is named without a valid ID.
-const MENTION_COLUMNS: [(&str, &[&str]); 11] = [
+const MENTION_COLUMNS: [(&str, &[&str]); 12] = [
     ("person", &["id_number", "name", "birth_date", "region_code", "phone", "address"]),
     ("official", &["id_number", "name", "region_code"]),
     ("kinship", &["id_number", "relative_id_number", "relative_name"]),
@@ -825,6 +855,7 @@ const MENTION_COLUMNS: [(&str, &[&str]); 11] = [
     ("bid", &["contact_id", "contact_name", "contact_phone", "bidder_code", "bidder_name"]),
     ("award", &["winner_code", "winner_name"]),
     ("payment", &["payee_code", "payee_name"]),
+    ("reimbursement", &["claimant_id", "claimant_name"]),
     ("inspector", &["id_number", "name", "region_code"]),
     ("death", &["id_number", "name"]),
 ];
@@ -839,6 +870,7 @@ fn names_someone_unkeyed(r: &crate::records::RowView) -> bool {
         }
         "bid" => unkeyed(r.value("contact_id"), r.value("contact_name")) || bad_key(r.value("bidder_code")),
         "award" => bad_key(r.value("winner_code")),
+        "reimbursement" => unkeyed(r.value("claimant_id"), r.value("claimant_name")),
         // A payee named without a code may be a registered enterprise.
         "payment" => r.value("payee_code").is_empty() || bad_key(r.value("payee_code")),
         "person" => !valid_id(r.value("id_number")),
@@ -915,7 +947,7 @@ impl Warehouse {
         if !TABLES.iter().any(|(t, _)| *t == table) {
             return Err(bad("unknown table"));
         }
-        const ROLES: [&str; 10] = [
+        const ROLES: [&str; 11] = [
             "person",
             "official",
             "relative",
@@ -925,6 +957,7 @@ impl Warehouse {
             "account_holder",
             "contact",
             "payee",
+            "claimant",
             "inspector",
         ];
         if !ROLES.contains(&role) {
