@@ -151,8 +151,8 @@ struct OrgNames {
     names: HashMap<String, Option<String>>,
     /// The same by `org_core` (legal form dropped), for names that say they are a company.
     cores: HashMap<String, Option<String>>,
-    /// Registered codes by three parts (see `code_parts`): one edit leaves one intact.
-    parts: HashMap<String, Vec<String>>,
+    /// The valid registered codes.
+    codes: HashSet<String>,
 }
 
 /// A company's name without its legal form, when it has one and at least
@@ -161,12 +161,6 @@ fn org_core(name: &str) -> Option<String> {
     const FORMS: [&str; 5] = ["股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司"];
     let core = FORMS.iter().find_map(|form| name.strip_suffix(form))?;
     (core.chars().count() >= 4).then(|| core.to_owned())
-}
-
-/// Characters 1–9, 10–18, and all but 9–10 of a code: a substitution or a
-/// transposition of neighbours leaves at least one of them as it was.
-fn code_parts(code: &str) -> [String; 3] {
-    [format!("a{}", &code[..9]), format!("b{}", &code[9..]), format!("c{}{}", &code[..8], &code[10..])]
 }
 
 fn org_key(name: &str) -> String {
@@ -192,12 +186,7 @@ impl OrgNames {
     /// One enterprise of the register.
     fn insert(&mut self, code: &str, name: &str) {
         if domain::CreditCode::parse(code).is_ok() {
-            for part in code_parts(code) {
-                let codes = self.parts.entry(part).or_default();
-                if !codes.iter().any(|c| c == code) {
-                    codes.push(code.to_owned());
-                }
-            }
+            self.codes.insert(code.to_owned());
         }
         let name = org_key(name);
         if code.is_empty() || name.is_empty() {
@@ -234,17 +223,37 @@ impl OrgNames {
     /// form of a credit code but fails its check character, and exactly one
     /// registered code is one substitution or transposition away.
     fn typo_of(&self, recorded: &str) -> Option<&str> {
+        const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
         let (upper, bad) = domain::CreditCode::normalize_allowing_bad_check(recorded).ok()?;
         bad?;
-        let recorded = std::str::from_utf8(&upper).ok()?;
+        // Every code one substitution or one swap of neighbours away (557 of them):
+        // a few hundred lookups per mistyped code, whatever the register's size.
         let mut found: Option<&str> = None;
-        for part in code_parts(recorded) {
-            for code in self.parts.get(&part).into_iter().flatten() {
-                if resolve::compare::edits_within_ascii(code.as_bytes(), recorded.as_bytes(), 1) == Some(1) {
-                    match found {
-                        Some(f) if f != code => return None,
-                        _ => found = Some(code),
-                    }
+        let mut consider = |candidate: &[u8; 18]| -> bool {
+            let Some(code) = std::str::from_utf8(candidate).ok().and_then(|c| self.codes.get(c)) else {
+                return true;
+            };
+            match found {
+                Some(f) if f != code => false,
+                _ => {
+                    found = Some(code);
+                    true
+                }
+            }
+        };
+        for i in 0..18 {
+            for &c in ALPHABET.iter().filter(|&&c| c != upper[i]) {
+                let mut candidate = upper;
+                candidate[i] = c;
+                if !consider(&candidate) {
+                    return None;
+                }
+            }
+            if i < 17 && upper[i] != upper[i + 1] {
+                let mut candidate = upper;
+                candidate.swap(i, i + 1);
+                if !consider(&candidate) {
+                    return None;
                 }
             }
         }
