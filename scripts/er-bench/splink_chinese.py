@@ -11,7 +11,6 @@ pairs, and of the A-B pairs within the clusters they make), seconds (of the pair
 """
 import json
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scoring import metrics  # noqa: E402
+from scoring import clusters, metrics, train_and_predict  # noqa: E402
 
 start_process = time.time()
 folder = Path(sys.argv[1])
@@ -74,23 +73,13 @@ settings = SettingsCreator(
 db_api = DuckDBAPI()
 linker = Linker([db_api.register(f) for f in frames], settings, log_level=logging.WARNING)
 linker.training.estimate_probability_two_random_records_match([block_on("id_number")], recall=0.5)
-linker.training.estimate_u_using_random_sampling(max_pairs=float(os.environ.get("RANDOM_PAIRS", "1e6")), seed=1)
-for rule in rules:
-    linker.training.estimate_parameters_using_expectation_maximisation(rule)
-predicted = linker.inference.predict(threshold_match_probability=0.95)
-predictions = predicted.as_pandas_dataframe()
+predicted, predictions = train_and_predict(linker, rules)
 seconds = time.time() - start
 
 found = {(a, b) if a.startswith("a") else (b, a) for a, b in zip(predictions["rec_id_l"], predictions["rec_id_r"])}
 # The entities too (not timed): every pair of an A and a B record in one cluster
 # of the links at 0.95.
-clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-    predicted, threshold_match_probability=0.95
-).as_pandas_dataframe()
-members = {}
-for rec, cluster in zip(clusters["rec_id"], clusters["cluster_id"]):
-    members.setdefault(cluster, []).append(rec)
-clustered = {(a, b) for recs in members.values() for a in recs if a.startswith("a") for b in recs if b.startswith("b")}
+clustered = {(a, b) for recs in clusters(linker, predicted) for a in recs if a.startswith("a") for b in recs if b.startswith("b")}
 
 print(json.dumps({
     "tool": "splink", "data": "chinese", "records": sum(len(f) for f in frames), "true_pairs": len(truth),

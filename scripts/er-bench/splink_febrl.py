@@ -19,7 +19,7 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scoring import metrics  # noqa: E402
+from scoring import clusters, metrics, train_and_predict  # noqa: E402
 
 start_process = time.time()
 folder, name = Path(sys.argv[1]), sys.argv[2]
@@ -62,28 +62,16 @@ linker = Linker(tables if link else tables[0], settings, log_level=logging.WARNI
 linker.training.estimate_probability_two_random_records_match(
     [block_on("given_name", "surname", "date_of_birth"), block_on("soc_sec_id", "date_of_birth")], recall=0.7
 )
-linker.training.estimate_u_using_random_sampling(max_pairs=float(os.environ.get("RANDOM_PAIRS", "1e6")), seed=1)
-for rule in rules:
-    linker.training.estimate_parameters_using_expectation_maximisation(rule)
-predicted = linker.inference.predict(threshold_match_probability=0.95)
-predictions = predicted.as_pandas_dataframe()
+predicted, predictions = train_and_predict(linker, rules)
 seconds = time.time() - start
 
 found = {(min(a, b), max(a, b)) for a, b in zip(predictions["rec_id_l"], predictions["rec_id_r"])}
 
 # The entities too (not timed): connected components of the links at 0.95, every
 # pair of records in one cluster (across the two files when linking).
-clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-    predicted, threshold_match_probability=0.95
-).as_pandas_dataframe()
-members = {}
-side_of = {}
-if link:
-    side_of = {r: 0 for r in frames[0]["rec_id"]} | {r: 1 for r in frames[1]["rec_id"]}
-for rec, cluster in zip(clusters["rec_id"], clusters["cluster_id"]):
-    members.setdefault(cluster, []).append(rec)
+side_of = {r: 0 for r in frames[0]["rec_id"]} | {r: 1 for r in frames[1]["rec_id"]} if link else {}
 clustered = set()
-for recs in members.values():
+for recs in clusters(linker, predicted):
     for i, a in enumerate(recs):
         for b in recs[i + 1:]:
             if not link or side_of[a] != side_of[b]:

@@ -14,6 +14,7 @@
 //! pairs within the clusters they make) and seconds, as JSON.
 
 mod dirt;
+mod score;
 
 use resolve::compare::Name;
 use resolve::link::{Records, resolve};
@@ -115,18 +116,13 @@ fn run(dir: &Path) -> Result<(), Error> {
     let settings = dirt::settings();
     let r = resolve(&settings, &records, &[]);
     let seconds = start.elapsed().as_secs_f64();
-    let found: HashSet<(String, String)> = r
-        .links
-        .iter()
-        .filter(|l| l.probability >= 0.95)
-        .map(|l| {
-            if records.side[l.a] == 0 {
-                (ids[l.a].clone(), ids[l.b].clone())
-            } else {
-                (ids[l.b].clone(), ids[l.a].clone())
-            }
-        })
-        .collect();
+    // A pair of records as the truth names it: the A record first.
+    let pair = |a: usize, b: usize| match (records.side[a], records.side[b]) {
+        (0, 1) => Some((ids[a].clone(), ids[b].clone())),
+        (1, 0) => Some((ids[b].clone(), ids[a].clone())),
+        _ => None,
+    };
+    let found = score::link_pairs(&r.links, pair);
     if std::env::var_os("SHOW_WRONG").is_some() {
         for l in r.links.iter().filter(|l| l.probability >= 0.95) {
             let (a, b) = if records.side[l.a] == 0 { (l.a, l.b) } else { (l.b, l.a) };
@@ -167,20 +163,9 @@ fn run(dir: &Path) -> Result<(), Error> {
         }
     }
     // The entities too: every pair of an A and a B record in one cluster.
-    let mut members: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
-    for (record, &entity) in r.entity.iter().enumerate() {
-        members.entry(entity).or_default().push(record);
-    }
-    let mut clustered = HashSet::new();
-    for cluster in members.values() {
-        for &a in cluster.iter().filter(|&&i| records.side[i] == 0) {
-            for &b in cluster.iter().filter(|&&i| records.side[i] == 1) {
-                clustered.insert((ids[a].clone(), ids[b].clone()));
-            }
-        }
-    }
-    let (precision, recall, f1) = scores(&found, &truth);
-    let (cluster_precision, cluster_recall, cluster_f1) = scores(&clustered, &truth);
+    let clustered = score::cluster_pairs(&r.entity, pair);
+    let (precision, recall, f1) = score::scores(&found, &truth);
+    let (cluster_precision, cluster_recall, cluster_f1) = score::scores(&clustered, &truth);
     let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
     println!(
         "{}",
@@ -194,15 +179,6 @@ fn run(dir: &Path) -> Result<(), Error> {
         })
     );
     Ok(())
-}
-
-/// Precision, recall and F1 of `found` pairs against the true ones.
-fn scores(found: &HashSet<(String, String)>, truth: &HashSet<(String, String)>) -> (f64, f64, f64) {
-    let tp = found.intersection(truth).count() as f64;
-    let precision = if found.is_empty() { 0.0 } else { tp / found.len() as f64 };
-    let recall = tp / truth.len().max(1) as f64;
-    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
-    (precision, recall, f1)
 }
 
 fn main() -> Result<(), Error> {

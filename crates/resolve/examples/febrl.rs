@@ -6,8 +6,10 @@
 //!     cargo run --release -p resolve --example febrl -- DIR febrl3   # deduplicate
 //!     cargo run --release -p resolve --example febrl -- DIR febrl4   # link a to b
 
+mod score;
+
 use resolve::link::{FieldSpec, KeyPart, Kind, Records, Settings, resolve};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::time::Instant;
 
@@ -73,34 +75,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let r = resolve(&settings, &records, &[]);
     let seconds = start.elapsed().as_secs_f64();
 
-    let found: HashSet<(String, String)> = r
-        .links
-        .iter()
-        .filter(|l| l.probability >= 0.95)
-        .map(|l| {
-            let (a, b) = (ids[l.a].clone(), ids[l.b].clone());
+    // A pair of records as the truth names it (across the two files when linking).
+    let pair = |a: usize, b: usize| {
+        (!link || records.side[a] != records.side[b]).then(|| {
+            let (a, b) = (ids[a].clone(), ids[b].clone());
             if a < b { (a, b) } else { (b, a) }
         })
-        .collect();
-    // The entities too: every pair of records in one cluster (across the two
-    // files when linking), which is what a profile shows as one person.
-    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (record, &entity) in r.entity.iter().enumerate() {
-        members.entry(entity).or_default().push(record);
-    }
-    let mut clustered = HashSet::new();
-    for cluster in members.values() {
-        for (i, &a) in cluster.iter().enumerate() {
-            for &b in &cluster[i + 1..] {
-                if !link || records.side[a] != records.side[b] {
-                    let (a, b) = (ids[a].clone(), ids[b].clone());
-                    clustered.insert(if a < b { (a, b) } else { (b, a) });
-                }
-            }
-        }
-    }
-    let (precision, recall, f1) = scores(&found, &truth);
-    let (cluster_precision, cluster_recall, cluster_f1) = scores(&clustered, &truth);
+    };
+    let found = score::link_pairs(&r.links, pair);
+    // The entities too: every pair of records in one cluster, which is what a
+    // profile shows as one person.
+    let clustered = score::cluster_pairs(&r.entity, pair);
+    let (precision, recall, f1) = score::scores(&found, &truth);
+    let (cluster_precision, cluster_recall, cluster_f1) = score::scores(&clustered, &truth);
     let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
     println!(
         "{}",
@@ -134,13 +121,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
-}
-
-/// Precision, recall and F1 of `found` pairs against the true ones.
-fn scores(found: &HashSet<(String, String)>, truth: &HashSet<(String, String)>) -> (f64, f64, f64) {
-    let tp = found.intersection(truth).count() as f64;
-    let precision = if found.is_empty() { 0.0 } else { tp / found.len() as f64 };
-    let recall = if truth.is_empty() { 0.0 } else { tp / truth.len() as f64 };
-    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
-    (precision, recall, f1)
 }
