@@ -164,20 +164,16 @@ fn run(dir: &Path) -> Result<(), Error> {
     }
     // The entities too: every pair of an A and a B record in one cluster.
     let clustered = score::cluster_pairs(&r.entity, pair);
-    let (precision, recall, f1) = score::scores(&found, &truth);
-    let (cluster_precision, cluster_recall, cluster_f1) = score::scores(&clustered, &truth);
-    let round = |x: f64| (x * 10_000.0).round() / 10_000.0;
-    println!(
-        "{}",
-        serde_json::json!({
-            "tool": "qingfeng", "data": "chinese", "records": records.len(), "true_pairs": truth.len(),
-            "found_pairs": found.len(), "candidates": r.candidates, "precision": round(precision), "recall": round(recall),
-            "f1": round(f1), "cluster_pairs": clustered.len(), "cluster_precision": round(cluster_precision),
-            "cluster_recall": round(cluster_recall), "cluster_f1": round(cluster_f1),
-            "seconds": (seconds * 1000.0).round() / 1000.0,
-            "process_seconds": (process.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
-        })
-    );
+    let mut out = score::metrics(&found, &clustered, &truth);
+    let more = serde_json::json!({
+        "tool": "qingfeng", "data": "chinese", "records": records.len(), "candidates": r.candidates,
+        "seconds": (seconds * 1000.0).round() / 1000.0,
+        "process_seconds": (process.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+    });
+    if let serde_json::Value::Object(more) = more {
+        out.extend(more);
+    }
+    println!("{}", serde_json::Value::Object(out));
     Ok(())
 }
 

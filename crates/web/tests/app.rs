@@ -1398,6 +1398,9 @@ async fn a_profile_shows_a_resolved_mention_and_takes_a_reviewers_decision() {
     let reference =
         linked.split("name=\"a\" value=\"").nth(1).unwrap().split('"').next().unwrap().replace("&#x2f;", "/");
     assert!(reference.starts_with("enterprise_role/"), "{reference}");
+    // The row's own form posts the session's token and offers "not the same person".
+    assert!(linked.contains(&format!("name=\"csrf\" value=\"{csrf}\"")), "{linked}");
+    assert!(linked.contains("name=\"decision\" value=\"different\""), "{linked}");
     let decide = |decision: &'static str, replaces: String| {
         let (cookie, csrf, reference) = (cookie.clone(), csrf.clone(), reference.clone());
         let app = &app;

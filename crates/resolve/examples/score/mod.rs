@@ -37,3 +37,22 @@ pub fn cluster_pairs(entity: &[usize], pair: impl Fn(usize, usize) -> Option<(St
 pub fn link_pairs(links: &[Link], pair: impl Fn(usize, usize) -> Option<(String, String)>) -> Pairs {
     links.iter().filter(|l| l.probability >= 0.95).filter_map(|l| pair(l.a, l.b)).collect()
 }
+
+/// The figures both examples print: pairs, precision, recall and F1 of the links
+/// and of the clusters, rounded to four places.
+pub fn metrics(found: &Pairs, clustered: &Pairs, truth: &Pairs) -> serde_json::Map<String, serde_json::Value> {
+    let round = |x: f64| serde_json::json!((x * 10_000.0).round() / 10_000.0);
+    let (precision, recall, f1) = scores(found, truth);
+    let (cluster_precision, cluster_recall, cluster_f1) = scores(clustered, truth);
+    let mut out = serde_json::Map::new();
+    out.insert("true_pairs".into(), truth.len().into());
+    out.insert("found_pairs".into(), found.len().into());
+    out.insert("precision".into(), round(precision));
+    out.insert("recall".into(), round(recall));
+    out.insert("f1".into(), round(f1));
+    out.insert("cluster_pairs".into(), clustered.len().into());
+    out.insert("cluster_precision".into(), round(cluster_precision));
+    out.insert("cluster_recall".into(), round(cluster_recall));
+    out.insert("cluster_f1".into(), round(cluster_f1));
+    out
+}
