@@ -15,6 +15,7 @@ mod inspect;
 mod mapping;
 pub mod ocds;
 mod read;
+mod records;
 mod report;
 
 pub use builder::{LOCAL_OFFSET_SECONDS, PROVENANCE_BATCH, PROVENANCE_EXTRA, PROVENANCE_ROW, schema};

@@ -1,6 +1,7 @@
 //! Reading a file row by row into validated record batches.
 
 use crate::builder::BatchBuilder;
+use crate::records::{Record, Records};
 use crate::header::{self, HeaderPlan, MAX_TITLE_ROWS, Slot};
 use crate::{Encoding, FileError, FileFacts, Format, Mapping, RowError, table_for_file};
 use arrow_array::RecordBatch;
@@ -384,31 +385,24 @@ fn read_csv(
             Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::GB18030)).build(file))
         }
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .buffer_capacity(1 << 16)
-        .from_reader(input);
-    let csv_error = |row: u64, e: csv::Error| FileError::Csv { path: path.to_owned(), row, detail: e.to_string() };
+    let mut records = Records::new(input, delimiter);
+    let read_error = |row: u64, e: std::io::Error| FileError::Csv { path: path.to_owned(), row, detail: e.to_string() };
 
-    let mut first: Vec<csv::StringRecord> = Vec::new();
-    let mut record = csv::ByteRecord::new();
+    let mut first: Vec<Vec<String>> = Vec::new();
     while first.len() < MAX_TITLE_ROWS {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => first.push(
-                csv::StringRecord::from_byte_record(record.clone())
-                    .map_err(|e| not_utf8(path, first.len() as u64 + 1, e.utf8_error().field()))?,
-            ),
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(first.len() as u64 + 1, e)),
+        let row = first.len() as u64 + 1;
+        match records.next_record().map_err(|e| read_error(row, e))? {
+            Some(record) => {
+                let fields = record_fields(&record).map_err(|field| not_utf8(path, row, field))?;
+                first.push(fields.map(str::to_owned).collect());
+            }
+            None => break,
         }
     }
     if first.is_empty() {
         return Err(FileError::Empty { path: path.to_owned() });
     }
-    let first_text: Vec<Vec<String>> = first.iter().map(|r| r.iter().map(str::to_owned).collect()).collect();
-    let plan = header::plan(path, table, options.mapping, &first_text)?;
+    let plan = header::plan(path, table, options.mapping, &first)?;
     let header_index = plan.header_index;
     let row_column = options.row_column.and_then(|name| first[header_index].iter().position(|h| h.trim() == name));
     // The row's number in the file it came from, when a column says it.
@@ -421,34 +415,34 @@ fn read_csv(
     let mut rows = Rows::new(path, table, plan, options, sink, None);
     // Rows are numbered as a spreadsheet numbers them: the first record is row 1.
     for (index, record) in first.iter().enumerate().skip(header_index + 1) {
-        let cells: Vec<Cell<'_>> = record.iter().map(|field| Cell::Text(Cow::Borrowed(field))).collect();
+        let cells: Vec<Cell<'_>> = record.iter().map(|field| Cell::Text(Cow::Borrowed(field.as_str()))).collect();
         rows.row(number(index as u64 + 1, &cells), &cells)?;
     }
     let mut index = first.len() as u64;
     // One vector of cells for the whole file, emptied between records.
     let mut spare: Vec<Cell<'static>> = Vec::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {
-                index += 1;
-                // The record's bytes are checked once; its fields are slices of that text.
-                let text = simdutf8::basic::from_utf8(record.as_slice()).map_err(|_| {
-                    let field = (0..record.len()).find(|&i| std::str::from_utf8(&record[i]).is_err());
-                    not_utf8(path, index, field.unwrap_or(0))
-                })?;
-                let mut cells = recycle(std::mem::take(&mut spare));
-                for i in 0..record.len() {
-                    let field = record.range(i).and_then(|r| text.get(r)).ok_or_else(|| not_utf8(path, index, i))?;
-                    cells.push(Cell::Text(Cow::Borrowed(field)));
-                }
-                rows.row(number(index, &cells), &cells)?;
-                spare = recycle(cells);
-            }
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(index + 1, e)),
-        }
+    while let Some(record) = records.next_record().map_err(|e| read_error(index + 1, e))? {
+        index += 1;
+        let fields = record_fields(&record).map_err(|field| not_utf8(path, index, field))?;
+        let mut cells = recycle(std::mem::take(&mut spare));
+        cells.extend(fields.map(|field| Cell::Text(Cow::Borrowed(field))));
+        rows.row(number(index, &cells), &cells)?;
+        spare = recycle(cells);
     }
     rows.finish()
+}
+
+/// The fields of a record as text. The record's bytes are checked as UTF-8 once;
+/// its fields are slices of that text (a quoted record's unescaped fields lie
+/// side by side, so a boundary may still cut a character: that field is named).
+/// The error is the index of the first field that is not UTF-8.
+fn record_fields<'r>(record: &Record<'r>) -> Result<impl Iterator<Item = &'r str> + 'r, usize> {
+    let bad_field = || (0..record.len()).find(|&i| std::str::from_utf8(record.field(i)).is_err()).unwrap_or(0);
+    let text = simdutf8::basic::from_utf8(record.text).map_err(|_| bad_field())?;
+    if let Some(i) = record.fields.iter().position(|f| !text.is_char_boundary(f.start) || !text.is_char_boundary(f.end)) {
+        return Err(i);
+    }
+    Ok(record.fields.iter().map(move |f| &text[f.clone()]))
 }
 
 /// An empty vector of another lifetime in the same allocation: buffers of

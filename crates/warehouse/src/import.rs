@@ -19,7 +19,8 @@ use ingest::{FileError, FileFacts, Mapping, Outcome, ReadOptions, RowError};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::Write;
@@ -463,7 +464,8 @@ fn write_batch(
         ("qingfeng.imported_at", new.imported_at.clone()),
         ("qingfeng.imported_by", new.imported_by.clone()),
     ];
-    let properties = WriterProperties::builder()
+    let schema = ingest::schema(table);
+    let mut properties = WriterProperties::builder()
         // Plain encoding under zstd: dictionary interning of every value cost 11 % of
         // the import's instructions (callgrind, BENCHMARKS.md) for little gain after zstd.
         .set_dictionary_enabled(false)
@@ -471,9 +473,18 @@ fn write_batch(
         // whose `_row` range holds them, so it decodes tens of thousands of rows, not a file.
         .set_max_row_group_row_count(Some(32 * 1024))
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).map_err(|e| sink_error(e.to_string()))?))
-        .set_key_value_metadata(Some(provenance.into_iter().map(|(k, v)| KeyValue::new(k.to_owned(), v)).collect()))
-        .build();
-    let schema = ingest::schema(table);
+        .set_key_value_metadata(Some(provenance.into_iter().map(|(k, v)| KeyValue::new(k.to_owned(), v)).collect()));
+    // No minimum and maximum for text columns: rows keep the order of the department's
+    // file, so a group's text range spans nearly every value and prunes nothing, while
+    // comparing every value cost 6 % of the import (callgrind, BENCHMARKS.md). Numbers,
+    // dates and `_row` keep theirs.
+    for field in schema.fields() {
+        if field.data_type() == &arrow_schema::DataType::Utf8 {
+            properties = properties
+                .set_column_statistics_enabled(ColumnPath::from(field.name().as_str()), EnabledStatistics::None);
+        }
+    }
+    let properties = properties.build();
     let mut writer = ArrowWriter::try_new(HashingFile { file, hasher: Sha256::new() }, schema, Some(properties))
         .map_err(|e| sink_error(e.to_string()))?;
     let bytes_read = std::sync::atomic::AtomicU64::new(0);
