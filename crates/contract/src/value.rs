@@ -68,39 +68,79 @@ impl Column {
     /// Parses one cell of this column. An empty cell in a required column is an error.
     pub fn parse<'a>(&self, cell: Cell<'a>) -> Result<(Value<'a>, Option<Flag>), ValueError> {
         let cell = match cell {
-            Cell::Text(text) => {
-                // Counting characters only when the bytes could exceed the limit keeps this cheap.
-                if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
-                    return Err(ValueError::new(
-                        "单元格内容超过32767个字符（Excel上限），文件可能已损坏",
-                        "the cell holds more than 32,767 characters (Excel's limit); the file is probably broken",
-                    ));
-                }
-                let text = match text {
-                    Cow::Borrowed(b) => domain::normalize_text(b),
-                    Cow::Owned(o) => Cow::Owned(domain::normalize_text(&o).into_owned()),
-                };
-                if text.is_empty() { Cell::Empty } else { Cell::Text(text) }
+            Cell::Text(Cow::Borrowed(text)) => return self.parse_text(text),
+            Cell::Text(Cow::Owned(text)) => {
+                check_length(&text)?;
+                let text = domain::normalize_text(&text).into_owned();
+                if text.is_empty() { Cell::Empty } else { Cell::Text(Cow::Owned(text)) }
             }
             other => other,
         };
-        if matches!(cell, Cell::Empty) {
-            return if self.required {
-                Err(ValueError::new("必填项为空", "a required value is empty"))
-            } else {
-                Ok((Value::Null, None))
-            };
+        match cell {
+            Cell::Empty => self.empty(),
+            Cell::Text(text) => parse_text_kind(self.kind, text),
+            other => parse_kind(self.kind, other),
         }
-        parse_kind(self.kind, cell)
+    }
+
+    /// Parses the text of one cell (what a CSV file holds); `parse` of a text cell.
+    pub fn parse_text<'a>(&self, text: &'a str) -> Result<(Value<'a>, Option<Flag>), ValueError> {
+        check_length(text)?;
+        let text = domain::normalize_text(text);
+        if text.is_empty() { self.empty() } else { parse_text_kind(self.kind, text) }
+    }
+
+    fn empty(&self) -> Result<(Value<'static>, Option<Flag>), ValueError> {
+        if self.required {
+            Err(ValueError::new("必填项为空", "a required value is empty"))
+        } else {
+            Ok((Value::Null, None))
+        }
     }
 }
 
+/// Counting characters only when the bytes could exceed the limit keeps this cheap.
+fn check_length(text: &str) -> Result<(), ValueError> {
+    if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+        return Err(ValueError::new(
+            "单元格内容超过32767个字符（Excel上限），文件可能已损坏",
+            "the cell holds more than 32,767 characters (Excel's limit); the file is probably broken",
+        ));
+    }
+    Ok(())
+}
+
+/// A spreadsheet cell that is not text: numbers, date-times and booleans where the
+/// kind takes them as they are; otherwise their text.
 fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), ValueError> {
     let plain = |v| Ok((v, None));
+    match (kind, cell) {
+        (Kind::Date, Cell::DateTime(t)) => plain(Value::Date(t.date())),
+        (Kind::Date, Cell::Number(n)) => plain(Value::Date(excel_date(n)?.date())),
+        (Kind::DateTime, Cell::DateTime(t)) => plain(Value::DateTime(t)),
+        (Kind::DateTime, Cell::Number(n)) => plain(Value::DateTime(excel_date(n)?)),
+        // Excel turns a typed `2026-03` into the date 2026-03-01.
+        (Kind::Period, Cell::DateTime(t)) => plain(Value::Period(Period::of(t.date()))),
+        (Kind::Money, Cell::Number(n)) => plain(Value::Money(Money::from_yuan_f64(n).map_err(ValueError::from_domain)?)),
+        (Kind::Bool, Cell::Bool(b)) => plain(Value::Bool(b)),
+        (Kind::Integer | Kind::Year, Cell::Number(n)) => {
+            if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                integer(kind, n as i64)
+            } else {
+                Err(ValueError::new("应为整数", "expected a whole number"))
+            }
+        }
+        (Kind::Decimal, Cell::Number(n)) => decimal(n),
+        (kind, cell) => parse_text_kind(kind, text_of(cell)?),
+    }
+}
+
+/// Parses normalized, non-empty text by the column's kind.
+fn parse_text_kind(kind: Kind, text: Cow<'_, str>) -> Result<(Value<'_>, Option<Flag>), ValueError> {
+    let plain = |v| Ok((v, None));
     match kind {
-        Kind::Text => plain(Value::Text(text_of(cell)?)),
+        Kind::Text => plain(Value::Text(text)),
         Kind::Name => {
-            let text = text_of(cell)?;
             // The text is normalized already (`Column::parse`); names also unify their dots.
             let name = match domain::unify_middle_dots(&text) {
                 Cow::Borrowed(_) => text,
@@ -108,53 +148,31 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
             };
             plain(Value::Text(name))
         }
-        Kind::Date => match cell {
-            Cell::DateTime(t) => plain(Value::Date(t.date())),
-            Cell::Number(n) => plain(Value::Date(excel_date(n)?.date())),
-            other => plain(Value::Date(domain::parse_date(&text_of(other)?).map_err(ValueError::from_domain)?)),
-        },
-        Kind::DateTime => match cell {
-            Cell::DateTime(t) => plain(Value::DateTime(t)),
-            Cell::Number(n) => plain(Value::DateTime(excel_date(n)?)),
-            other => plain(Value::DateTime(domain::parse_datetime(&text_of(other)?).map_err(ValueError::from_domain)?)),
-        },
-        Kind::Period => match cell {
-            // Excel turns a typed `2026-03` into the date 2026-03-01.
-            Cell::DateTime(t) => plain(Value::Period(Period::of(t.date()))),
-            other => plain(Value::Period(domain::parse_period(&text_of(other)?).map_err(ValueError::from_domain)?)),
-        },
-        Kind::Money => match cell {
-            Cell::Number(n) => plain(Value::Money(Money::from_yuan_f64(n).map_err(ValueError::from_domain)?)),
-            other => plain(Value::Money(Money::parse(&text_of(other)?).map_err(ValueError::from_domain)?)),
-        },
-        Kind::Bool => match cell {
-            Cell::Bool(b) => plain(Value::Bool(b)),
-            other => {
-                let text = text_of(other)?;
-                let b = match text.to_ascii_lowercase().as_str() {
-                    "是" | "true" | "1" | "y" | "yes" => true,
-                    "否" | "false" | "0" | "n" | "no" => false,
-                    _ => {
-                        return Err(ValueError::new("应为是/否", "expected 是/否, true/false, 1/0 or Y/N"));
-                    }
-                };
-                plain(Value::Bool(b))
-            }
-        },
+        Kind::Date => plain(Value::Date(domain::parse_date(&text).map_err(ValueError::from_domain)?)),
+        Kind::DateTime => plain(Value::DateTime(domain::parse_datetime(&text).map_err(ValueError::from_domain)?)),
+        Kind::Period => plain(Value::Period(domain::parse_period(&text).map_err(ValueError::from_domain)?)),
+        Kind::Money => plain(Value::Money(Money::parse(&text).map_err(ValueError::from_domain)?)),
+        Kind::Bool => {
+            let b = match text.to_ascii_lowercase().as_str() {
+                "是" | "true" | "1" | "y" | "yes" => true,
+                "否" | "false" | "0" | "n" | "no" => false,
+                _ => {
+                    return Err(ValueError::new("应为是/否", "expected 是/否, true/false, 1/0 or Y/N"));
+                }
+            };
+            plain(Value::Bool(b))
+        }
         Kind::IdNumber => {
-            let text = text_of(cell)?;
             let (id, check) = IdNumber::normalize_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
             let flag = (check != CheckDigit::Valid).then_some(Flag::BadCheckDigit);
             Ok((Value::Text(normalized(text, &id)), flag))
         }
         Kind::CreditCode => {
-            let text = text_of(cell)?;
             let (code, bad) = CreditCode::normalize_allowing_bad_check(&text).map_err(ValueError::from_domain)?;
             let flag = bad.map(|_| Flag::BadCheckDigit);
             Ok((Value::Text(normalized(text, &code)), flag))
         }
         Kind::PartyId => {
-            let text = text_of(cell)?;
             if let Ok((id, check)) = IdNumber::normalize_allowing_bad_check(&text) {
                 // An 18-character value that fails the ID check may still be a valid credit code.
                 if check == CheckDigit::Valid || CreditCode::parse(&text).is_err() {
@@ -176,12 +194,10 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
             }
         }
         Kind::RegionCode => {
-            let text = text_of(cell)?;
             let code = RegionCode::check(&text).map_err(ValueError::from_domain)?;
             plain(Value::Text(if code.len() == text.len() { text } else { Cow::Owned(code.to_owned()) }))
         }
         Kind::Enum(values) => {
-            let text = text_of(cell)?;
             let found =
                 values.iter().find(|v| v.key.eq_ignore_ascii_case(&text) || v.labels.iter().any(|l| *l == text));
             match found {
@@ -197,38 +213,29 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
             }
         }
         Kind::Integer | Kind::Year => {
-            let n = match cell {
-                Cell::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => n as i64,
-                Cell::Number(_) => {
-                    return Err(ValueError::new("应为整数", "expected a whole number"));
-                }
-                other => {
-                    let text = text_of(other)?;
-                    let digits = if kind == Kind::Year { text.trim_end_matches('年') } else { &text };
-                    let digits = digits.trim_end_matches(['人', '个', '名']);
-                    digits.parse::<i64>().map_err(|_| ValueError::new("应为整数", "expected a whole number"))?
-                }
-            };
-            if kind == Kind::Year && !(1900..=2200).contains(&n) {
-                return Err(ValueError::new("年度应为四位年份", "a year has four digits, 1900 to 2200"));
-            }
-            plain(Value::Integer(n))
+            let digits = if kind == Kind::Year { text.trim_end_matches('年') } else { &text };
+            let digits = digits.trim_end_matches(['人', '个', '名']);
+            integer(kind, digits.parse::<i64>().map_err(|_| ValueError::new("应为整数", "expected a whole number"))?)
         }
         Kind::Decimal => {
-            let n = match cell {
-                Cell::Number(n) => n,
-                other => {
-                    let text = text_of(other)?;
-                    let text = text.trim_end_matches(['%', '升', 'L', '㎡']).trim_end_matches("m²").replace(',', "");
-                    text.trim().parse::<f64>().map_err(|_| ValueError::new("应为数字", "expected a number"))?
-                }
-            };
-            if !n.is_finite() {
-                return Err(ValueError::new("应为数字", "expected a number"));
-            }
-            plain(Value::Decimal(n))
+            let text = text.trim_end_matches(['%', '升', 'L', '㎡']).trim_end_matches("m²").replace(',', "");
+            decimal(text.trim().parse::<f64>().map_err(|_| ValueError::new("应为数字", "expected a number"))?)
         }
     }
+}
+
+fn integer(kind: Kind, n: i64) -> Result<(Value<'static>, Option<Flag>), ValueError> {
+    if kind == Kind::Year && !(1900..=2200).contains(&n) {
+        return Err(ValueError::new("年度应为四位年份", "a year has four digits, 1900 to 2200"));
+    }
+    Ok((Value::Integer(n), None))
+}
+
+fn decimal(n: f64) -> Result<(Value<'static>, Option<Flag>), ValueError> {
+    if !n.is_finite() {
+        return Err(ValueError::new("应为数字", "expected a number"));
+    }
+    Ok((Value::Decimal(n), None))
 }
 
 /// A code in its normalized form (upper case, 18 characters): the cell's own

@@ -6,7 +6,7 @@ use crate::header::{self, HeaderPlan, MAX_TITLE_ROWS, Slot};
 use crate::{Encoding, FileError, FileFacts, Format, Mapping, RowError, table_for_file};
 use arrow_array::RecordBatch;
 use chrono::{Datelike, NaiveDate};
-use contract::{Cell, Flag, Table, Value};
+use contract::{Cell, Column, Flag, Table, Value, ValueError};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
@@ -169,12 +169,12 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
         self.plan.headers[column].clone().unwrap_or_else(|| self.table.columns[column].key.to_owned())
     }
 
-    fn error(&mut self, row: u64, column: String, value: &Cell<'_>, reason: String) {
-        self.outcome.errors.push(RowError { row, column, value: display(value), reason });
+    fn error(&mut self, row: u64, column: String, value: String, reason: String) {
+        self.outcome.errors.push(RowError { row, column, value: shorten(value), reason });
     }
 
-    fn row(&mut self, row: u64, cells: &[Cell<'_>]) -> Result<(), FileError> {
-        if cells.iter().all(is_blank) {
+    fn row<C: RowCell>(&mut self, row: u64, cells: &[C]) -> Result<(), FileError> {
+        if cells.iter().all(C::is_blank) {
             self.outcome.blank_rows += 1;
             return Ok(());
         }
@@ -191,10 +191,10 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
     }
 
     /// `row` for a row that is not blank, with `values` and `flags` of the table's width, all empty.
-    fn validate_row<'c>(
+    fn validate_row<'c, C: RowCell>(
         &mut self,
         row: u64,
-        cells: &[Cell<'c>],
+        cells: &'c [C],
         values: &mut [Value<'c>],
         flags: &mut [Option<Flag>],
     ) -> Result<(), FileError> {
@@ -204,31 +204,46 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
         let mut extra: Vec<(String, String)> = Vec::new();
         let slots = self.plan.slots.len();
         for (i, cell) in cells.iter().enumerate().skip(slots) {
-            if !is_blank(cell) {
-                extra.push((format!("column_{}", i + 1), display(cell)));
+            if !cell.is_blank() {
+                extra.push((format!("column_{}", i + 1), shorten(cell.display())));
             }
         }
         for i in 0..slots {
-            let cell = cells.get(i).cloned().unwrap_or(Cell::Empty);
+            let Some(cell) = cells.get(i) else {
+                // A short record: the missing cells are empty.
+                if let Slot::Column(c) = &self.plan.slots[i] {
+                    match self.table.columns[*c].parse(Cell::Empty) {
+                        Ok((value, flag)) => {
+                            values[*c] = value;
+                            flags[*c] = flag;
+                        }
+                        Err(e) => {
+                            let header = self.column_header(*c);
+                            self.error(row, header, String::new(), e.0);
+                        }
+                    }
+                }
+                continue;
+            };
             match &self.plan.slots[i] {
-                Slot::Column(c) => match columns[*c].parse(cell.clone()) {
+                Slot::Column(c) => match cell.parse(&columns[*c]) {
                     Ok((value, flag)) => {
                         values[*c] = value;
                         flags[*c] = flag;
                     }
                     Err(e) => {
                         let header = self.column_header(*c);
-                        self.error(row, header, &cell, e.0);
+                        self.error(row, header, cell.display(), e.0);
                     }
                 },
                 Slot::Extra(header) => {
-                    if !is_blank(&cell) {
-                        extra.push((header.clone(), display(&cell)));
+                    if !cell.is_blank() {
+                        extra.push((header.clone(), shorten(cell.display())));
                     }
                 }
                 Slot::Blank => {
-                    if !is_blank(&cell) {
-                        extra.push((format!("column_{}", i + 1), display(&cell)));
+                    if !cell.is_blank() {
+                        extra.push((format!("column_{}", i + 1), shorten(cell.display())));
                     }
                 }
             }
@@ -243,11 +258,11 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
                 Some(first) => {
                     let first = *first;
                     let header = self.column_header(k);
-                    let cell = Cell::Text(Cow::Owned(key.to_string()));
+                    let key = key.to_string();
                     self.error(
                         row,
                         header,
-                        &cell,
+                        key,
                         format!("主键重复，与第{first}行相同 / duplicate key, first seen in row {first}"),
                     );
                 }
@@ -342,22 +357,57 @@ fn derive_from_id(table: &Table, values: &mut [Value<'_>]) {
     }
 }
 
-fn is_blank(cell: &Cell<'_>) -> bool {
-    match cell {
-        Cell::Empty => true,
-        Cell::Text(t) => t.trim().is_empty(),
-        _ => false,
+/// A cell as a reader hands it over: the text of a CSV field, or a spreadsheet's typed cell.
+trait RowCell {
+    fn is_blank(&self) -> bool;
+    fn parse(&self, column: &Column) -> Result<(Value<'_>, Option<Flag>), ValueError>;
+    /// The cell as an error report shows it.
+    fn display(&self) -> String;
+}
+
+impl RowCell for &str {
+    fn is_blank(&self) -> bool {
+        self.trim().is_empty()
+    }
+
+    fn parse(&self, column: &Column) -> Result<(Value<'_>, Option<Flag>), ValueError> {
+        column.parse_text(self)
+    }
+
+    fn display(&self) -> String {
+        self.to_string()
     }
 }
 
-fn display(cell: &Cell<'_>) -> String {
-    let full = match cell {
-        Cell::Empty => String::new(),
-        Cell::Text(t) => t.to_string(),
-        Cell::Number(n) => format!("{n}"),
-        Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
-        Cell::Bool(b) => b.to_string(),
-    };
+impl RowCell for Cell<'_> {
+    fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    fn parse(&self, column: &Column) -> Result<(Value<'_>, Option<Flag>), ValueError> {
+        column.parse(match self {
+            Cell::Text(t) => Cell::Text(Cow::Borrowed(t)),
+            other => other.clone(),
+        })
+    }
+
+    fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.to_string(),
+            Cell::Number(n) => format!("{n}"),
+            Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            Cell::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// A value as an error report shows it: at most `MAX_ERROR_VALUE_CHARS` characters.
+fn shorten(full: String) -> String {
     if full.chars().count() > MAX_ERROR_VALUE_CHARS {
         let mut short: String = full.chars().take(MAX_ERROR_VALUE_CHARS).collect();
         short.push('…');
@@ -406,26 +456,26 @@ fn read_csv(
     let header_index = plan.header_index;
     let row_column = options.row_column.and_then(|name| first[header_index].iter().position(|h| h.trim() == name));
     // The row's number in the file it came from, when a column says it.
-    let number = |index: u64, cells: &[Cell<'_>]| -> u64 {
+    let number = |index: u64, cells: &[&str]| -> u64 {
         match row_column.and_then(|c| cells.get(c)) {
-            Some(Cell::Text(v)) => v.trim().parse().unwrap_or(index),
-            _ => index,
+            Some(v) => v.trim().parse().unwrap_or(index),
+            None => index,
         }
     };
     let mut rows = Rows::new(path, table, plan, options, sink, None);
     // Rows are numbered as a spreadsheet numbers them: the first record is row 1.
     for (index, record) in first.iter().enumerate().skip(header_index + 1) {
-        let cells: Vec<Cell<'_>> = record.iter().map(|field| Cell::Text(Cow::Borrowed(field.as_str()))).collect();
+        let cells: Vec<&str> = record.iter().map(String::as_str).collect();
         rows.row(number(index as u64 + 1, &cells), &cells)?;
     }
     let mut index = first.len() as u64;
     // One vector of cells for the whole file, emptied between records.
-    let mut spare: Vec<Cell<'static>> = Vec::new();
+    let mut spare: Vec<&'static str> = Vec::new();
     while let Some(record) = records.next_record().map_err(|e| read_error(index + 1, e))? {
         index += 1;
         let fields = record_fields(&record).map_err(|field| not_utf8(path, index, field))?;
         let mut cells = recycle(std::mem::take(&mut spare));
-        cells.extend(fields.map(|field| Cell::Text(Cow::Borrowed(field))));
+        cells.extend(fields);
         rows.row(number(index, &cells), &cells)?;
         spare = recycle(cells);
     }
