@@ -86,7 +86,17 @@ impl Column {
     /// Parses the text of one cell (what a CSV file holds); `parse` of a text cell.
     pub fn parse_text<'a>(&self, text: &'a str) -> Result<(Value<'a>, Option<Flag>), ValueError> {
         check_length(text)?;
-        let text = domain::normalize_text(text);
+        self.parse_normalized(domain::normalize_text(text))
+    }
+
+    /// `parse_text` of text in which `domain::may_need_width_folding` found nothing
+    /// to fold (a reader checks a whole record at once): the text is only trimmed.
+    pub fn parse_folded_text<'a>(&self, text: &'a str) -> Result<(Value<'a>, Option<Flag>), ValueError> {
+        check_length(text)?;
+        self.parse_normalized(Cow::Borrowed(domain::normalize_folded(text)))
+    }
+
+    fn parse_normalized<'a>(&self, text: Cow<'a, str>) -> Result<(Value<'a>, Option<Flag>), ValueError> {
         if text.is_empty() { self.empty() } else { parse_text_kind(self.kind, text) }
     }
 

@@ -111,7 +111,7 @@ impl IdNumber {
         if &region[..2] < b"11".as_slice() || &region[..2] > b"91".as_slice() {
             return Err(IdNumberError::Region(String::from_utf8_lossy(region).into_owned()));
         }
-        if birth_date_of(&bytes[6..14]).is_none() {
+        if !is_birth_date(&bytes[6..14]) {
             return Err(IdNumberError::BirthDate(String::from_utf8_lossy(&bytes[6..14]).into_owned()));
         }
         let expected = check_char(&bytes[..17]);
@@ -157,6 +157,25 @@ impl IdNumber {
 }
 
 /// The birth date of 8 ASCII digits `YYYYMMDD`, if it is a real day from 1850 to 2200.
+/// Whether `birth_date_of` finds a date, without building it (importers check
+/// every ID number of a file).
+fn is_birth_date(yyyymmdd: &[u8]) -> bool {
+    let Some(digits) = yyyymmdd.get(..8).filter(|d| d.iter().all(u8::is_ascii_digit)) else {
+        return false;
+    };
+    let number = |digits: &[u8]| digits.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+    let (year, month, day) = (number(&digits[..4]), number(&digits[4..6]), number(&digits[6..8]));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1850..=2200).contains(&year) && (1..=days).contains(&day)
+}
+
 fn birth_date_of(yyyymmdd: &[u8]) -> Option<NaiveDate> {
     let number = |digits: &[u8]| -> Option<u32> {
         digits.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
@@ -190,6 +209,19 @@ impl fmt::Debug for IdNumber {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_birth_date_check_agrees_with_the_calendar() {
+        for year in [1849, 1850, 1900, 1999, 2000, 2004, 2023, 2024, 2100, 2200, 2201] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let text = format!("{year:04}{month:02}{day:02}");
+                    assert_eq!(is_birth_date(text.as_bytes()), birth_date_of(text.as_bytes()).is_some(), "{text}");
+                }
+            }
+        }
+        assert!(!is_birth_date(b"2000a101") && !is_birth_date(b"200001"));
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -17,5 +17,7 @@ pub use credit_code::{CreditCode, CreditCodeError};
 pub use id_number::{CheckDigit, Gender, IdNumber, IdNumberError};
 pub use money::{Money, MoneyError};
 pub use region::{RegionCode, RegionCodeError};
-pub use text::{fold_width, normalize_name, normalize_text, trim, unify_middle_dots};
+pub use text::{
+    fold_width, may_need_width_folding, normalize_folded, normalize_name, normalize_text, trim, unify_middle_dots,
+};
 pub use time::{DateError, Period, excel_serial_to_datetime, parse_date, parse_datetime, parse_period};

@@ -9,10 +9,19 @@ pub fn fold_width(s: &str) -> Cow<'_, str> {
     // Full-width forms encode as EF BC xx / EF BD xx and the ideographic space as
     // E3 80 80: text without those lead bytes (all ASCII text, most values) needs
     // no decoding.
-    if s.is_ascii() || !s.bytes().any(|b| b == 0xEF || b == 0xE3) {
+    if !may_need_width_folding(s.as_bytes()) {
         return Cow::Borrowed(s);
     }
     fold_width_slow(s)
+}
+
+/// Whether `fold_width` could change text holding these bytes: false when they
+/// have no lead byte of a full-width form (EF BC, EF BD) or of the ideographic
+/// space (E3 80 80). Readers check a whole record at once and then only trim its
+/// fields (`normalize_folded`).
+#[inline]
+pub fn may_need_width_folding(bytes: &[u8]) -> bool {
+    memchr::memchr2(0xEF, 0xE3, bytes).is_some()
 }
 
 fn fold_width_slow(s: &str) -> Cow<'_, str> {
@@ -49,6 +58,13 @@ pub fn normalize_text(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// `normalize_text` of text for which `may_need_width_folding` is false: only trimmed.
+#[inline]
+pub fn normalize_folded(s: &str) -> &str {
+    debug_assert!(!may_need_width_folding(s.as_bytes()));
+    trim(s)
+}
+
 /// Normalizes a person's or organization's name: trimmed, folded to half-width,
 /// and the middle dots of minority names (`·•‧・` and the katakana dot) unified to `·`.
 pub fn normalize_name(s: &str) -> Cow<'_, str> {
@@ -79,6 +95,16 @@ mod tests {
         for s in ["", " ", "a", " a", "a ", "\u{3000}王\u{3000}", "王", "a\tb", "\u{a0}x", "x\u{a0}"] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
         }
+    }
+
+    #[test]
+    fn text_without_the_lead_bytes_needs_no_folding() {
+        for s in ["abc", "王伟", "阿依古丽·买买提", "１２３", "　x", "、", "ｘ"] {
+            if !may_need_width_folding(s.as_bytes()) {
+                assert_eq!(normalize_text(s), normalize_folded(s), "{s:?}");
+            }
+        }
+        assert!(may_need_width_folding("１２３".as_bytes()) && may_need_width_folding("　x".as_bytes()));
     }
 
     #[test]

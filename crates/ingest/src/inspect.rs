@@ -35,7 +35,7 @@ pub struct FileFacts {
     pub encoding: Option<Encoding>,
 }
 
-const CHUNK: usize = 1 << 20;
+const CHUNK: usize = 1 << 17;
 
 /// Hashes the file and decides its format and encoding, in one pass (two for
 /// GB18030 text, whose validity is checked from the start once UTF-8 fails).

@@ -365,17 +365,25 @@ trait RowCell {
     fn display(&self) -> String;
 }
 
-impl RowCell for &str {
+/// A CSV field, and whether its record holds nothing that text normalization
+/// folds (checked once per record: then the field is only trimmed).
+#[derive(Clone, Copy)]
+struct Field<'a> {
+    text: &'a str,
+    folded: bool,
+}
+
+impl RowCell for Field<'_> {
     fn is_blank(&self) -> bool {
-        self.trim().is_empty()
+        self.text.trim().is_empty()
     }
 
     fn parse(&self, column: &Column) -> Result<(Value<'_>, Option<Flag>), ValueError> {
-        column.parse_text(self)
+        if self.folded { column.parse_folded_text(self.text) } else { column.parse_text(self.text) }
     }
 
     fn display(&self) -> String {
-        self.to_string()
+        self.text.to_string()
     }
 }
 
@@ -456,26 +464,27 @@ fn read_csv(
     let header_index = plan.header_index;
     let row_column = options.row_column.and_then(|name| first[header_index].iter().position(|h| h.trim() == name));
     // The row's number in the file it came from, when a column says it.
-    let number = |index: u64, cells: &[&str]| -> u64 {
+    let number = |index: u64, cells: &[Field<'_>]| -> u64 {
         match row_column.and_then(|c| cells.get(c)) {
-            Some(v) => v.trim().parse().unwrap_or(index),
+            Some(v) => v.text.trim().parse().unwrap_or(index),
             None => index,
         }
     };
     let mut rows = Rows::new(path, table, plan, options, sink, None);
     // Rows are numbered as a spreadsheet numbers them: the first record is row 1.
     for (index, record) in first.iter().enumerate().skip(header_index + 1) {
-        let cells: Vec<&str> = record.iter().map(String::as_str).collect();
+        let cells: Vec<Field<'_>> = record.iter().map(|text| Field { text, folded: false }).collect();
         rows.row(number(index as u64 + 1, &cells), &cells)?;
     }
     let mut index = first.len() as u64;
     // One vector of cells for the whole file, emptied between records.
-    let mut spare: Vec<&'static str> = Vec::new();
+    let mut spare: Vec<Field<'static>> = Vec::new();
     while let Some(record) = records.next_record().map_err(|e| read_error(index + 1, e))? {
         index += 1;
         let fields = record_fields(&record).map_err(|field| not_utf8(path, index, field))?;
+        let folded = !domain::may_need_width_folding(record.text);
         let mut cells = recycle(std::mem::take(&mut spare));
-        cells.extend(fields);
+        cells.extend(fields.map(|text| Field { text, folded }));
         rows.row(number(index, &cells), &cells)?;
         spare = recycle(cells);
     }

@@ -11,7 +11,7 @@
 //! `csv_core`, the state machine under the `csv` crate, which unescapes it into
 //! a buffer of its own. Both agree with `csv` on every input (property test below).
 
-use memchr::{memchr, memchr_iter, memchr2};
+use memchr::{memchr, memchr2};
 use std::io::Read;
 use std::ops::Range;
 
@@ -147,12 +147,7 @@ impl<R: Read> Records<R> {
         let line = &self.buf[start..line_end];
         self.fields.clear();
         if memchr(b'"', line).is_none() {
-            let mut field_start = 0;
-            for i in memchr_iter(self.delimiter, line) {
-                self.fields.push(field_start..i);
-                field_start = i + 1;
-            }
-            self.fields.push(field_start..line.len());
+            split_plain(line, self.delimiter, &mut self.fields);
         } else if !split_quoted(line, self.delimiter, &mut self.fields) {
             return self.quoted();
         }
@@ -197,6 +192,39 @@ impl<R: Read> Records<R> {
         }
         Ok(Some(Record { text: &self.out[..nout], fields: &self.fields }))
     }
+}
+
+/// Splits a line without quotes at every delimiter. Eight bytes are compared at
+/// a time (fields are short: a search call per field costs more than the field).
+fn split_plain(line: &[u8], delimiter: u8, fields: &mut Vec<Range<usize>>) {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const LOW7: u64 = u64::from_le_bytes([0x7f; 8]);
+    let pattern = ONES * u64::from(delimiter);
+    let mut field_start = 0;
+    let mut chunks = line.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        // The high bit set exactly in the bytes of `x` that are zero (no carry
+        // crosses a byte: each sum is at most 0x7f + 0x7f).
+        let mut found = !(((x & LOW7) + LOW7) | x | LOW7);
+        while found != 0 {
+            let i = base + (found.trailing_zeros() / 8) as usize;
+            fields.push(field_start..i);
+            field_start = i + 1;
+            found &= found - 1;
+        }
+        base += 8;
+    }
+    for (j, &b) in chunks.remainder().iter().enumerate() {
+        if b == delimiter {
+            fields.push(field_start..base + j);
+            field_start = base + j + 1;
+        }
+    }
+    fields.push(field_start..line.len());
 }
 
 /// Splits a line with quotes whose quoted fields are simple: each opens the
@@ -274,6 +302,23 @@ mod tests {
         for case in cases {
             for chunk in [1, 2, 3, 7, 1024] {
                 assert_eq!(ours(case, b',', chunk), theirs(case, b','), "{:?} chunk {chunk}", String::from_utf8_lossy(case));
+            }
+        }
+    }
+
+    #[test]
+    fn plain_lines_split_at_every_delimiter() {
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        for delimiter in [b',', b'\t', 0x00, 0x80, 0xff] {
+            for len in 0..40 {
+                for seed in 0..8usize {
+                    let line: Vec<u8> = (0..len).map(|i| if (i * 7 + seed) % 5 == 0 { delimiter } else { bytes[(i * 31 + seed * 17) % 256] }).collect();
+                    let mut fields = Vec::new();
+                    split_plain(&line, delimiter, &mut fields);
+                    let ours: Vec<&[u8]> = fields.iter().map(|f| &line[f.clone()]).collect();
+                    let expected: Vec<&[u8]> = line.split(|&b| b == delimiter).collect();
+                    assert_eq!(ours, expected, "{line:?}");
+                }
             }
         }
     }
