@@ -103,19 +103,47 @@ impl Money {
         Ok(Money(if negative { -fen } else { fen }))
     }
 
-    /// The most common form, `1234` or `1234.5` or `1234.50` (at most 15 digits of
-    /// yuan), without the checks the other forms need; `None` for anything else.
+    /// The most common forms, `1234`, `1234.5`, `1234.50` and `1,234.50` (at most
+    /// 15 digits of yuan), without the checks the other forms need; `None` for
+    /// anything else.
     fn parse_plain(s: &[u8]) -> Option<Money> {
         let (whole, fraction) = match s.iter().position(|&b| b == b'.') {
             Some(dot) => (&s[..dot], &s[dot + 1..]),
             None => (s, &[][..]),
         };
-        if whole.is_empty() || whole.len() > 15 || fraction.len() > 2 || (fraction.is_empty() && whole.len() < s.len())
-        {
+        if whole.is_empty() || fraction.len() > 2 || (fraction.is_empty() && whole.len() < s.len()) {
             return None;
         }
         let mut fen = 0i64;
-        for &b in whole.iter().chain(fraction).chain(&b"00"[fraction.len()..]) {
+        let mut digits = 0;
+        // Digits since the last comma; `None` before the first one. Groups after a
+        // comma have three digits, the first one to three.
+        let mut group: Option<u32> = None;
+        for &b in whole {
+            match b {
+                b'0'..=b'9' if digits < 15 => {
+                    fen = fen * 10 + i64::from(b - b'0');
+                    digits += 1;
+                    if let Some(g) = &mut group {
+                        *g += 1;
+                    }
+                }
+                b',' => {
+                    match group {
+                        None if (1..=3).contains(&digits) => {}
+                        Some(3) => {}
+                        _ => return None,
+                    }
+                    group = Some(0);
+                }
+                _ => return None,
+            }
+        }
+        if group.is_some_and(|g| g != 3) {
+            return None;
+        }
+        for i in 0..2 {
+            let b = fraction.get(i).copied().unwrap_or(b'0');
             if !b.is_ascii_digit() {
                 return None;
             }
@@ -196,14 +224,14 @@ mod tests {
 
     proptest! {
         #[test]
-        fn the_fast_path_agrees_with_the_general_parser(input in "[0-9.,]{0,20}") {
+        fn the_fast_path_agrees_with_the_general_parser(input in "[0-9.,]{0,20}|[0-9]{1,3}(,[0-9]{2,4}){0,5}(\\.[0-9,]{0,3})?") {
             if let Some(money) = Money::parse_plain(input.as_bytes()) {
                 prop_assert_eq!(Money::parse_general(&input), Ok(money));
             }
         }
 
         #[test]
-        fn plain_amounts_take_the_fast_path(input in "[0-9]{1,15}(\\.[0-9]{1,2})?") {
+        fn plain_amounts_take_the_fast_path(input in "([0-9]{1,15}|[0-9]{1,3}(,[0-9]{3}){1,4})(\\.[0-9]{1,2})?") {
             prop_assert_eq!(Money::parse_plain(input.as_bytes()).map(Ok), Some(Money::parse_general(&input)));
         }
 

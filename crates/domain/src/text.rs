@@ -40,13 +40,22 @@ fn fold_width_slow(s: &str) -> Cow<'_, str> {
 }
 
 /// `str::trim`, with a fast path for the common case of a value that starts and
-/// ends with a visible ASCII character (then nothing can be trimmed).
+/// ends with a visible ASCII character or a CJK ideograph (then nothing can be
+/// trimmed).
 #[inline]
 pub fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(&a), Some(&b)) if (0x21..0x7F).contains(&a) && (0x21..0x7F).contains(&b) => s,
-        _ => s.trim(),
-    }
+    let bytes = s.as_bytes();
+    // A character whose UTF-8 form starts with E4 to E9 lies in U+4000 to U+9FFF
+    // (CJK ideographs): no whitespace there. A string ends with such a character
+    // when its third byte from the end is one of those lead bytes.
+    let kept = |b: u8| (0x21..0x7F).contains(&b) || (0xE4..=0xE9).contains(&b);
+    let first = bytes.first().is_some_and(|&b| kept(b));
+    let last = match bytes.last() {
+        Some(&b) if b < 0x80 => kept(b),
+        Some(_) => bytes.len() >= 3 && (0xE4..=0xE9).contains(&bytes[bytes.len() - 3]),
+        None => false,
+    };
+    if first && last { s } else { s.trim() }
 }
 
 /// Trims and folds a value; what every column gets before its own parsing.
@@ -92,8 +101,14 @@ mod tests {
 
     #[test]
     fn fast_trim_is_trim() {
-        for s in ["", " ", "a", " a", "a ", "\u{3000}王\u{3000}", "王", "a\tb", "\u{a0}x", "x\u{a0}"] {
+        for s in ["", " ", "a", " a", "a ", "\u{3000}王\u{3000}", "王", "a\tb", "\u{a0}x", "x\u{a0}", "王 ", " 王", "王\u{2003}", "é", "王é"] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+        // Every character that ends a string after a CJK ideograph, and before one.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [format!("王{c}"), format!("{c}王"), format!("{c}")] {
+                assert_eq!(trim(&s), s.trim(), "{s:?}");
+            }
         }
     }
 

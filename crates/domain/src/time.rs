@@ -126,7 +126,9 @@ pub fn parse_period(input: &str) -> Result<Period, DateError> {
     } else if let Some(rest) = s.strip_suffix('月').or_else(|| s.strip_suffix("月份")) {
         rest.split_once('年').ok_or_else(format)?
     } else {
-        s.split_once(['-', '/', '.']).ok_or_else(format)?
+        // The separators are ASCII, so the positions around one are character boundaries.
+        let at = s.bytes().position(|b| matches!(b, b'-' | b'/' | b'.')).ok_or_else(format)?;
+        (&s[..at], &s[at + 1..])
     };
     let (y, m) = (crate::text::trim(y), crate::text::trim(m));
     if y.len() != 4 || m.is_empty() || m.len() > 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
