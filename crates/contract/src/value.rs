@@ -96,6 +96,7 @@ impl Column {
         self.parse_normalized(Cow::Borrowed(domain::normalize_folded(text)))
     }
 
+    #[inline(always)]
     fn parse_normalized<'a>(&self, text: Cow<'a, str>) -> Result<(Value<'a>, Option<Flag>), ValueError> {
         if text.is_empty() { self.empty() } else { parse_text_kind(self.kind, text) }
     }
@@ -131,7 +132,9 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
         (Kind::DateTime, Cell::Number(n)) => plain(Value::DateTime(excel_date(n)?)),
         // Excel turns a typed `2026-03` into the date 2026-03-01.
         (Kind::Period, Cell::DateTime(t)) => plain(Value::Period(Period::of(t.date()))),
-        (Kind::Money, Cell::Number(n)) => plain(Value::Money(Money::from_yuan_f64(n).map_err(ValueError::from_domain)?)),
+        (Kind::Money, Cell::Number(n)) => {
+            plain(Value::Money(Money::from_yuan_f64(n).map_err(ValueError::from_domain)?))
+        }
         (Kind::Bool, Cell::Bool(b)) => plain(Value::Bool(b)),
         (Kind::Integer | Kind::Year, Cell::Number(n)) => {
             if n.fract() == 0.0 && n.abs() < 9.0e15 {
@@ -146,6 +149,7 @@ fn parse_kind(kind: Kind, cell: Cell<'_>) -> Result<(Value<'_>, Option<Flag>), V
 }
 
 /// Parses normalized, non-empty text by the column's kind.
+#[inline(always)]
 fn parse_text_kind(kind: Kind, text: Cow<'_, str>) -> Result<(Value<'_>, Option<Flag>), ValueError> {
     let plain = |v| Ok((v, None));
     match kind {

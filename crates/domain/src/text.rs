@@ -101,7 +101,23 @@ mod tests {
 
     #[test]
     fn fast_trim_is_trim() {
-        for s in ["", " ", "a", " a", "a ", "\u{3000}王\u{3000}", "王", "a\tb", "\u{a0}x", "x\u{a0}", "王 ", " 王", "王\u{2003}", "é", "王é"] {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{3000}王\u{3000}",
+            "王",
+            "a\tb",
+            "\u{a0}x",
+            "x\u{a0}",
+            "王 ",
+            " 王",
+            "王\u{2003}",
+            "é",
+            "王é",
+        ] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
         }
         // Every character that ends a string after a CJK ideograph, and before one.

@@ -1,12 +1,12 @@
 //! Reading a file row by row into validated record batches.
 
 use crate::builder::BatchBuilder;
-use crate::records::{Record, Records};
 use crate::header::{self, HeaderPlan, MAX_TITLE_ROWS, Slot};
+use crate::records::{Record, Records};
 use crate::{Encoding, FileError, FileFacts, Format, Mapping, RowError, table_for_file};
 use arrow_array::RecordBatch;
 use chrono::{Datelike, NaiveDate};
-use contract::{Cell, Column, Flag, Table, Value, ValueError};
+use contract::{Cell, Column, Flag, Kind, Table, Value, ValueError};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
@@ -113,6 +113,9 @@ struct Rows<'o, 's, 'k> {
     /// Person rows get gender and birth date from the ID number when absent.
     derive_person: bool,
     outcome: Outcome,
+    /// The columns whose values are dates (dates, date-times, periods): counted
+    /// before 1900 and, for past events, in the future.
+    dated_columns: Vec<usize>,
     /// Buffers of `row`, kept between rows (see `recycle`).
     spare_values: Vec<Value<'static>>,
     spare_flags: Vec<Option<Flag>>,
@@ -159,6 +162,10 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
             sink,
             keys: HashMap::new(),
             derive_person: table.name == "person",
+            dated_columns: (table.columns.iter().enumerate())
+                .filter(|(_, c)| matches!(c.kind, Kind::Date | Kind::DateTime | Kind::Period))
+                .map(|(i, _)| i)
+                .collect(),
             outcome,
             spare_values: Vec::new(),
             spare_flags: Vec::new(),
@@ -292,28 +299,28 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
 
     fn count(&mut self, values: &[Value<'_>], flags: &[Option<Flag>]) {
         let today = self.options.today;
-        for (i, value) in values.iter().enumerate() {
-            let stats = &mut self.outcome.stats[i];
+        for ((value, flag), stats) in values.iter().zip(flags).zip(&mut self.outcome.stats) {
             if matches!(value, Value::Null) {
                 continue;
             }
             stats.non_null += 1;
-            if flags[i] == Some(Flag::BadCheckDigit) {
+            if *flag == Some(Flag::BadCheckDigit) {
                 stats.bad_check += 1;
             }
-            let date = match value {
-                Value::Date(d) => Some(*d),
-                Value::DateTime(t) => Some(t.date()),
-                Value::Period(p) => Some(p.first_day()),
-                _ => None,
+        }
+        for &i in &self.dated_columns {
+            let date = match &values[i] {
+                Value::Date(d) => *d,
+                Value::DateTime(t) => t.date(),
+                Value::Period(p) => p.first_day(),
+                _ => continue,
             };
-            if let Some(date) = date {
-                if date.year() < 1900 {
-                    stats.before_1900 += 1;
-                }
-                if self.table.columns[i].past && date > today {
-                    stats.future += 1;
-                }
+            let stats = &mut self.outcome.stats[i];
+            if date.year() < 1900 {
+                stats.before_1900 += 1;
+            }
+            if self.table.columns[i].past && date > today {
+                stats.future += 1;
             }
         }
     }
@@ -498,7 +505,10 @@ fn read_csv(
 fn record_fields<'r>(record: &Record<'r>) -> Result<impl Iterator<Item = &'r str> + 'r, usize> {
     let bad_field = || (0..record.len()).find(|&i| std::str::from_utf8(record.field(i)).is_err()).unwrap_or(0);
     let text = simdutf8::basic::from_utf8(record.text).map_err(|_| bad_field())?;
-    if let Some(i) = record.fields.iter().position(|f| !text.is_char_boundary(f.start) || !text.is_char_boundary(f.end)) {
+    if !record.ascii_bounds
+        && let Some(i) =
+            record.fields.iter().position(|f| !text.is_char_boundary(f.start) || !text.is_char_boundary(f.end))
+    {
         return Err(i);
     }
     Ok(record.fields.iter().map(move |f| &text[f.clone()]))

@@ -39,6 +39,10 @@ pub(crate) struct Records<R> {
 pub(crate) struct Record<'a> {
     pub text: &'a [u8],
     pub fields: &'a [Range<usize>],
+    /// Whether every field starts and ends next to an ASCII delimiter or quote, or
+    /// at the text's ends (so on a character boundary, when the text is UTF-8);
+    /// false for records `csv_core` unescaped, whose fields lie side by side.
+    pub ascii_bounds: bool,
 }
 
 impl Record<'_> {
@@ -152,7 +156,11 @@ impl<R: Read> Records<R> {
             return self.quoted();
         }
         self.start = line_end;
-        Ok(Some(Record { text: &self.buf[start..line_end], fields: &self.fields }))
+        Ok(Some(Record {
+            text: &self.buf[start..line_end],
+            fields: &self.fields,
+            ascii_bounds: self.delimiter.is_ascii(),
+        }))
     }
 
     /// A record with a quote, read by `csv_core` from its first byte.
@@ -190,7 +198,7 @@ impl<R: Read> Records<R> {
             self.fields.push(field_start..end);
             field_start = end;
         }
-        Ok(Some(Record { text: &self.out[..nout], fields: &self.fields }))
+        Ok(Some(Record { text: &self.out[..nout], fields: &self.fields, ascii_bounds: false }))
     }
 }
 
@@ -301,7 +309,12 @@ mod tests {
         ];
         for case in cases {
             for chunk in [1, 2, 3, 7, 1024] {
-                assert_eq!(ours(case, b',', chunk), theirs(case, b','), "{:?} chunk {chunk}", String::from_utf8_lossy(case));
+                assert_eq!(
+                    ours(case, b',', chunk),
+                    theirs(case, b','),
+                    "{:?} chunk {chunk}",
+                    String::from_utf8_lossy(case)
+                );
             }
         }
     }
@@ -312,7 +325,9 @@ mod tests {
         for delimiter in [b',', b'\t', 0x00, 0x80, 0xff] {
             for len in 0..40 {
                 for seed in 0..8usize {
-                    let line: Vec<u8> = (0..len).map(|i| if (i * 7 + seed) % 5 == 0 { delimiter } else { bytes[(i * 31 + seed * 17) % 256] }).collect();
+                    let line: Vec<u8> = (0..len)
+                        .map(|i| if (i * 7 + seed) % 5 == 0 { delimiter } else { bytes[(i * 31 + seed * 17) % 256] })
+                        .collect();
                     let mut fields = Vec::new();
                     split_plain(&line, delimiter, &mut fields);
                     let ours: Vec<&[u8]> = fields.iter().map(|f| &line[f.clone()]).collect();
