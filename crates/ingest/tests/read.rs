@@ -347,6 +347,34 @@ fn values_are_stored_typed() {
     assert!(b.column_by_name("plate").unwrap().is_null(0));
 }
 
+/// Quoting as spreadsheets write it: doubled quotes, a line break and a delimiter
+/// inside quotes, CRLF line ends, a blank line, full-width digits in a quoted field
+/// (after ten plain records, so past the rows read to find the header).
+#[test]
+fn quoted_fields_as_spreadsheets_write_them() {
+    let plain: String = (0..10).map(|n| format!("11010519491231{n:03}7,王{n},某村,P{n}\r\n")).collect();
+    let csv = format!(
+        "身份证号,姓名,住址,户号\r\n{plain}\
+         {ID1},\"王秀英\",\"某村\"\"三组\"\",12号\",H1\r\n\
+         {ID3},张伟,\"某村\r\n二组\",H2\r\n\
+         \r\n\
+         \"{ID2}\", 李娜 ,\"  某村  \",\"Ｈ３\"\r\n"
+    );
+    let read = read("person.csv", csv.as_bytes(), None);
+    assert_eq!(read.rendered, "person: read 13 ok 13 bad 0");
+    let column = |name: &str| -> Vec<String> {
+        let values = read.batches.iter().flat_map(|b| {
+            let array = b.column_by_name(name).unwrap().as_any().downcast_ref::<StringArray>().unwrap().clone();
+            (0..array.len()).map(move |i| array.value(i).to_owned()).collect::<Vec<_>>()
+        });
+        values.skip(10).collect()
+    };
+    assert_eq!(column("name"), ["王秀英", "张伟", "李娜"]);
+    assert_eq!(column("address"), ["某村\"三组\",12号", "某村\r\n二组", "某村"]);
+    assert_eq!(column("household_id"), ["H1", "H2", "H3"]);
+    assert_eq!(column("id_number"), [ID1, ID3, ID2]);
+}
+
 /// A zip bomb dressed as a workbook: its sheet claims to unpack to 2 GiB.
 #[test]
 fn zip_bomb_workbook_is_refused_before_unpacking() {
