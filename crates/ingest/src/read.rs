@@ -210,47 +210,41 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
         let columns = self.table.columns;
         let mut extra: Vec<(String, String)> = Vec::new();
         let slots = self.plan.slots.len();
+        // Columns the contract does not know are kept whole, as the file has them.
         for (i, cell) in cells.iter().enumerate().skip(slots) {
             if !cell.is_blank() {
-                extra.push((format!("column_{}", i + 1), shorten(cell.display())));
+                extra.push((format!("column_{}", i + 1), cell.display()));
             }
         }
         for i in 0..slots {
-            let Some(cell) = cells.get(i) else {
-                // A short record: the missing cells are empty.
-                if let Slot::Column(c) = &self.plan.slots[i] {
-                    match self.table.columns[*c].parse(Cell::Empty) {
+            // A short record's missing cells are empty.
+            let cell = cells.get(i);
+            match &self.plan.slots[i] {
+                Slot::Column(c) => {
+                    let parsed = match cell {
+                        Some(cell) => cell.parse(&columns[*c]),
+                        None => columns[*c].parse(Cell::Empty),
+                    };
+                    match parsed {
                         Ok((value, flag)) => {
                             values[*c] = value;
                             flags[*c] = flag;
                         }
                         Err(e) => {
                             let header = self.column_header(*c);
-                            self.error(row, header, String::new(), e.0);
+                            let value = cell.map(C::display).unwrap_or_default();
+                            self.error(row, header, value, e.0);
                         }
                     }
                 }
-                continue;
-            };
-            match &self.plan.slots[i] {
-                Slot::Column(c) => match cell.parse(&columns[*c]) {
-                    Ok((value, flag)) => {
-                        values[*c] = value;
-                        flags[*c] = flag;
-                    }
-                    Err(e) => {
-                        let header = self.column_header(*c);
-                        self.error(row, header, cell.display(), e.0);
-                    }
-                },
                 Slot::Extra(header) => {
-                    if !cell.is_blank() {
-                        extra.push((header.clone(), shorten(cell.display())));
+                    if let Some(cell) = cell.filter(|c| !c.is_blank()) {
+                        extra.push((header.clone(), cell.display()));
                     }
                 }
                 Slot::Blank => {
-                    if !cell.is_blank() {
-                        extra.push((format!("column_{}", i + 1), shorten(cell.display())));
+                    if let Some(cell) = cell.filter(|c| !c.is_blank()) {
+                        extra.push((format!("column_{}", i + 1), cell.display()));
                     }
                 }
             }

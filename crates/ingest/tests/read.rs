@@ -300,6 +300,11 @@ fn unknown_columns_are_kept() {
     let extra = read.batches[0].column_by_name("_extra").unwrap();
     let extra = extra.as_any().downcast_ref::<StringArray>().unwrap();
     assert_eq!(extra.value(0), r#"{"民族":"汉族"}"#);
+    // Kept whole, however long (error reports shorten values; stored data is not shortened).
+    let note = "备".repeat(300);
+    let long = crate::read("person.csv", format!("身份证号,姓名,备注\n{ID1},王秀英,{note}\n").as_bytes(), None);
+    let extra = long.batches[0].column_by_name("_extra").unwrap();
+    assert_eq!(extra.as_any().downcast_ref::<StringArray>().unwrap().value(0), format!(r#"{{"备注":"{note}"}}"#));
     let rows = read.batches[0].column_by_name("_row").unwrap();
     assert_eq!(arrow_cast::display::array_value_to_string(rows, 0).unwrap(), "2");
     assert_eq!(

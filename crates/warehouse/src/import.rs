@@ -472,9 +472,9 @@ fn write_batch(
         // Row groups of 32,768 rows: a warning's page reads its source rows from the groups
         // whose `_row` range holds them, so it decodes tens of thousands of rows, not a file.
         .set_max_row_group_row_count(Some(32 * 1024))
-        // LZ4: zstd (level 1) took 17 % of the import's instructions and LZ4 a third of
-        // that; files are larger, and decompress faster for every scan that reads them.
-        // Batches written with zstd before stay readable (the `zstd` feature).
+        // LZ4: zstd (level 1) took 17 % of the import's instructions and LZ4 about half
+        // of that; files are about twice as large and scans read them as fast
+        // (BENCHMARKS.md). Batches written with zstd before stay readable (`zstd` feature).
         .set_compression(Compression::LZ4_RAW)
         .set_key_value_metadata(Some(provenance.into_iter().map(|(k, v)| KeyValue::new(k.to_owned(), v)).collect()));
     // No minimum and maximum for text columns: rows keep the order of the department's

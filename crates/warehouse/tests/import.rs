@@ -61,6 +61,43 @@ async fn accepted_batch_is_stored_with_provenance() {
     assert_eq!(get("qingfeng.batch"), "1");
     assert_eq!(get("qingfeng.source_sha256"), batch.source_sha256);
     assert_eq!(reader.metadata().file_metadata().num_rows(), 2);
+
+    // LZ4; `_row` keeps its range (evidence pages read the groups that hold a row), text has none.
+    let group = reader.metadata().row_group(0);
+    let column = |name: &str| group.columns().iter().find(|c| c.column_path().string() == name).unwrap();
+    assert_eq!(column("_row").compression(), parquet::basic::Compression::LZ4_RAW);
+    assert!(column("_row").statistics().is_some_and(|s| s.min_bytes_opt().is_some()));
+    assert!(column("id_number").statistics().is_none_or(|s| s.min_bytes_opt().is_none()));
+}
+
+/// Batches written before imports used LZ4 are zstd-compressed: they stay readable.
+#[tokio::test]
+async fn a_batch_written_with_zstd_is_still_read() {
+    use parquet::arrow::ArrowWriter;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::file::properties::WriterProperties;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = write(dir.path(), "person.csv", &format!("身份证号,姓名\n{ID1},王秀英\n{ID3},张伟\n"));
+    let warehouse = Warehouse::open(&data).await.unwrap();
+    warehouse.import(&file, &options(0), None).await.unwrap();
+    // The stored file rewritten as the earlier importer wrote it.
+    let path = data.join("tables/person/batch-1.parquet");
+    let builder = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&path).unwrap()).unwrap();
+    let kv = builder.metadata().file_metadata().key_value_metadata().cloned();
+    let schema = builder.schema().clone();
+    let batches: Vec<_> = builder.build().unwrap().map(Result::unwrap).collect();
+    let zstd = parquet::basic::Compression::ZSTD(parquet::basic::ZstdLevel::try_new(1).unwrap());
+    let properties = WriterProperties::builder().set_compression(zstd).set_key_value_metadata(kv).build();
+    let mut writer = ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), schema, Some(properties)).unwrap();
+    for batch in &batches {
+        writer.write(batch).unwrap();
+    }
+    writer.close().unwrap();
+
+    let found = warehouse.records_where("person", "id_number", &[ID3.to_owned()]).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(found[0].values.contains(&("name".to_owned(), "张伟".to_owned())), "{:?}", found[0].values);
 }
 
 #[tokio::test]
