@@ -9,12 +9,18 @@
 //! Every row carries `ocds_line`, the line (JSON Lines) or release number (a
 //! single document) it came from. The mapping is in `docs/ocds.md`.
 //!
+//! A JSON Lines release is read straight into the fields the mapping uses
+//! ([`Release`], lenient as a JSON tree is: a field of an unexpected type reads
+//! as absent); records, packages and releases to be merged are read as JSON
+//! trees and then into the same type.
+//!
 //! The same process is also written as OCDS says it — `ocds_process`,
 //! `ocds_bid` (one row per tenderer of every bid, invited and withdrawn ones
 //! too) and `ocds_award` (one row per supplier of every award, whatever its
 //! status) — for the Cardinal indicators, which need OCDS's own statuses,
 //! currencies and identifiers that the contract's tables do not keep.
 
+use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -141,7 +147,7 @@ struct Out {
     ocds_award: csv::Writer<std::fs::File>,
     summary: OcdsSummary,
     /// The process being gathered: consecutive releases of one ocid merge.
-    pending: Option<(String, u64, Value)>,
+    pending: Option<(String, u64, Gathered)>,
     seen: std::collections::HashSet<String>,
 }
 
@@ -203,10 +209,7 @@ pub fn convert(path: &Path, out: &Path) -> Result<OcdsSummary, crate::FileError>
             if text.is_empty() {
                 continue;
             }
-            match serde_json::from_str::<Value>(text) {
-                Ok(v) => o.item(number, v),
-                Err(e) => o.error(number, format!("不是有效的JSON：{e}"), format!("not valid JSON: {e}")),
-            }
+            o.line(number, text);
         }
     }
     o.flush_pending();
@@ -338,31 +341,434 @@ fn merge(base: &mut Value, update: Value) {
     }
 }
 
-fn text(v: Option<&Value>) -> String {
-    match v {
-        Some(Value::String(s)) => s.trim().to_owned(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
+/// A text value as OCDS files write it: a string (trimmed) or a number as
+/// written; anything else (null, true, an object, a list) is empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Text(String);
+
+impl Text {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The date part (the first ten characters).
+    fn day(&self) -> String {
+        self.0.chars().take(10).collect()
     }
 }
 
-fn day(v: Option<&Value>) -> String {
-    text(v).chars().take(10).collect()
+/// Consumes a value whose type the field does not take.
+fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(())
 }
 
-fn amount(v: Option<&Value>) -> String {
-    match v.and_then(|v| v.get("amount")) {
-        Some(Value::Number(n)) => n.as_f64().map(|x| format!("{x:.2}")).unwrap_or_default(),
-        Some(Value::String(s)) => s.clone(),
-        _ => String::new(),
+fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Text, E> {
+                Ok(Text(s.trim().to_owned()))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Text, E> {
+                Ok(Text(n.to_string()))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Text, E> {
+                Ok(Text(n.to_string()))
+            }
+            fn visit_f64<E>(self, x: f64) -> Result<Text, E> {
+                Ok(Text(serde_json::Number::from_f64(x).map(|n| n.to_string()).unwrap_or_default()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Text, E> {
+                Ok(Text::default())
+            }
+            fn visit_unit<E>(self) -> Result<Text, E> {
+                Ok(Text::default())
+            }
+            fn visit_none<E>(self) -> Result<Text, E> {
+                Ok(Text::default())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Text, D::Error> {
+                Text::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text, A::Error> {
+                skip_seq(seq).map(|()| Text::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
+                skip_map(map).map(|()| Text::default())
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
-/// An OCDS value's amount as written (a number), for the OCDS tables.
-fn number(v: Option<&Value>) -> String {
-    match v.and_then(|v| v.get("amount")) {
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
+/// An amount as written: a number, or (for the contract's tables) a string.
+#[derive(Clone, Debug, Default)]
+enum Amount {
+    #[default]
+    None,
+    Number(serde_json::Number),
+    Text(String),
+}
+
+impl Amount {
+    /// In yuan with two decimals for a number; a string as it is.
+    fn yuan(&self) -> String {
+        match self {
+            Amount::Number(n) => n.as_f64().map(|x| format!("{x:.2}")).unwrap_or_default(),
+            Amount::Text(s) => s.clone(),
+            Amount::None => String::new(),
+        }
+    }
+
+    /// A number as written, for the OCDS tables; a string is not one.
+    fn number(&self) -> String {
+        match self {
+            Amount::Number(n) => n.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            Amount::Number(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Amount;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Amount, E> {
+                Ok(Amount::Text(s.to_owned()))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Amount, E> {
+                Ok(Amount::Number(n.into()))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Amount, E> {
+                Ok(Amount::Number(n.into()))
+            }
+            fn visit_f64<E>(self, x: f64) -> Result<Amount, E> {
+                Ok(serde_json::Number::from_f64(x).map(Amount::Number).unwrap_or_default())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Amount, E> {
+                Ok(Amount::None)
+            }
+            fn visit_unit<E>(self) -> Result<Amount, E> {
+                Ok(Amount::None)
+            }
+            fn visit_none<E>(self) -> Result<Amount, E> {
+                Ok(Amount::None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Amount, D::Error> {
+                Amount::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Amount, A::Error> {
+                skip_seq(seq).map(|()| Amount::None)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Amount, A::Error> {
+                skip_map(map).map(|()| Amount::None)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An object of OCDS; a value of any other type reads as the empty object, as
+/// looking fields up in it finds none.
+#[derive(Clone, Debug, Default)]
+struct Obj<T>(T);
+
+impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for V<T> {
+            type Value = Obj<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Obj)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Obj<T>, A::Error> {
+                skip_seq(seq).map(|()| Obj(T::default()))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Obj<T>, E> {
+                Ok(Obj(T::default()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Obj<T>, E> {
+                Ok(Obj(T::default()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Obj<T>, E> {
+                Ok(Obj(T::default()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Obj<T>, E> {
+                Ok(Obj(T::default()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Obj<T>, E> {
+                Ok(Obj(T::default()))
+            }
+            fn visit_unit<E>(self) -> Result<Obj<T>, E> {
+                Ok(Obj(T::default()))
+            }
+            fn visit_none<E>(self) -> Result<Obj<T>, E> {
+                Ok(Obj(T::default()))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Obj<T>, D::Error> {
+                Obj::deserialize(d)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A list of OCDS objects; one object written without the list is a list of
+/// one (tenderers and suppliers are often written so); anything else is empty.
+#[derive(Clone, Debug)]
+struct List<T>(Vec<T>);
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List(Vec::new())
+    }
+}
+
+impl<T> std::ops::Deref for List<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for V<T> {
+            type Value = List<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of objects")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Obj(item)) = seq.next_element::<Obj<T>>()? {
+                    items.push(item);
+                }
+                Ok(List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<List<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|t| List(vec![t]))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<List<T>, E> {
+                Ok(List::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<List<T>, E> {
+                Ok(List::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<List<T>, E> {
+                Ok(List::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<List<T>, E> {
+                Ok(List::default())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<List<T>, E> {
+                Ok(List::default())
+            }
+            fn visit_unit<E>(self) -> Result<List<T>, E> {
+                Ok(List::default())
+            }
+            fn visit_none<E>(self) -> Result<List<T>, E> {
+                Ok(List::default())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<List<T>, D::Error> {
+                List::deserialize(d)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// Whether a field is there at all, whatever its value (null too).
+#[derive(Clone, Copy, Debug, Default)]
+struct Present(bool);
+
+impl<'de> Deserialize<'de> for Present {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        IgnoredAny::deserialize(d).map(|_| Present(true))
+    }
+}
+
+/// The ocid: a string, as written.
+#[derive(Clone, Debug, Default)]
+struct Ocid(Option<String>);
+
+impl<'de> Deserialize<'de> for Ocid {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(Ocid(Some(s))),
+            _ => Ok(Ocid(None)),
+        }
+    }
+}
+
+// What the mapping reads of a compiled release. Fields of the wrong type read as
+// absent, as in a `serde_json::Value`; null is absent (OCDS: an unset field).
+
+/// A compiled release, or the JSON Lines item that may be one: `ocid` and the
+/// fields of records and packages say which.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Release {
+    ocid: Ocid,
+    #[serde(rename = "compiledRelease")]
+    compiled_release: Present,
+    releases: Present,
+    records: Present,
+    parties: List<Party>,
+    buyer: Option<Obj<PartyRef>>,
+    tender: Obj<Tender>,
+    bids: Obj<Bids>,
+    awards: List<Award>,
+    contracts: List<Contract>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Party {
+    id: Text,
+    name: Text,
+    identifier: Obj<Identifier>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Identifier {
+    scheme: Text,
+    id: Text,
+}
+
+/// A reference to a party (buyer, tenderer, supplier): its id, perhaps its name.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PartyRef {
+    id: Text,
+    name: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Tender {
+    id: Text,
+    title: Text,
+    status: Text,
+    main_procurement_category: Text,
+    procurement_method: Text,
+    procurement_method_details: Text,
+    award_criteria: Text,
+    number_of_tenderers: Amount,
+    value: Obj<Money>,
+    tender_period: Option<Obj<Period>>,
+    date_published: Text,
+    procuring_entity: Option<Obj<PartyRef>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Period {
+    start_date: Option<Text>,
+    end_date: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Money {
+    amount: Amount,
+    currency: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Bids {
+    details: List<Bid>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Bid {
+    id: Text,
+    status: Text,
+    date: Text,
+    value: Obj<Money>,
+    tenderers: List<PartyRef>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Award {
+    id: Text,
+    status: Text,
+    date: Text,
+    value: Obj<Money>,
+    suppliers: List<PartyRef>,
+    items: List<Item>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Item {
+    classification: Obj<Classification>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Classification {
+    id: Text,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Contract {
+    id: Text,
+    #[serde(rename = "awardID")]
+    award_id: Text,
+    status: Text,
+    date_signed: Text,
+    value: Obj<Money>,
+    implementation: Obj<Implementation>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Implementation {
+    transactions: List<Transaction>,
+}
+
+/// A payment; OCDS 1.0 named its value `amount`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Transaction {
+    value: Option<Obj<Money>>,
+    amount: Option<Obj<Money>>,
+}
+
+impl Release {
+    /// Whether the item is a record or a package rather than a release.
+    fn is_container(&self) -> bool {
+        self.compiled_release.0 || self.releases.0 || self.records.0
     }
 }
 
@@ -375,12 +781,13 @@ fn days_between(start: &str, end: &str) -> String {
 }
 
 /// What a contract's implementation paid in all: the sum of its transactions, if any.
-fn paid(contract: &Value) -> String {
-    let list = contract.pointer("/implementation/transactions").and_then(Value::as_array);
-    let values: Vec<f64> = list
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t.get("value").or(t.get("amount")).and_then(|v| v.get("amount")).and_then(Value::as_f64))
+fn paid(contract: &Contract) -> String {
+    let values: Vec<f64> = contract
+        .implementation
+        .0
+        .transactions
+        .iter()
+        .filter_map(|t| t.value.as_ref().or(t.amount.as_ref()).and_then(|v| v.0.amount.as_f64()))
         .collect();
     if values.is_empty() { String::new() } else { format!("{:.2}", values.iter().sum::<f64>()) }
 }
@@ -427,66 +834,98 @@ impl Out {
             self.error(line, "不是OCDS发布：缺少ocid".into(), "not an OCDS release: no ocid".into());
             return;
         };
-        match &mut self.pending {
-            Some((current, _, base)) if *current == ocid => merge(base, release),
-            _ => {
-                self.flush_pending();
-                if !self.seen.insert(ocid.clone()) {
-                    self.error(
-                        line,
-                        format!("ocid {ocid} 的发布不连续：请导入编译发布（compiled release）或记录包"),
-                        format!(
-                            "releases of ocid {ocid} are not consecutive: import compiled releases or a record package"
-                        ),
-                    );
-                    return;
-                }
-                self.pending = Some((ocid, line, release));
-            }
+        if let Some((current, _, gathered)) = &mut self.pending
+            && *current == ocid
+        {
+            gathered.merge(release);
+            return;
+        }
+        self.start(ocid, line, Gathered::Merged(release));
+    }
+
+    /// One JSON Lines item, `text`, read as a release: the usual case, without
+    /// building a JSON tree. Records, packages, lines that are not JSON or not
+    /// OCDS and releases that continue the pending process go the general way.
+    fn line(&mut self, line: u64, text: &str) {
+        let parsed = match text.starts_with('{').then(|| serde_json::from_str::<Release>(text)) {
+            Some(Ok(r)) if !r.is_container() => r,
+            _ => return self.value_line(line, text),
+        };
+        let Some(ocid) = parsed.ocid.0.clone() else {
+            return self.value_line(line, text);
+        };
+        if self.pending.as_ref().is_some_and(|(current, ..)| *current == ocid) {
+            return self.value_line(line, text);
+        }
+        self.start(ocid, line, Gathered::Parsed { release: Box::new(parsed), text: text.to_owned() });
+    }
+
+    fn value_line(&mut self, line: u64, text: &str) {
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => self.item(line, v),
+            Err(e) => self.error(line, format!("不是有效的JSON：{e}"), format!("not valid JSON: {e}")),
         }
     }
 
+    /// Begins gathering a new process, after writing the pending one.
+    fn start(&mut self, ocid: String, line: u64, gathered: Gathered) {
+        self.flush_pending();
+        if !self.seen.insert(ocid.clone()) {
+            self.error(
+                line,
+                format!("ocid {ocid} 的发布不连续：请导入编译发布（compiled release）或记录包"),
+                format!("releases of ocid {ocid} are not consecutive: import compiled releases or a record package"),
+            );
+            return;
+        }
+        self.pending = Some((ocid, line, gathered));
+    }
+
     fn flush_pending(&mut self) {
-        if let Some((ocid, line, r)) = self.pending.take() {
-            self.summary.processes += 1;
-            if let Err(e) = self.process(&ocid, line, &r) {
-                self.error(line, format!("写出失败：{e}"), format!("cannot write: {e}"));
-            }
+        let Some((ocid, line, gathered)) = self.pending.take() else { return };
+        self.summary.processes += 1;
+        let release = match gathered {
+            Gathered::Parsed { release, .. } => *release,
+            Gathered::Merged(v) => match Release::deserialize(&v) {
+                Ok(r) => r,
+                Err(e) => return self.error(line, format!("不是OCDS发布：{e}"), format!("not an OCDS release: {e}")),
+            },
+        };
+        if let Err(e) = self.process(&ocid, line, &release) {
+            self.error(line, format!("写出失败：{e}"), format!("cannot write: {e}"));
         }
     }
 
     /// Writes the rows of one compiled contracting process.
-    fn process(&mut self, ocid: &str, line: u64, r: &Value) -> Result<(), csv::Error> {
+    fn process(&mut self, ocid: &str, line: u64, r: &Release) -> Result<(), csv::Error> {
         let line_text = line.to_string();
         // Parties by their release-local id → (code, name). A Chinese unified social
         // credit code in `identifier` is the code; otherwise scheme-id, else the party id.
         let mut parties = std::collections::HashMap::new();
-        for p in r.get("parties").and_then(Value::as_array).into_iter().flatten() {
-            let id = text(p.get("id"));
-            let ident = p.get("identifier");
-            let code = match (text(ident.and_then(|i| i.get("scheme"))), text(ident.and_then(|i| i.get("id")))) {
-                (_, i) if domain::CreditCode::parse_allowing_bad_check(&i).is_ok() => i,
+        for p in r.parties.iter() {
+            let (scheme, ident) = (p.identifier.0.scheme.as_str(), p.identifier.0.id.as_str());
+            let code = match (scheme, ident) {
+                (_, i) if domain::CreditCode::parse_allowing_bad_check(i).is_ok() => i.to_owned(),
                 (s, i) if !s.is_empty() && !i.is_empty() => format!("{s}-{i}"),
-                (_, i) if !i.is_empty() => i,
-                _ => id.clone(),
+                (_, i) if !i.is_empty() => i.to_owned(),
+                _ => p.id.0.clone(),
             };
-            parties.insert(id, (code, text(p.get("name"))));
+            parties.insert(p.id.as_str(), (code, p.name.0.clone()));
         }
-        let party = |v: &Value| -> (String, String) {
-            let id = text(v.get("id"));
-            parties.get(&id).cloned().unwrap_or_else(|| (id, text(v.get("name"))))
+        let party = |v: &PartyRef| -> (String, String) {
+            parties.get(v.id.as_str()).cloned().unwrap_or_else(|| (v.id.0.clone(), v.name.0.clone()))
         };
-        let tender = r.get("tender").cloned().unwrap_or(Value::Null);
-        let buyer = r.get("buyer").map(&party).unwrap_or_default();
-        let category = match text(tender.get("mainProcurementCategory")).as_str() {
+        let tender = &r.tender.0;
+        let buyer = r.buyer.as_ref().map(|b| party(&b.0)).unwrap_or_default();
+        let category = match tender.main_procurement_category.as_str() {
             "goods" => "goods",
             "works" => "works",
             "services" => "services",
             _ => "other",
         };
         // The Chinese method, when procurementMethodDetails names one, is finer than OCDS's four.
-        let details = text(tender.get("procurementMethodDetails"));
-        let method = match (text(tender.get("procurementMethod")).as_str(), details.as_str()) {
+        let details = tender.procurement_method_details.as_str();
+        let method = match (tender.procurement_method.as_str(), details) {
             (_, d) if d.contains("磋商") => "consultation",
             (_, d) if d.contains("询价") => "inquiry",
             (_, d) if d.contains("谈判") => "negotiation",
@@ -498,83 +937,74 @@ impl Out {
             ("direct", _) => "single_source",
             _ => "other",
         };
-        let evaluation = match text(tender.get("awardCriteria")).as_str() {
+        let evaluation = match tender.award_criteria.as_str() {
             "priceOnly" | "lowestCost" => "lowest_price",
             "" => "",
             "ratedCriteria" | "qualityOnly" | "bestProposal" | "bestValueToGovernment" => "comprehensive",
             _ => "other",
         };
-        let awards: Vec<&Value> = r.get("awards").and_then(Value::as_array).into_iter().flatten().collect();
-        let award_date = awards.iter().map(|a| day(a.get("date"))).filter(|d| !d.is_empty()).min().unwrap_or_default();
-        let period = tender.get("tenderPeriod");
-        let publish = day(period.and_then(|p| p.get("startDate")).or(tender.get("datePublished")));
-        let title = match text(tender.get("title")) {
-            t if t.is_empty() => ocid.to_owned(),
+        let award_date = r.awards.iter().map(|a| a.date.day()).filter(|d| !d.is_empty()).min().unwrap_or_default();
+        let period = tender.tender_period.as_ref().map(|p| &p.0);
+        let publish = period.and_then(|p| p.start_date.as_ref()).unwrap_or(&tender.date_published).day();
+        let title = match tender.title.as_str() {
+            "" => ocid,
             t => t,
         };
         self.tender.write_record([
             ocid,
-            &title,
+            title,
             category,
             method,
             &buyer.0,
             &buyer.1,
-            &amount(tender.get("value")),
+            &tender.value.0.amount.yuan(),
             &publish,
-            &day(period.and_then(|p| p.get("endDate"))),
+            &period.map(|p| p.end_date.day()).unwrap_or_default(),
             &award_date,
-            &text(tender.get("id")),
+            tender.id.as_str(),
             evaluation,
             &line_text,
         ])?;
         self.summary.tenders += 1;
-        self.ocds(ocid, &line_text, r, &tender, &party)?;
-        for b in r.pointer("/bids/details").and_then(Value::as_array).into_iter().flatten() {
-            let status = match text(b.get("status")).as_str() {
+        self.ocds(ocid, &line_text, r, &party)?;
+        for b in r.bids.0.details.iter() {
+            let status = match b.status.as_str() {
                 "valid" | "pending" | "" => "valid",
                 "disqualified" => "rejected",
                 "withdrawn" => "withdrawn",
                 // Invited: no bid was made.
                 _ => continue,
             };
-            for t in b.get("tenderers").and_then(Value::as_array).into_iter().flatten() {
+            let time = b.date.as_str().replace('T', " ").chars().take(19).collect::<String>();
+            let price = b.value.0.amount.yuan();
+            for t in b.tenderers.iter() {
                 let (code, name) = party(t);
-                let time = text(b.get("date")).replace('T', " ").chars().take(19).collect::<String>();
-                self.bid.write_record([
-                    ocid,
-                    &code,
-                    &name,
-                    &amount(b.get("value")),
-                    time.as_str(),
-                    status,
-                    &line_text,
-                ])?;
+                self.bid.write_record([ocid, &code, &name, &price, time.as_str(), status, &line_text])?;
                 self.summary.bids += 1;
             }
         }
-        let contracts: Vec<&Value> = r.get("contracts").and_then(Value::as_array).into_iter().flatten().collect();
-        for a in awards {
-            if matches!(text(a.get("status")).as_str(), "cancelled" | "unsuccessful") {
+        for a in r.awards.iter() {
+            if matches!(a.status.as_str(), "cancelled" | "unsuccessful") {
                 continue;
             }
-            let id = text(a.get("id"));
-            let contract = contracts.iter().find(|c| text(c.get("awardID")) == id && !id.is_empty());
-            let status = match contract.map(|c| text(c.get("status"))).as_deref() {
+            let id = a.id.as_str();
+            let contract = r.contracts.iter().find(|c| c.award_id.as_str() == id && !id.is_empty());
+            let status = match contract.map(|c| c.status.as_str()) {
                 Some("terminated") | Some("cancelled") => "terminated",
                 Some("active") => "performing",
                 _ => "",
             };
-            for s in a.get("suppliers").and_then(Value::as_array).into_iter().flatten() {
+            for s in a.suppliers.iter() {
                 let (code, name) = party(s);
                 self.award.write_record([
                     ocid,
                     &code,
                     &name,
-                    &amount(a.get("value")),
-                    &contract.map(|c| text(c.get("id"))).unwrap_or_default(),
-                    &contract.map(|c| day(c.get("dateSigned"))).unwrap_or_default(),
-                    &contract.map(|c| amount(c.get("value"))).unwrap_or_default(),
-                    &contract.map(|c| paid(c)).unwrap_or_default(),
+                    &a.value.0.amount.yuan(),
+                    contract.map(|c| c.id.as_str()).unwrap_or_default(),
+                    &contract.map(|c| c.date_signed.day()).unwrap_or_default(),
+                    &contract.map(|c| c.value.0.amount.yuan()).unwrap_or_default(),
+                    &contract.map(paid).unwrap_or_default(),
                     status,
                     &line_text,
                 ])?;
@@ -589,110 +1019,91 @@ impl Out {
         &mut self,
         ocid: &str,
         line: &str,
-        r: &Value,
-        tender: &Value,
-        party: &dyn Fn(&Value) -> (String, String),
+        r: &Release,
+        party: &dyn Fn(&PartyRef) -> (String, String),
     ) -> Result<(), csv::Error> {
-        let (buyer_id, buyer_name) = r.get("buyer").map(party).unwrap_or_default();
-        let (entity_id, entity_name) = tender.get("procuringEntity").map(party).unwrap_or_default();
-        let period = tender.get("tenderPeriod");
-        let start = text(period.and_then(|p| p.get("startDate")));
-        let end = text(period.and_then(|p| p.get("endDate")));
-        let tenderers = match tender.get("numberOfTenderers") {
-            Some(Value::Number(n)) => n.to_string(),
-            _ => String::new(),
-        };
+        let tender = &r.tender.0;
+        let (buyer_id, buyer_name) = r.buyer.as_ref().map(|b| party(&b.0)).unwrap_or_default();
+        let (entity_id, entity_name) = tender.procuring_entity.as_ref().map(|e| party(&e.0)).unwrap_or_default();
+        let period = tender.tender_period.as_ref().map(|p| &p.0);
+        let start = period.and_then(|p| p.start_date.as_ref()).map(Text::as_str).unwrap_or_default();
+        let end = period.map(|p| p.end_date.as_str()).unwrap_or_default();
         self.ocds_process.write_record([
             ocid,
-            &text(tender.get("title")),
+            tender.title.as_str(),
             &buyer_id,
             &buyer_name,
             &entity_id,
             &entity_name,
-            &text(tender.get("procurementMethod")),
-            &text(tender.get("procurementMethodDetails")),
-            &text(tender.get("mainProcurementCategory")),
-            &text(tender.get("status")),
-            &tenderers,
-            &text(tender.get("awardCriteria")),
-            &start,
-            &end,
-            &days_between(&start, &end),
+            tender.procurement_method.as_str(),
+            tender.procurement_method_details.as_str(),
+            tender.main_procurement_category.as_str(),
+            tender.status.as_str(),
+            &tender.number_of_tenderers.number(),
+            tender.award_criteria.as_str(),
+            start,
+            end,
+            &days_between(start, end),
             line,
         ])?;
-        // Tenderers and suppliers may be written as one object instead of a list.
-        let list = |v: Option<&Value>| -> Vec<Value> {
-            match v {
-                Some(Value::Array(a)) => a.clone(),
-                Some(o @ Value::Object(_)) => vec![o.clone()],
-                _ => Vec::new(),
-            }
-        };
-        for (i, b) in r.pointer("/bids/details").and_then(Value::as_array).into_iter().flatten().enumerate() {
-            let tenderers = list(b.get("tenderers"));
-            let value = b.get("value");
-            let head = [
-                ocid.to_owned(),
-                (i + 1).to_string(),
-                text(b.get("id")),
-                text(b.get("status")),
-                number(value),
-                text(value.and_then(|v| v.get("currency"))),
-                text(b.get("date")),
-            ];
-            let count = tenderers.len().to_string();
-            let rows: Vec<(String, String)> = if tenderers.is_empty() {
-                vec![Default::default()]
-            } else {
-                tenderers
-                    .iter()
-                    .map(|t| if text(t.get("id")).is_empty() { Default::default() } else { party(t) })
-                    .collect()
-            };
+        // A tenderer or supplier without an id is written as none.
+        let named = |t: &PartyRef| if t.id.as_str().is_empty() { Default::default() } else { party(t) };
+        for (i, b) in r.bids.0.details.iter().enumerate() {
+            let value = &b.value.0;
+            let (index, amount, count) = ((i + 1).to_string(), value.amount.number(), b.tenderers.len().to_string());
+            let head =
+                [ocid, &index, b.id.as_str(), b.status.as_str(), &amount, value.currency.as_str(), b.date.as_str()];
+            let rows: Vec<(String, String)> =
+                if b.tenderers.is_empty() { vec![Default::default()] } else { b.tenderers.iter().map(named).collect() };
             for (id, name) in rows {
-                let mut rec = head.to_vec();
-                rec.extend([id, name, count.clone(), line.to_owned()]);
-                self.ocds_bid.write_record(&rec)?;
+                self.ocds_bid.write_record(head.iter().copied().chain([id.as_str(), &name, &count, line]))?;
                 self.summary.ocds_bids += 1;
             }
         }
-        for (i, a) in r.get("awards").and_then(Value::as_array).into_iter().flatten().enumerate() {
-            let suppliers = list(a.get("suppliers"));
+        for (i, a) in r.awards.iter().enumerate() {
             let classes: Vec<String> = a
-                .get("items")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|item| text(item.pointer("/classification/id")).replace('|', "/"))
+                .items
+                .iter()
+                .map(|item| item.classification.0.id.as_str().replace('|', "/"))
                 .filter(|c| !c.is_empty())
                 .collect();
-            let value = a.get("value");
-            let head = [ocid.to_owned(), (i + 1).to_string(), text(a.get("id")), text(a.get("status"))];
-            let tail = [
-                suppliers.len().to_string(),
-                number(value),
-                text(value.and_then(|v| v.get("currency"))),
-                text(a.get("date")),
-                classes.join("|"),
-                line.to_owned(),
-            ];
-            let rows: Vec<(String, String)> = if suppliers.is_empty() {
-                vec![Default::default()]
-            } else {
-                suppliers
-                    .iter()
-                    .map(|s| if text(s.get("id")).is_empty() { Default::default() } else { party(s) })
-                    .collect()
-            };
+            let value = &a.value.0;
+            let index = (i + 1).to_string();
+            let head = [ocid, &index, a.id.as_str(), a.status.as_str()];
+            let (count, amount, classes) = (a.suppliers.len().to_string(), value.amount.number(), classes.join("|"));
+            let tail = [&count, &amount, value.currency.as_str(), a.date.as_str(), &classes, line];
+            let rows: Vec<(String, String)> =
+                if a.suppliers.is_empty() { vec![Default::default()] } else { a.suppliers.iter().map(named).collect() };
             for (id, name) in rows {
-                let mut rec = head.to_vec();
-                rec.extend([id, name]);
-                rec.extend(tail.iter().cloned());
-                self.ocds_award.write_record(&rec)?;
+                self.ocds_award.write_record(
+                    head.iter().copied().chain([id.as_str(), name.as_str()]).chain(tail.iter().map(|s| &**s)),
+                )?;
                 self.summary.ocds_awards += 1;
             }
         }
         Ok(())
+    }
+}
+
+/// A process being gathered from its releases.
+enum Gathered {
+    /// One release read straight into [`Release`], with its text should a later
+    /// release of the same process need merging into it.
+    Parsed { release: Box<Release>, text: String },
+    /// Releases merged as JSON.
+    Merged(Value),
+}
+
+impl Gathered {
+    fn merge(&mut self, update: Value) {
+        if let Gathered::Parsed { text, .. } = self {
+            // It was read as a release from this text, so the text is JSON.
+            let base = serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+            *self = Gathered::Merged(base);
+        }
+        if let Gathered::Merged(base) = self {
+            merge(base, update);
+        }
     }
 }
 
@@ -726,6 +1137,43 @@ mod tests {
         );
         assert!(!bid.contains("S3"), "an invitation is not a bid");
         assert!(award.contains("ocds-1,S1,甲公司,880000.50,c1,2025-04-02,880000.50,,performing,1"), "{award}");
+    }
+
+    fn all_files(name: &str, text: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join(name);
+        std::fs::write(&input, text).unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let summary = convert(&input, &out).unwrap();
+        assert!(summary.errors.is_empty(), "{:?}", summary.errors);
+        FILES.iter().map(|n| std::fs::read_to_string(out.join(format!("{n}.csv"))).unwrap()).collect()
+    }
+
+    /// Fields of unexpected types, nulls, single objects for lists, strings for
+    /// amounts and a duplicate key (which sends the line the general way).
+    const ODD: &str = r#"{"ocid":"ocds-2","buyer":null,"parties":[{"id":"S1","name":" 甲公司 ","identifier":{"id":"91330100MA2KY0JX0N"}}],"tender":{"title":5,"value":"12","tenderPeriod":{"startDate":null,"endDate":["x"]},"datePublished":"2025-01-02T08:00:00+08:00","numberOfTenderers":3.0,"procuringEntity":"E","status":"active","status":"complete"},"bids":{"details":[7,{"status":"valid","date":"2025-01-05T10:00:00+08:00","tenderers":{"id":"S1"},"value":{"amount":"1,000","currency":"CNY"}}]},"awards":{"id":"a","status":"active","value":{"amount":1e3},"suppliers":[{"name":"无编号"}],"items":[{"classification":{"id":"a|b"}},{"classification":3}]},"contracts":[{"awardID":"a","status":"active","implementation":{"transactions":[{"amount":{"amount":5}},{"value":{"amount":2.5}},{"value":{}}]}}]}"#;
+
+    #[test]
+    fn a_release_line_reads_as_the_same_release_in_a_record() {
+        for release in [RELEASE, ODD] {
+            let fast = all_files("x.jsonl", &format!("{release}\n"));
+            let ocid = if release == RELEASE { "ocds-1" } else { "ocds-2" };
+            let record = format!("{{\"ocid\":\"{ocid}\",\"compiledRelease\":{release}}}\n");
+            assert_eq!(fast, all_files("r.jsonl", &record), "{release}");
+        }
+        let files = all_files("x.jsonl", &format!("{ODD}\n"));
+        let [tender, bid, award, process, ocds_bid, ocds_award] = &files[..] else { unreachable!() };
+        // Null is unset: the publish date falls back to datePublished; the last of two keys counts;
+        // a value that is not an object has no amount.
+        assert!(tender.contains("ocds-2,5,other,other,,,,2025-01-02,,,,,1"), "{tender}");
+        assert!(process.contains("ocds-2,5,,,,,,,,complete,3.0,,,,,1"), "{process}");
+        // A tenderer written as one object; an amount written as a string is kept as written.
+        assert!(bid.contains("ocds-2,91330100MA2KY0JX0N,甲公司,\"1,000\",2025-01-05 10:00:00,valid,1"), "{bid}");
+        // A bid that is not an object is a bid with nothing known; a supplier without an id is none.
+        assert!(ocds_bid.contains("ocds-2,1,,,,,,,,0,1") && ocds_bid.contains("ocds-2,2,,valid,,CNY,"), "{ocds_bid}");
+        assert!(award.contains("ocds-2,,无编号,1000.00,,,,7.50,performing,1"), "{award}");
+        assert!(ocds_award.contains("ocds-2,1,a,active,,,1,1000.0,,,a/b,1"), "{ocds_award}");
     }
 
     #[test]
