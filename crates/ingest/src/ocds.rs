@@ -10,7 +10,7 @@
 //! single document) it came from. The mapping is in `docs/ocds.md`.
 //!
 //! A JSON Lines release is read straight into the fields the mapping uses
-//! ([`Release`], lenient as a JSON tree is: a field of an unexpected type reads
+//! (`Release`, lenient as a JSON tree is: a field of an unexpected type reads
 //! as absent); records, packages and releases to be merged are read as JSON
 //! trees and then into the same type.
 //!
