@@ -42,6 +42,34 @@ impl Store {
 /// allow far more parameters than 6 × 200).
 const LEDGER_ROWS_PER_INSERT: usize = 200;
 
+/// Warnings per multi-row upsert (15 parameters each) and identifiers per
+/// `IN (…)` list: a statement per row costs a round trip to the database each.
+const WARNING_ROWS_PER_INSERT: usize = 200;
+const IDS_PER_UPDATE: usize = 1000;
+
+/// The rows of a multi-row `VALUES`: `rows` groups of `columns` parameters,
+/// numbered from `$1`, each followed by `tail` inside its parentheses.
+fn values_list(rows: usize, columns: usize, tail: &str) -> String {
+    let mut sql = String::with_capacity(rows * columns * 6);
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", row * columns + column + 1));
+        }
+        sql.push_str(tail);
+        sql.push(')');
+    }
+    sql
+}
+
+/// `$first, $first+1, …` for an `IN (…)` list of `n` parameters.
+fn parameter_list(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 const INSPECTION_COLUMNS: &str = "SELECT id, plan_commitment, target, checked_on, outcome, findings, entered_by, entered_at, published_at, ledger_index FROM inspection_result";
 
 const DECISION_COLUMNS: &str = "SELECT id, a, b, decision, note, decided_by, decided_at FROM entity_decision";
@@ -318,14 +346,10 @@ impl StateStore for Store {
         // Many rows per statement: a round trip per row would cap appends far below
         // what the log needs (see BENCHMARKS.md).
         for (chunk_index, chunk) in entries.chunks(LEDGER_ROWS_PER_INSERT).enumerate() {
-            let mut sql = String::from("INSERT INTO ledger_entry (idx, kind, record, salt, leaf_hash, created_at) VALUES ");
-            for row in 0..chunk.len() {
-                let p = row * 6;
-                if row > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6));
-            }
+            let sql = format!(
+                "INSERT INTO ledger_entry (idx, kind, record, salt, leaf_hash, created_at) VALUES {}",
+                values_list(chunk.len(), 6, "")
+            );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (i, e) in chunk.iter().enumerate() {
                 let index = size + (chunk_index * LEDGER_ROWS_PER_INSERT + i) as i64;
@@ -581,48 +605,67 @@ impl StateStore for Store {
         unchanged: &[String],
         resolved: &[String],
     ) -> Result<()> {
+        // A model raising one identifier twice: the last one stands, as it did when
+        // rows were written one at a time (PostgreSQL refuses to upsert a row twice
+        // in one statement).
+        let last: std::collections::HashMap<&str, usize> = upserts.iter().enumerate().map(|(i, w)| (w.id.as_str(), i)).collect();
+        let upserts: Vec<&WarningRecord> =
+            upserts.iter().enumerate().filter(|(i, w)| last.get(w.id.as_str()) == Some(i)).map(|(_, w)| w).collect();
         let mut tx = self.pool.begin().await?;
-        for w in upserts {
-            sqlx::query(
+        for chunk in upserts.chunks(WARNING_ROWS_PER_INSERT) {
+            let scan_parameter = chunk.len() * 15 + 1;
+            let sql = format!(
                 "INSERT INTO warning (id, model, domain, severity, severity_rank, subject_kind, subject_id, subject_name,
                     org_code, region_code, amount_fen, reason_zh, reason_en, evidence_json, digest, status, first_scan,
                     last_scan, resolved_scan)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'open', $16, $16, NULL)
+                 VALUES {}
                  ON CONFLICT (id) DO UPDATE SET domain = excluded.domain, severity = excluded.severity,
                     severity_rank = excluded.severity_rank, subject_kind = excluded.subject_kind,
                     subject_id = excluded.subject_id, subject_name = excluded.subject_name, org_code = excluded.org_code,
                     region_code = excluded.region_code, amount_fen = excluded.amount_fen, reason_zh = excluded.reason_zh,
                     reason_en = excluded.reason_en, evidence_json = excluded.evidence_json, digest = excluded.digest,
                     status = 'open', last_scan = excluded.last_scan, resolved_scan = NULL",
-            )
-            .bind(&w.id)
-            .bind(&w.model)
-            .bind(&w.domain)
-            .bind(&w.severity)
-            .bind(w.severity_rank)
-            .bind(&w.subject_kind)
-            .bind(&w.subject_id)
-            .bind(&w.subject_name)
-            .bind(&w.org_code)
-            .bind(&w.region_code)
-            .bind(w.amount_fen)
-            .bind(&w.reason_zh)
-            .bind(&w.reason_en)
-            .bind(&w.evidence_json)
-            .bind(&w.digest)
-            .bind(scan)
-            .execute(&mut *tx)
-            .await?;
+                values_list(chunk.len(), 15, &format!(", 'open', ${scan_parameter}, ${scan_parameter}, NULL"))
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for w in chunk {
+                query = query
+                    .bind(&w.id)
+                    .bind(&w.model)
+                    .bind(&w.domain)
+                    .bind(&w.severity)
+                    .bind(w.severity_rank)
+                    .bind(&w.subject_kind)
+                    .bind(&w.subject_id)
+                    .bind(&w.subject_name)
+                    .bind(&w.org_code)
+                    .bind(&w.region_code)
+                    .bind(w.amount_fen)
+                    .bind(&w.reason_zh)
+                    .bind(&w.reason_en)
+                    .bind(&w.evidence_json)
+                    .bind(&w.digest);
+            }
+            query.bind(scan).execute(&mut *tx).await?;
         }
-        for id in unchanged {
-            sqlx::query("UPDATE warning SET last_scan = $1 WHERE id = $2").bind(scan).bind(id).execute(&mut *tx).await?;
+        for chunk in unchanged.chunks(IDS_PER_UPDATE) {
+            let sql = format!("UPDATE warning SET last_scan = $1 WHERE id IN ({})", parameter_list(2, chunk.len()));
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scan);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            query.execute(&mut *tx).await?;
         }
-        for id in resolved {
-            sqlx::query("UPDATE warning SET status = 'resolved_by_data', resolved_scan = $1 WHERE id = $2 AND status = 'open'")
-                .bind(scan)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+        for chunk in resolved.chunks(IDS_PER_UPDATE) {
+            let sql = format!(
+                "UPDATE warning SET status = 'resolved_by_data', resolved_scan = $1 WHERE status = 'open' AND id IN ({})",
+                parameter_list(2, chunk.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scan);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -323,6 +323,38 @@ async fn warnings_and_scans(store: &dyn StateStore) {
     assert_eq!(counts.len(), 2, "M01 and M06, both open: {counts:?}");
 }
 
+/// More warnings than one statement writes, an identifier raised twice, and
+/// more unchanged and resolved identifiers than one `IN` list holds.
+async fn many_warnings(store: &dyn StateStore) {
+    let first = store.begin_scan(&new_scan()).await.unwrap();
+    let mut list: Vec<WarningRecord> =
+        (0..2_450).map(|i| warning(&format!("P04-{i:05}"), "P04", 2, 100 + i, "331099001001")).collect();
+    // Raised twice in one scan: the second one stands.
+    list.push(WarningRecord { amount_fen: 7, ..list[3].clone() });
+    store.save_warnings(first, &list, &[], &[]).await.unwrap();
+    let digests = store.warning_digests("P04").await.unwrap();
+    assert_eq!(digests.len(), 2_450);
+    let w = store.warning("P04-02449").await.unwrap().unwrap();
+    assert_eq!((w.amount_fen, w.first_scan, w.last_scan, w.status), (2_549, first, first, WarningStatus::Open));
+    assert_eq!(store.warning("P04-00003").await.unwrap().unwrap().amount_fen, 7);
+    assert_eq!(w, WarningRecord { first_scan: first, last_scan: first, ..list[2_449].clone() });
+
+    let second = store.begin_scan(&new_scan()).await.unwrap();
+    let unchanged: Vec<String> = (0..1_200).map(|i| format!("P04-{i:05}")).collect();
+    let resolved: Vec<String> = (1_200..2_450).map(|i| format!("P04-{i:05}")).collect();
+    store.save_warnings(second, &[], &unchanged, &resolved).await.unwrap();
+    for (id, status, last) in [
+        ("P04-00000", WarningStatus::Open, second),
+        ("P04-01199", WarningStatus::Open, second),
+        ("P04-01200", WarningStatus::ResolvedByData, first),
+        ("P04-02449", WarningStatus::ResolvedByData, first),
+    ] {
+        let w = store.warning(id).await.unwrap().unwrap();
+        assert_eq!((w.status, w.last_scan), (status, last), "{id}");
+    }
+    assert_eq!(store.warnings(&WarningFilter::default()).await.unwrap().1, 1_200);
+}
+
 async fn clue_workflow(store: &dyn StateStore) {
     let scan = store.begin_scan(&new_scan()).await.unwrap();
     store.save_warnings(scan, &[warning("M01-a", "M01", 1, 500, "331099001001")], &[], &[]).await.unwrap();
@@ -560,6 +592,7 @@ suite!(
     users_sessions_and_throttling,
     ledger_entries_and_checkpoints,
     warnings_and_scans,
+    many_warnings,
     clue_workflow,
     audit_trail,
     reports_become_clues,
