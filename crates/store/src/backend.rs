@@ -43,9 +43,11 @@ impl Store {
 const LEDGER_ROWS_PER_INSERT: usize = 200;
 
 /// Warnings per multi-row upsert (15 parameters each) and identifiers per
-/// `IN (…)` list: a statement per row costs a round trip to the database each.
-const WARNING_ROWS_PER_INSERT: usize = 200;
-const IDS_PER_UPDATE: usize = 1000;
+/// `IN (…)` list: a statement per row costs a round trip to the database each,
+/// and SQLite finds each parameter of a statement by a search through all of
+/// them (`sqlite3_bind_parameter_name`), so hundreds, not thousands.
+const WARNING_ROWS_PER_INSERT: usize = 32;
+const IDS_PER_UPDATE: usize = 250;
 
 /// The rows of a multi-row `VALUES`: `rows` groups of `columns` parameters,
 /// numbered from `$1`, each followed by `tail` inside its parentheses.
