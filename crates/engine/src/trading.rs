@@ -6,13 +6,22 @@
 //! | `bid_screens(prices)` | the screens of a list of bid prices, a struct (null under three prices) |
 //! | `rotation_groups(tenders, window_days, min_tenders)` | the rotation groups among a list of `named_struct('tender', …, 'day', …, 'winner', …, 'bidders', [...])` |
 //! | `quantile_r8(values, tau)` | the τ-quantile of a list of numbers as Cardinal computes it (`models::stats`), null for an empty list |
+//! | `distinct_count(list)` | how many distinct values other than null a list holds (0 for a null list) |
+//!
+//! `distinct_count(array_agg(x))` counts what `count(DISTINCT x)` counts, and
+//! `array_distinct(array_agg(x))` holds what `array_agg(DISTINCT x)` holds; grouped
+//! by hundreds of thousands of keys they take a tenth of the time and memory:
+//! DataFusion keeps a separate set per group for a `DISTINCT` aggregate
+//! (apache/datafusion#25116).
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, Float64Array, Int64Array, ListArray, ListBuilder, StringArray, StringBuilder, StructArray,
+    Array, ArrayRef, AsArray, Float64Array, GenericListArray, Int64Array, ListArray, ListBuilder, OffsetSizeTrait,
+    StringArray, StringBuilder, StructArray,
 };
 use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Date32Type, Field, Fields, Float64Type, Int64Type};
+use datafusion::arrow::row::{RowConverter, SortField};
 use datafusion::common::{exec_err, plan_err};
 use datafusion::error::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
@@ -231,8 +240,61 @@ impl ScalarUDFImpl for Quantile {
     }
 }
 
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct DistinctCount {
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for DistinctCount {
+    fn name(&self) -> &str {
+        "distinct_count"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, args: &[DataType]) -> Result<DataType> {
+        match args {
+            [DataType::List(_) | DataType::LargeList(_) | DataType::Null] => Ok(DataType::Int64),
+            _ => plan_err!("distinct_count takes one list, e.g. distinct_count(array_agg(x))"),
+        }
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let out: Int64Array = match arrays[0].data_type() {
+            DataType::List(_) => distinct_counts(arrays[0].as_list::<i32>())?,
+            DataType::LargeList(_) => distinct_counts(arrays[0].as_list::<i64>())?,
+            _ => std::iter::repeat_n(Some(0), arrays[0].len()).collect(),
+        };
+        Ok(ColumnarValue::Array(Arc::new(out)))
+    }
+}
+
+fn distinct_counts<O: OffsetSizeTrait>(lists: &GenericListArray<O>) -> Result<Int64Array> {
+    let offsets = lists.value_offsets();
+    let (first, last) = (offsets[0].as_usize(), offsets[lists.len()].as_usize());
+    let values = lists.values().slice(first, last - first);
+    // Rows compare equal exactly when the values do, whatever their type.
+    let rows =
+        RowConverter::new(vec![SortField::new(values.data_type().clone())])?.convert_columns(&[values.clone()])?;
+    let mut seen = std::collections::HashSet::new();
+    Ok((0..lists.len())
+        .map(|i| {
+            if lists.is_null(i) {
+                return Some(0);
+            }
+            seen.clear();
+            let (start, end) = (offsets[i].as_usize() - first, offsets[i + 1].as_usize() - first);
+            Some((start..end).filter(|&j| values.is_valid(j) && seen.insert(rows.row(j))).count() as i64)
+        })
+        .collect())
+}
+
 pub fn all() -> Vec<ScalarUDF> {
     vec![
+        ScalarUDF::new_from_impl(DistinctCount { signature: Signature::any(1, Volatility::Immutable) }),
         ScalarUDF::new_from_impl(Quantile { signature: Signature::any(2, Volatility::Immutable) }),
         ScalarUDF::new_from_impl(BidScreens { signature: Signature::any(1, Volatility::Immutable) }),
         ScalarUDF::new_from_impl(RotationGroups { signature: Signature::any(3, Volatility::Immutable) }),
@@ -262,6 +324,24 @@ mod tests {
         assert!(out.contains("| 4 | 0.1   | 0    |"), "{out}");
         let out = query("SELECT bid_screens(make_array(1, 2)) IS NULL AS none").await;
         assert!(out.contains("true"), "{out}");
+    }
+
+    #[tokio::test]
+    async fn distinct_count_counts_as_count_distinct() {
+        let out = query(
+            "SELECT g, distinct_count(array_agg(x)) AS fast, count(DISTINCT x) AS slow,
+                distinct_count(array_agg(x) FILTER (WHERE g = 'none')) AS filtered
+             FROM (VALUES ('a', 'p'), ('a', 'q'), ('a', 'p'), ('a', NULL), ('b', NULL), ('c', 'r')) AS t(g, x)
+             GROUP BY g ORDER BY g",
+        )
+        .await;
+        for row in
+            ["| a | 2    | 2    | 0        |", "| b | 0    | 0    | 0        |", "| c | 1    | 1    | 0        |"]
+        {
+            assert!(out.contains(row), "{out}");
+        }
+        let out = query("SELECT distinct_count(make_array(1.5, 1.5, 2.0)) AS n, distinct_count(NULL) AS none").await;
+        assert!(out.contains("| 2 | 0    |"), "{out}");
     }
 
     #[tokio::test]

@@ -64,7 +64,7 @@ FROM tender t
 -- Each tender's award: the winner(s), amounts and dates, with their source rows.
 CREATE VIEW won AS
 SELECT tender_id, min(winner_code) AS winner_code, max(coalesce(winner_name, winner_code)) AS winner,
-    count(DISTINCT winner_code) AS winners, sum(award_amount) AS award_amount, sum(contract_amount) AS contract_amount,
+    distinct_count(array_agg(winner_code)) AS winners, sum(award_amount) AS award_amount, sum(contract_amount) AS contract_amount,
     sum(final_amount) AS final_amount, min(contract_date) AS contract_date,
     array_agg(src('award', _batch, _row, tender_id || '/' || winner_code)) AS sources
 FROM award
@@ -82,8 +82,8 @@ SELECT * FROM ocds_process WHERE tender_status IS NULL OR tender_status <> 'canc
 -- active award to exactly one supplier: what Cardinal compares bids with.
 CREATE VIEW cardinal_final AS
 SELECT a.ocid,
-    count(DISTINCT CASE WHEN a.status = 'active' THEN a.award_index END) AS active_awards,
-    CASE WHEN count(DISTINCT CASE WHEN a.status = 'active' THEN a.award_index END) = 1
+    distinct_count(array_agg(CASE WHEN a.status = 'active' THEN a.award_index END)) AS active_awards,
+    CASE WHEN distinct_count(array_agg(CASE WHEN a.status = 'active' THEN a.award_index END)) = 1
         AND max(CASE WHEN a.status = 'active' THEN a.supplier_count END) = 1
         THEN max(CASE WHEN a.status = 'active' THEN a.supplier_id END) END AS winner
 FROM ocds_award a

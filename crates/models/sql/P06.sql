@@ -33,7 +33,7 @@
 --! first_date = { zh = "首个项目", en = "First" }
 --! last_date = { zh = "最后项目", en = "Last" }
 WITH valid AS (
-    SELECT tender_id, array_agg(DISTINCT bidder_code) AS bidders
+    SELECT tender_id, array_distinct(array_agg(bidder_code)) AS bidders
     FROM bid
     WHERE coalesce(status, 'valid') = 'valid'
     GROUP BY tender_id

@@ -24,7 +24,7 @@
 --! counted = { zh = "递交投标的投标人数", en = "Tenderers of submitted bids" }
 --! tenderers = { zh = "投标人数", en = "Tenderers" }
 WITH counted AS (
-    SELECT ocid, count(DISTINCT tenderer_id) AS tenderers
+    SELECT ocid, distinct_count(array_agg(tenderer_id)) AS tenderers
     FROM ocds_bid
     WHERE status IS NOT NULL AND status NOT IN ('invited', 'withdrawn') AND tenderer_id IS NOT NULL
     GROUP BY ocid

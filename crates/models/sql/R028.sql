@@ -25,7 +25,7 @@
 WITH priced AS (
     -- Each submitted bid with an amount and currency, and its set of tenderers.
     SELECT b.ocid, b.bid_index, b.amount, b.currency,
-        array_to_string(array_sort(array_agg(DISTINCT b.tenderer_id)), '|') AS ids
+        array_to_string(array_sort(array_distinct(array_agg(b.tenderer_id))), '|') AS ids
     FROM ocds_bid b
     JOIN cardinal_process p ON p.ocid = b.ocid
     WHERE b.status IS NOT NULL AND b.status NOT IN ('invited', 'withdrawn')
@@ -35,7 +35,7 @@ WITH priced AS (
     GROUP BY b.ocid, b.bid_index, b.amount, b.currency
 ),
 shared AS (
-    SELECT ocid, amount, currency FROM priced GROUP BY ocid, amount, currency HAVING count(DISTINCT ids) >= 2
+    SELECT ocid, amount, currency FROM priced GROUP BY ocid, amount, currency HAVING distinct_count(array_agg(ids)) >= 2
 ),
 bids AS (
     SELECT b.*
