@@ -44,12 +44,17 @@
 --! skewness = { zh = "偏度", en = "Skewness" }
 --! ks = { zh = "KS均匀性统计量", en = "Kolmogorov–Smirnov statistic" }
 --! score = { zh = "串通评分", en = "Collusion score" }
-WITH priced AS (
-    SELECT tender_id, count(*) AS bids, bid_screens(array_agg(price)) AS s
+WITH listed AS (
+    SELECT tender_id, count(*) AS bids, array_agg(price) AS prices
     FROM bid
     WHERE coalesce(status, 'valid') = 'valid' AND price > 0
     GROUP BY tender_id
     HAVING count(*) >= 3
+),
+-- unnest(make_array(…)) computes the screens once per tender: a plain column would be
+-- inlined into each s['…'] below and computed once per use (four times faster so).
+priced AS (
+    SELECT tender_id, bids, unnest(make_array(bid_screens(prices))) AS s FROM listed
 ),
 screened AS (
     SELECT *,

@@ -43,6 +43,14 @@ WITH a AS (
 ),
 buyer_year AS (
     SELECT buyer_code, year, count(*) AS awards, sum(award_amount) AS total FROM a GROUP BY buyer_code, year
+),
+-- The winners that qualify, by cheap aggregates; the lists are built for them only.
+concentrated AS (
+    SELECT a.buyer_code, a.winner_code, a.year
+    FROM a
+    JOIN buyer_year y ON y.buyer_code = a.buyer_code AND y.year = a.year
+    GROUP BY a.buyer_code, a.winner_code, a.year
+    HAVING max(y.awards) >= ${min_awards} AND CAST(sum(a.award_amount) AS DOUBLE) >= ${share} * max(y.total)
 )
 SELECT
     a.buyer_code || '/' || a.winner_code || '/' || CAST(CAST(a.year AS BIGINT) AS VARCHAR) AS key,
@@ -62,6 +70,7 @@ SELECT
     array_agg(src('tender', a._batch, a._row, a.tender_id)) AS src_tenders,
     array_agg(src('award', a.award_batch, a.award_row, a.tender_id)) AS src_awards
 FROM a
+JOIN concentrated c ON c.buyer_code = a.buyer_code AND c.winner_code = a.winner_code AND c.year = a.year
 JOIN buyer_year y ON y.buyer_code = a.buyer_code AND y.year = a.year
 GROUP BY a.buyer_code, a.winner_code, a.year
 HAVING max(y.awards) >= ${min_awards} AND CAST(sum(a.award_amount) AS DOUBLE) >= ${share} * max(y.total)
