@@ -8,6 +8,7 @@
 //! tables plus scalar functions, so the same files can run on a Ballista
 //! cluster that registers the same tables and functions.
 
+mod cached;
 mod rows;
 pub mod trading;
 pub mod udf;
@@ -127,7 +128,19 @@ impl Engine {
             .map(str::trim)
             .filter(|s| s.lines().any(|l| !l.starts_with("--") && !l.trim().is_empty()))
         {
-            ctx.sql(statement).await?;
+            let cached = cached::CACHED_VIEWS.iter().find_map(|name| {
+                let select = statement.split_once(&format!("CREATE VIEW {name} AS\n"))?.1;
+                Some((name, select))
+            });
+            match cached {
+                Some((name, select)) => {
+                    let plan = ctx.sql(select).await?.logical_plan().clone();
+                    ctx.register_table(*name, Arc::new(cached::CachedView::new(plan, partitions)))?;
+                }
+                None => {
+                    ctx.sql(statement).await?;
+                }
+            }
         }
         Ok(Engine { ctx })
     }

@@ -1,5 +1,7 @@
 -- Views every model may read, registered by the engine before models run.
--- Each statement ends with a line holding only ";".
+-- Each statement ends with a line holding only ";". The aggregates `won`,
+-- `cardinal_final` and `cardinal_gap` are computed once per scan, the first time a
+-- model reads them (cached.rs); the others are planned into each query.
 
 -- Kinship in both directions: `b` is `a`'s `relation` (Chinese label and English key);
 -- the reverse link turns child into parent and back.
