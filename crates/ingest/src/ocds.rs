@@ -368,6 +368,59 @@ fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
     Ok(())
 }
 
+/// The visitor methods of a lenient type that read a value of another type as
+/// the type's default (consuming it), by kind: `bool unit none some str
+/// numbers seq map`.
+macro_rules! otherwise_default {
+    ($t:ty; $($kind:ident)*) => { $(otherwise_default!(@ $t; $kind);)* };
+    (@ $t:ty; bool) => {
+        fn visit_bool<E>(self, _: bool) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+    };
+    (@ $t:ty; unit) => {
+        fn visit_unit<E>(self) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+    };
+    (@ $t:ty; none) => {
+        fn visit_none<E>(self) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+    };
+    (@ $t:ty; some) => {
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<$t, D::Error> {
+            <$t>::deserialize(d)
+        }
+    };
+    (@ $t:ty; str) => {
+        fn visit_str<E>(self, _: &str) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+    };
+    (@ $t:ty; numbers) => {
+        fn visit_u64<E>(self, _: u64) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<$t, E> {
+            Ok(<$t>::default())
+        }
+    };
+    (@ $t:ty; seq) => {
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<$t, A::Error> {
+            skip_seq(seq).map(|()| <$t>::default())
+        }
+    };
+    (@ $t:ty; map) => {
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$t, A::Error> {
+            skip_map(map).map(|()| <$t>::default())
+        }
+    };
+}
+
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -388,24 +441,7 @@ impl<'de> Deserialize<'de> for Text {
             fn visit_f64<E>(self, x: f64) -> Result<Text, E> {
                 Ok(Text(serde_json::Number::from_f64(x).map(|n| n.to_string()).unwrap_or_default()))
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Text, E> {
-                Ok(Text::default())
-            }
-            fn visit_unit<E>(self) -> Result<Text, E> {
-                Ok(Text::default())
-            }
-            fn visit_none<E>(self) -> Result<Text, E> {
-                Ok(Text::default())
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Text, D::Error> {
-                Text::deserialize(d)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text, A::Error> {
-                skip_seq(seq).map(|()| Text::default())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
-                skip_map(map).map(|()| Text::default())
-            }
+            otherwise_default!(Text; bool unit none some seq map);
         }
         d.deserialize_any(V)
     }
@@ -466,24 +502,7 @@ impl<'de> Deserialize<'de> for Amount {
             fn visit_f64<E>(self, x: f64) -> Result<Amount, E> {
                 Ok(serde_json::Number::from_f64(x).map(Amount::Number).unwrap_or_default())
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Amount, E> {
-                Ok(Amount::None)
-            }
-            fn visit_unit<E>(self) -> Result<Amount, E> {
-                Ok(Amount::None)
-            }
-            fn visit_none<E>(self) -> Result<Amount, E> {
-                Ok(Amount::None)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Amount, D::Error> {
-                Amount::deserialize(d)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Amount, A::Error> {
-                skip_seq(seq).map(|()| Amount::None)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Amount, A::Error> {
-                skip_map(map).map(|()| Amount::None)
-            }
+            otherwise_default!(Amount; bool unit none some seq map);
         }
         d.deserialize_any(V)
     }
@@ -505,33 +524,7 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Obj<T> {
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
                 T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Obj)
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Obj<T>, A::Error> {
-                skip_seq(seq).map(|()| Obj(T::default()))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Obj<T>, E> {
-                Ok(Obj(T::default()))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Obj<T>, E> {
-                Ok(Obj(T::default()))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Obj<T>, E> {
-                Ok(Obj(T::default()))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Obj<T>, E> {
-                Ok(Obj(T::default()))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Obj<T>, E> {
-                Ok(Obj(T::default()))
-            }
-            fn visit_unit<E>(self) -> Result<Obj<T>, E> {
-                Ok(Obj(T::default()))
-            }
-            fn visit_none<E>(self) -> Result<Obj<T>, E> {
-                Ok(Obj(T::default()))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Obj<T>, D::Error> {
-                Obj::deserialize(d)
-            }
+            otherwise_default!(Obj<T>; bool unit none some str numbers seq);
         }
         d.deserialize_any(V(std::marker::PhantomData))
     }
@@ -573,30 +566,7 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for List<T> {
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<List<T>, A::Error> {
                 T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|t| List(vec![t]))
             }
-            fn visit_str<E>(self, _: &str) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_unit<E>(self) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_none<E>(self) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<List<T>, D::Error> {
-                List::deserialize(d)
-            }
+            otherwise_default!(List<T>; bool unit none some str numbers);
         }
         d.deserialize_any(V(std::marker::PhantomData))
     }

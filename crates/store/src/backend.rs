@@ -650,24 +650,19 @@ impl StateStore for Store {
             }
             query.bind(scan).execute(&mut *tx).await?;
         }
-        for chunk in unchanged.chunks(IDS_PER_UPDATE) {
-            let sql = format!("UPDATE warning SET last_scan = $1 WHERE id IN ({})", parameter_list(2, chunk.len()));
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scan);
-            for id in chunk {
-                query = query.bind(id);
+        let updates = [
+            ("UPDATE warning SET last_scan = $1 WHERE id IN", unchanged),
+            ("UPDATE warning SET status = 'resolved_by_data', resolved_scan = $1 WHERE status = 'open' AND id IN", resolved),
+        ];
+        for (update, ids) in updates {
+            for chunk in ids.chunks(IDS_PER_UPDATE) {
+                let sql = format!("{update} ({})", parameter_list(2, chunk.len()));
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scan);
+                for id in chunk {
+                    query = query.bind(id);
+                }
+                query.execute(&mut *tx).await?;
             }
-            query.execute(&mut *tx).await?;
-        }
-        for chunk in resolved.chunks(IDS_PER_UPDATE) {
-            let sql = format!(
-                "UPDATE warning SET status = 'resolved_by_data', resolved_scan = $1 WHERE status = 'open' AND id IN ({})",
-                parameter_list(2, chunk.len())
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scan);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
