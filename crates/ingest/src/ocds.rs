@@ -762,6 +762,33 @@ fn paid(contract: &Contract) -> String {
     if values.is_empty() { String::new() } else { format!("{:.2}", values.iter().sum::<f64>()) }
 }
 
+/// A release's parties: release-local id, code, name. A Chinese unified social
+/// credit code in `identifier` is the code; otherwise scheme-id, else the party id.
+fn parties(r: &Release) -> Vec<(&str, String, &str)> {
+    r.parties
+        .iter()
+        .map(|p| {
+            let (scheme, ident) = (p.identifier.0.scheme.as_str(), p.identifier.0.id.as_str());
+            let code = match (scheme, ident) {
+                (_, i) if domain::CreditCode::parse_allowing_bad_check(i).is_ok() => i.to_owned(),
+                (s, i) if !s.is_empty() && !i.is_empty() => format!("{s}-{i}"),
+                (_, i) if !i.is_empty() => i.to_owned(),
+                _ => p.id.0.clone(),
+            };
+            (p.id.as_str(), code, p.name.as_str())
+        })
+        .collect()
+}
+
+/// The code and name of the party `v` names (the last of that id, as a map
+/// keeps it), else its own id and name.
+fn party<'a>(parties: &'a [(&'a str, String, &'a str)], v: &'a PartyRef) -> (&'a str, &'a str) {
+    match parties.iter().rev().find(|(id, ..)| *id == v.id.as_str()) {
+        Some((_, code, name)) => (code, name),
+        None => (v.id.as_str(), v.name.as_str()),
+    }
+}
+
 impl Out {
     fn error(&mut self, line: u64, zh: String, en: String) {
         self.summary.errors.push(OcdsError { line, reason_zh: zh, reason_en: en });
@@ -869,22 +896,8 @@ impl Out {
     /// Writes the rows of one compiled contracting process.
     fn process(&mut self, ocid: &str, line: u64, r: &Release) -> Result<(), csv::Error> {
         let line_text = line.to_string();
-        // Parties by their release-local id → (code, name). A Chinese unified social
-        // credit code in `identifier` is the code; otherwise scheme-id, else the party id.
-        let mut parties = std::collections::HashMap::new();
-        for p in r.parties.iter() {
-            let (scheme, ident) = (p.identifier.0.scheme.as_str(), p.identifier.0.id.as_str());
-            let code = match (scheme, ident) {
-                (_, i) if domain::CreditCode::parse_allowing_bad_check(i).is_ok() => i.to_owned(),
-                (s, i) if !s.is_empty() && !i.is_empty() => format!("{s}-{i}"),
-                (_, i) if !i.is_empty() => i.to_owned(),
-                _ => p.id.0.clone(),
-            };
-            parties.insert(p.id.as_str(), (code, p.name.0.clone()));
-        }
-        let party = |v: &PartyRef| -> (String, String) {
-            parties.get(v.id.as_str()).cloned().unwrap_or_else(|| (v.id.0.clone(), v.name.0.clone()))
-        };
+        let parties = parties(r);
+        let party = |v| party(&parties, v);
         let tender = &r.tender.0;
         let buyer = r.buyer.as_ref().map(|b| party(&b.0)).unwrap_or_default();
         let category = match tender.main_procurement_category.as_str() {
@@ -936,7 +949,7 @@ impl Out {
             &line_text,
         ])?;
         self.summary.tenders += 1;
-        self.ocds(ocid, &line_text, r, &party)?;
+        self.ocds(ocid, &line_text, r, &parties)?;
         for b in r.bids.0.details.iter() {
             let status = match b.status.as_str() {
                 "valid" | "pending" | "" => "valid",
@@ -949,7 +962,7 @@ impl Out {
             let price = b.value.0.amount.yuan();
             for t in b.tenderers.iter() {
                 let (code, name) = party(t);
-                self.bid.write_record([ocid, &code, &name, &price, time.as_str(), status, &line_text])?;
+                self.bid.write_record([ocid, code, name, &price, time.as_str(), status, &line_text])?;
                 self.summary.bids += 1;
             }
         }
@@ -968,8 +981,8 @@ impl Out {
                 let (code, name) = party(s);
                 self.award.write_record([
                     ocid,
-                    &code,
-                    &name,
+                    code,
+                    name,
                     &a.value.0.amount.yuan(),
                     contract.map(|c| c.id.as_str()).unwrap_or_default(),
                     &contract.map(|c| c.date_signed.day()).unwrap_or_default(),
@@ -985,13 +998,14 @@ impl Out {
     }
 
     /// Writes the process as OCDS says it: `ocds_process`, `ocds_bid`, `ocds_award`.
-    fn ocds(
+    fn ocds<'r>(
         &mut self,
         ocid: &str,
         line: &str,
-        r: &Release,
-        party: &dyn Fn(&PartyRef) -> (String, String),
+        r: &'r Release,
+        parties: &'r [(&'r str, String, &'r str)],
     ) -> Result<(), csv::Error> {
+        let party = |v: &'r PartyRef| party(parties, v);
         let tender = &r.tender.0;
         let (buyer_id, buyer_name) = r.buyer.as_ref().map(|b| party(&b.0)).unwrap_or_default();
         let (entity_id, entity_name) = tender.procuring_entity.as_ref().map(|e| party(&e.0)).unwrap_or_default();
@@ -1017,16 +1031,16 @@ impl Out {
             line,
         ])?;
         // A tenderer or supplier without an id is written as none.
-        let named = |t: &PartyRef| if t.id.as_str().is_empty() { Default::default() } else { party(t) };
+        let named = |t: &'r PartyRef| if t.id.as_str().is_empty() { ("", "") } else { party(t) };
         for (i, b) in r.bids.0.details.iter().enumerate() {
             let value = &b.value.0;
             let (index, amount, count) = ((i + 1).to_string(), value.amount.number(), b.tenderers.len().to_string());
             let head =
                 [ocid, &index, b.id.as_str(), b.status.as_str(), &amount, value.currency.as_str(), b.date.as_str()];
-            let rows: Vec<(String, String)> =
+            let rows: Vec<(&str, &str)> =
                 if b.tenderers.is_empty() { vec![Default::default()] } else { b.tenderers.iter().map(named).collect() };
             for (id, name) in rows {
-                self.ocds_bid.write_record(head.iter().copied().chain([id.as_str(), &name, &count, line]))?;
+                self.ocds_bid.write_record(head.iter().copied().chain([id, name, &count, line]))?;
                 self.summary.ocds_bids += 1;
             }
         }
@@ -1042,12 +1056,11 @@ impl Out {
             let head = [ocid, &index, a.id.as_str(), a.status.as_str()];
             let (count, amount, classes) = (a.suppliers.len().to_string(), value.amount.number(), classes.join("|"));
             let tail = [&count, &amount, value.currency.as_str(), a.date.as_str(), &classes, line];
-            let rows: Vec<(String, String)> =
+            let rows: Vec<(&str, &str)> =
                 if a.suppliers.is_empty() { vec![Default::default()] } else { a.suppliers.iter().map(named).collect() };
             for (id, name) in rows {
-                self.ocds_award.write_record(
-                    head.iter().copied().chain([id.as_str(), name.as_str()]).chain(tail.iter().map(|s| &**s)),
-                )?;
+                self.ocds_award
+                    .write_record(head.iter().copied().chain([id, name]).chain(tail.iter().map(|s| &**s)))?;
                 self.summary.ocds_awards += 1;
             }
         }
