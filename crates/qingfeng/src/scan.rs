@@ -154,7 +154,6 @@ pub async fn run(
         let params = config.models.get(&model.code).map(|s| s.params.clone()).unwrap_or_default();
         let result = async {
             let findings = engine.run(model, &params).await?;
-            let q_secs = model_started.elapsed().as_secs_f64();
             let records: Vec<store::WarningRecord> = findings
                 .into_iter()
                 .map(|f| {
@@ -169,9 +168,7 @@ pub async fn run(
             ids.sort_unstable();
             digest.update(format!("{}:{}\n", model.code, ids.join(",")).as_bytes());
             warnings_found += n;
-            let t0 = Instant::now();
             let counts = warehouse.save_model_warnings(scan, model, records).await?;
-            eprintln!("TIMING {} query {:.2} save {:.2}", model.code, q_secs, t0.elapsed().as_secs_f64());
             anyhow::Ok((n, counts))
         }
         .await;
