@@ -2,7 +2,8 @@
 //! that reads it, once per reference: `won`, read by most trading models (some
 //! twice), would be grouped again each time. A [`CachedView`] runs its query
 //! the first time a plan reads it and keeps the rows for the engine's life —
-//! one scan or one command, so they are never stale.
+//! one scan or one command, so they are never stale. The rows stay in memory
+//! for that long; grouping them holds them all in memory while it runs anyway.
 
 use async_trait::async_trait;
 use datafusion::arrow::array::RecordBatch;
