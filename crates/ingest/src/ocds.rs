@@ -196,15 +196,24 @@ pub fn convert(path: &Path, out: &Path) -> Result<OcdsSummary, crate::FileError>
             o.error(n, format!("JSON格式错误：{e}"), format!("not valid JSON: {e}"));
         }
     } else {
-        let mut line = String::new();
+        let mut line = Vec::new();
         let mut number = 0u64;
         loop {
             line.clear();
-            let n = reader.read_line(&mut line).map_err(io(path))?;
+            let n = reader.read_until(b'\n', &mut line).map_err(io(path))?;
             if n == 0 {
                 break;
             }
             number += 1;
+            // JSON is UTF-8 (RFC 8259): a line in another encoding is reported, not the file.
+            let Ok(line) = std::str::from_utf8(&line) else {
+                o.error(
+                    number,
+                    "不是UTF-8编码：JSON须以UTF-8保存".into(),
+                    "not UTF-8: JSON must be saved as UTF-8".into(),
+                );
+                continue;
+            };
             let text = line.trim().trim_start_matches('\u{feff}');
             if text.is_empty() {
                 continue;
@@ -1176,5 +1185,20 @@ mod tests {
         let lines: Vec<u64> = s.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4], "{:?}", s.errors);
         assert!(s.errors[1].reason_en.contains("no ocid"));
+        // A line saved in GBK is reported by its number; the lines around it are read.
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("gbk.jsonl");
+        let mut bytes = format!("{RELEASE}\n").into_bytes();
+        bytes.extend(b"{\"ocid\":\"ocds-9\",\"tender\":{\"title\":\"\xc9\xe8\xb1\xb8\"}}\n");
+        bytes.extend(RELEASE.replace("ocds-1", "ocds-3").as_bytes());
+        std::fs::write(&input, bytes).unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let s = convert(&input, &out).unwrap();
+        assert_eq!((s.processes, s.tenders), (2, 2), "{:?}", s.errors);
+        assert_eq!(
+            s.errors.iter().map(|e| (e.line, e.reason_en.as_str())).collect::<Vec<_>>(),
+            [(2, "not UTF-8: JSON must be saved as UTF-8")]
+        );
     }
 }
