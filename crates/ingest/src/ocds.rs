@@ -25,12 +25,8 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde_json::{Map, Value};
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::path::Path;
-
-/// The column of the converted files that holds each row's line (JSON Lines) or
-/// release number (one document) in the OCDS file; the importer reports errors
-/// and records provenance by it.
-pub const LINE_COLUMN: &str = "ocds_line";
 
 /// Whether `path` names an OCDS file (`.json`, `.jsonl`, `.ndjson`).
 pub fn is_ocds(path: &Path) -> bool {
@@ -73,9 +69,8 @@ const TENDER: &[&str] = &[
     "award_date",
     "project_code",
     "evaluation",
-    "ocds_line",
 ];
-const BID: &[&str] = &["tender_id", "bidder_code", "bidder_name", "price", "submit_time", "status", "ocds_line"];
+const BID: &[&str] = &["tender_id", "bidder_code", "bidder_name", "price", "submit_time", "status"];
 const AWARD: &[&str] = &[
     "tender_id",
     "winner_code",
@@ -86,7 +81,6 @@ const AWARD: &[&str] = &[
     "contract_amount",
     "final_amount",
     "status",
-    "ocds_line",
 ];
 
 const OCDS_PROCESS: &[&str] = &[
@@ -105,7 +99,6 @@ const OCDS_PROCESS: &[&str] = &[
     "tender_start",
     "tender_end",
     "tender_days",
-    "ocds_line",
 ];
 const OCDS_BID: &[&str] = &[
     "ocid",
@@ -118,7 +111,6 @@ const OCDS_BID: &[&str] = &[
     "tenderer_id",
     "tenderer_name",
     "tenderer_count",
-    "ocds_line",
 ];
 const OCDS_AWARD: &[&str] = &[
     "ocid",
@@ -132,55 +124,69 @@ const OCDS_AWARD: &[&str] = &[
     "currency",
     "date",
     "item_classes",
-    "ocds_line",
 ];
 
-/// The files `convert` writes, by table name.
+/// The tables [`read`] fills, in the order of [`HEADERS`].
 pub const FILES: [&str; 6] = ["tender", "bid", "award", "ocds_process", "ocds_bid", "ocds_award"];
 
-struct Out {
-    tender: csv::Writer<std::fs::File>,
-    bid: csv::Writer<std::fs::File>,
-    award: csv::Writer<std::fs::File>,
-    ocds_process: csv::Writer<std::fs::File>,
-    ocds_bid: csv::Writer<std::fs::File>,
-    ocds_award: csv::Writer<std::fs::File>,
+/// The header of each table's rows: the contract columns the fields fill, in order.
+pub const HEADERS: [&[&str]; 6] = [TENDER, BID, AWARD, OCDS_PROCESS, OCDS_BID, OCDS_AWARD];
+const T_TENDER: usize = 0;
+const T_BID: usize = 1;
+const T_AWARD: usize = 2;
+const T_PROCESS: usize = 3;
+const T_OCDS_BID: usize = 4;
+const T_OCDS_AWARD: usize = 5;
+
+/// Where [`read`] puts the rows of each contracting process.
+pub trait Tables {
+    /// A row of table `table` (an index into [`FILES`]), its fields in the order of
+    /// that table's header, from line `line` of the OCDS file. An error stops the read.
+    fn row(&mut self, table: usize, line: u64, fields: &[&str]) -> Result<(), crate::FileError>;
+}
+
+struct Out<'t> {
+    tables: &'t mut dyn Tables,
     summary: OcdsSummary,
     /// The process being gathered: consecutive releases of one ocid merge.
     pending: Option<(String, u64, Gathered)>,
     seen: std::collections::HashSet<String>,
+    /// What stopped the read (the tables refused a row).
+    failed: Option<crate::FileError>,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> crate::FileError + '_ {
     move |e| crate::FileError::Io { path: path.to_owned(), source: e }
 }
 
-fn csv_error(path: &Path) -> impl Fn(csv::Error) -> crate::FileError + '_ {
-    move |e| crate::FileError::Io { path: path.to_owned(), source: std::io::Error::other(e.to_string()) }
+/// Counts the bytes read through it, for progress reporting.
+struct Counted<'a, R> {
+    inner: R,
+    count: Option<&'a AtomicU64>,
 }
 
-/// Reads the OCDS file at `path` and writes one CSV file per table of
-/// [`FILES`] (`tender.csv` …) into `out` (which must exist).
-pub fn convert(path: &Path, out: &Path) -> Result<OcdsSummary, crate::FileError> {
-    let writer = |name: &str, header: &[&str]| -> Result<csv::Writer<std::fs::File>, crate::FileError> {
-        let p = out.join(name);
-        let mut w = csv::Writer::from_writer(std::fs::File::create(&p).map_err(io(&p))?);
-        w.write_record(header).map_err(csv_error(&p))?;
-        Ok(w)
-    };
-    let mut o = Out {
-        tender: writer("tender.csv", TENDER)?,
-        bid: writer("bid.csv", BID)?,
-        award: writer("award.csv", AWARD)?,
-        ocds_process: writer("ocds_process.csv", OCDS_PROCESS)?,
-        ocds_bid: writer("ocds_bid.csv", OCDS_BID)?,
-        ocds_award: writer("ocds_award.csv", OCDS_AWARD)?,
-        summary: OcdsSummary::default(),
-        pending: None,
-        seen: Default::default(),
-    };
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(count) = self.count {
+            count.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// Reads the OCDS file at `path`, handing the rows of every contracting process
+/// to `tables`. Lines that cannot be used are in the summary's errors; the
+/// result is an error only when the file cannot be read or `tables` fails.
+/// `bytes_read`, if given, counts the bytes of the file read so far.
+pub fn read(
+    path: &Path,
+    tables: &mut dyn Tables,
+    bytes_read: Option<&AtomicU64>,
+) -> Result<OcdsSummary, crate::FileError> {
+    let mut o = Out { tables, summary: OcdsSummary::default(), pending: None, seen: Default::default(), failed: None };
     let file = std::fs::File::open(path).map_err(io(path))?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut reader = BufReader::with_capacity(1 << 20, Counted { inner: file, count: bytes_read });
     // One document if it opens with an object that spans lines; else JSON Lines.
     let single = {
         let head = reader.fill_buf().map_err(io(path))?;
@@ -191,14 +197,16 @@ pub fn convert(path: &Path, out: &Path) -> Result<OcdsSummary, crate::FileError>
     if single {
         let mut de = serde_json::Deserializer::from_reader(SkipBom::new(reader));
         let result = Package { out: &mut o }.deserialize(&mut de);
-        if let Err(e) = result {
+        if let Err(e) = result
+            && o.failed.is_none()
+        {
             let n = o.summary.processes + 1;
             o.error(n, format!("JSON格式错误：{e}"), format!("not valid JSON: {e}"));
         }
     } else {
         let mut line = Vec::new();
         let mut number = 0u64;
-        loop {
+        while o.failed.is_none() {
             line.clear();
             let n = reader.read_until(b'\n', &mut line).map_err(io(path))?;
             if n == 0 {
@@ -222,33 +230,26 @@ pub fn convert(path: &Path, out: &Path) -> Result<OcdsSummary, crate::FileError>
         }
     }
     o.flush_pending();
-    for (w, name) in [
-        (&mut o.tender, "tender.csv"),
-        (&mut o.bid, "bid.csv"),
-        (&mut o.award, "award.csv"),
-        (&mut o.ocds_process, "ocds_process.csv"),
-        (&mut o.ocds_bid, "ocds_bid.csv"),
-        (&mut o.ocds_award, "ocds_award.csv"),
-    ] {
-        w.flush().map_err(io(&out.join(name)))?;
+    match o.failed {
+        Some(e) => Err(e),
+        None => Ok(o.summary),
     }
-    Ok(o.summary)
 }
 
 /// A release package `{"releases": [...]}` or record package `{"records": [...]}`,
 /// streamed one element at a time; a lone release or record is taken as it is.
-struct Package<'a> {
-    out: &'a mut Out,
+struct Package<'a, 't> {
+    out: &'a mut Out<'t>,
 }
 
-impl<'de> DeserializeSeed<'de> for Package<'_> {
+impl<'de> DeserializeSeed<'de> for Package<'_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for Package<'_> {
+impl<'de> Visitor<'de> for Package<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an OCDS release package, record package, release or record")
@@ -273,18 +274,18 @@ impl<'de> Visitor<'de> for Package<'_> {
     }
 }
 
-struct Items<'a> {
-    out: &'a mut Out,
+struct Items<'a, 't> {
+    out: &'a mut Out<'t>,
 }
 
-impl<'de> DeserializeSeed<'de> for Items<'_> {
+impl<'de> DeserializeSeed<'de> for Items<'_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for Items<'_> {
+impl<'de> Visitor<'de> for Items<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list of releases or records")
@@ -798,7 +799,7 @@ fn party<'a>(parties: &'a [(&'a str, String, &'a str)], v: &'a PartyRef) -> (&'a
     }
 }
 
-impl Out {
+impl Out<'_> {
     fn error(&mut self, line: u64, zh: String, en: String) {
         self.summary.errors.push(OcdsError { line, reason_zh: zh, reason_en: en });
     }
@@ -898,13 +899,12 @@ impl Out {
             },
         };
         if let Err(e) = self.process(&ocid, line, &release) {
-            self.error(line, format!("写出失败：{e}"), format!("cannot write: {e}"));
+            self.failed = Some(e);
         }
     }
 
     /// Writes the rows of one compiled contracting process.
-    fn process(&mut self, ocid: &str, line: u64, r: &Release) -> Result<(), csv::Error> {
-        let line_text = line.to_string();
+    fn process(&mut self, ocid: &str, line: u64, r: &Release) -> Result<(), crate::FileError> {
         let parties = parties(r);
         let party = |v| party(&parties, v);
         let tender = &r.tender.0;
@@ -942,7 +942,7 @@ impl Out {
             "" => ocid,
             t => t,
         };
-        self.tender.write_record([
+        self.tables.row(T_TENDER, line, &[
             ocid,
             title,
             category,
@@ -955,10 +955,9 @@ impl Out {
             &award_date,
             tender.id.as_str(),
             evaluation,
-            &line_text,
         ])?;
         self.summary.tenders += 1;
-        self.ocds(ocid, &line_text, r, &parties)?;
+        self.ocds(ocid, line, r, &parties)?;
         for b in r.bids.0.details.iter() {
             let status = match b.status.as_str() {
                 "valid" | "pending" | "" => "valid",
@@ -971,7 +970,7 @@ impl Out {
             let price = b.value.0.amount.yuan();
             for t in b.tenderers.iter() {
                 let (code, name) = party(t);
-                self.bid.write_record([ocid, code, name, &price, time.as_str(), status, &line_text])?;
+                self.tables.row(T_BID, line, &[ocid, code, name, &price, time.as_str(), status])?;
                 self.summary.bids += 1;
             }
         }
@@ -988,7 +987,7 @@ impl Out {
             };
             for s in a.suppliers.iter() {
                 let (code, name) = party(s);
-                self.award.write_record([
+                self.tables.row(T_AWARD, line, &[
                     ocid,
                     code,
                     name,
@@ -998,7 +997,6 @@ impl Out {
                     &contract.map(|c| c.value.0.amount.yuan()).unwrap_or_default(),
                     &contract.map(paid).unwrap_or_default(),
                     status,
-                    &line_text,
                 ])?;
                 self.summary.awards += 1;
             }
@@ -1010,10 +1008,10 @@ impl Out {
     fn ocds<'r>(
         &mut self,
         ocid: &str,
-        line: &str,
+        line: u64,
         r: &'r Release,
         parties: &'r [(&'r str, String, &'r str)],
-    ) -> Result<(), csv::Error> {
+    ) -> Result<(), crate::FileError> {
         let party = |v: &'r PartyRef| party(parties, v);
         let tender = &r.tender.0;
         let (buyer_id, buyer_name) = r.buyer.as_ref().map(|b| party(&b.0)).unwrap_or_default();
@@ -1021,7 +1019,7 @@ impl Out {
         let period = tender.tender_period.as_ref().map(|p| &p.0);
         let start = period.and_then(|p| p.start_date.as_ref()).map(Text::as_str).unwrap_or_default();
         let end = period.map(|p| p.end_date.as_str()).unwrap_or_default();
-        self.ocds_process.write_record([
+        self.tables.row(T_PROCESS, line, &[
             ocid,
             tender.title.as_str(),
             &buyer_id,
@@ -1037,7 +1035,6 @@ impl Out {
             start,
             end,
             &days_between(start, end),
-            line,
         ])?;
         // A tenderer or supplier without an id is written as none.
         let named = |t: &'r PartyRef| if t.id.as_str().is_empty() { ("", "") } else { party(t) };
@@ -1049,7 +1046,8 @@ impl Out {
             let rows: Vec<(&str, &str)> =
                 if b.tenderers.is_empty() { vec![Default::default()] } else { b.tenderers.iter().map(named).collect() };
             for (id, name) in rows {
-                self.ocds_bid.write_record(head.iter().copied().chain([id, name, &count, line]))?;
+                let [a, b, c, d, e, f, g] = head;
+                self.tables.row(T_OCDS_BID, line, &[a, b, c, d, e, f, g, id, name, &count])?;
                 self.summary.ocds_bids += 1;
             }
         }
@@ -1064,12 +1062,12 @@ impl Out {
             let index = (i + 1).to_string();
             let head = [ocid, &index, a.id.as_str(), a.status.as_str()];
             let (count, amount, classes) = (a.suppliers.len().to_string(), value.amount.number(), classes.join("|"));
-            let tail = [&count, &amount, value.currency.as_str(), a.date.as_str(), &classes, line];
+            let tail = [&count, &amount, value.currency.as_str(), a.date.as_str(), &classes];
             let rows: Vec<(&str, &str)> =
                 if a.suppliers.is_empty() { vec![Default::default()] } else { a.suppliers.iter().map(named).collect() };
             for (id, name) in rows {
-                self.ocds_award
-                    .write_record(head.iter().copied().chain([id, name]).chain(tail.iter().map(|s| &**s)))?;
+                let ([a, b, c, d], [e, f, g, h, i]) = (head, tail);
+                self.tables.row(T_OCDS_AWARD, line, &[a, b, c, d, id, name, e, f, g, h, i])?;
                 self.summary.ocds_awards += 1;
             }
         }
@@ -1103,15 +1101,41 @@ impl Gathered {
 mod tests {
     use super::*;
 
+    /// The rows of every table as CSV text with a header, each row ending in its line.
+    struct CsvTables(Vec<csv::Writer<Vec<u8>>>);
+
+    impl Tables for CsvTables {
+        fn row(&mut self, table: usize, line: u64, fields: &[&str]) -> Result<(), crate::FileError> {
+            let line = line.to_string();
+            self.0[table].write_record(fields.iter().copied().chain([line.as_str()])).unwrap();
+            Ok(())
+        }
+    }
+
+    /// Reads `input`; the summary and the six tables as CSV text.
+    fn convert(input: &Path) -> (OcdsSummary, Vec<String>) {
+        let mut tables = CsvTables(
+            HEADERS
+                .iter()
+                .map(|h| {
+                    let mut w = csv::Writer::from_writer(Vec::new());
+                    w.write_record(h.iter().copied().chain(["line"])).unwrap();
+                    w
+                })
+                .collect(),
+        );
+        let summary = read(input, &mut tables, None).unwrap();
+        let files = tables.0.into_iter().map(|w| String::from_utf8(w.into_inner().unwrap()).unwrap()).collect();
+        (summary, files)
+    }
+
     fn run(name: &str, text: &str) -> (OcdsSummary, String, String, String) {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join(name);
         std::fs::write(&input, text).unwrap();
-        let out = dir.path().join("out");
-        std::fs::create_dir(&out).unwrap();
-        let summary = convert(&input, &out).unwrap();
-        let read = |n: &str| std::fs::read_to_string(out.join(n)).unwrap();
-        (summary, read("tender.csv"), read("bid.csv"), read("award.csv"))
+        let (summary, files) = convert(&input);
+        let [tender, bid, award, ..] = &files[..] else { unreachable!() };
+        (summary, tender.clone(), bid.clone(), award.clone())
     }
 
     const RELEASE: &str = r#"{"ocid":"ocds-1","id":"1","date":"2025-03-01","tag":["tender"],"buyer":{"id":"B"},"parties":[{"id":"B","name":"清风县人民医院","identifier":{"scheme":"CN-USCC","id":"12331099470000000B"}},{"id":"S1","name":"甲公司"},{"id":"S2","name":"乙公司","identifier":{"scheme":"GB-COH","id":"0123"}}],"tender":{"id":"T1","title":"设备采购","mainProcurementCategory":"goods","procurementMethod":"open","awardCriteria":"priceOnly","value":{"amount":1000000,"currency":"CNY"},"tenderPeriod":{"startDate":"2025-03-01T00:00:00+08:00","endDate":"2025-03-25T09:30:00+08:00"}},"bids":{"details":[{"id":"b1","status":"valid","tenderers":[{"id":"S1"}],"value":{"amount":880000.5}},{"id":"b2","status":"disqualified","tenderers":[{"id":"S2"}],"value":{"amount":870000}},{"id":"b3","status":"invited","tenderers":[{"id":"S3"}]}]},"awards":[{"id":"a1","status":"active","date":"2025-03-28","value":{"amount":880000.5},"suppliers":[{"id":"S1"}]}],"contracts":[{"id":"c1","awardID":"a1","status":"active","dateSigned":"2025-04-02","value":{"amount":880000.5}}]}"#;
@@ -1135,11 +1159,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join(name);
         std::fs::write(&input, text).unwrap();
-        let out = dir.path().join("out");
-        std::fs::create_dir(&out).unwrap();
-        let summary = convert(&input, &out).unwrap();
+        let (summary, files) = convert(&input);
         assert!(summary.errors.is_empty(), "{:?}", summary.errors);
-        FILES.iter().map(|n| std::fs::read_to_string(out.join(format!("{n}.csv"))).unwrap()).collect()
+        files
     }
 
     /// Fields of unexpected types, nulls, single objects for lists, strings for
@@ -1192,9 +1214,7 @@ mod tests {
         bytes.extend(b"{\"ocid\":\"ocds-9\",\"tender\":{\"title\":\"\xc9\xe8\xb1\xb8\"}}\n");
         bytes.extend(RELEASE.replace("ocds-1", "ocds-3").as_bytes());
         std::fs::write(&input, bytes).unwrap();
-        let out = dir.path().join("out");
-        std::fs::create_dir(&out).unwrap();
-        let s = convert(&input, &out).unwrap();
+        let (s, _) = convert(&input);
         assert_eq!((s.processes, s.tenders), (2, 2), "{:?}", s.errors);
         assert_eq!(
             s.errors.iter().map(|e| (e.line, e.reason_en.as_str())).collect::<Vec<_>>(),

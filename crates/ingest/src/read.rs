@@ -31,10 +31,6 @@ pub struct ReadOptions<'a> {
     pub today: NaiveDate,
     /// Receives the number of bytes of the file read so far, for progress bars.
     pub bytes_read: Option<&'a AtomicU64>,
-    /// A column (by its header) that holds each row's number in the file it was
-    /// converted from (OCDS: `ocds_line`); errors and provenance use it instead of
-    /// the row in this file. CSV only.
-    pub row_column: Option<&'a str>,
 }
 
 /// Counts the bytes read through it, for progress reporting.
@@ -337,6 +333,48 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
     }
 }
 
+/// Rows handed over as text, one field per header, rather than read from a file
+/// of their own (OCDS input): validated and built into batches exactly as the
+/// rows of a CSV file with that header are.
+pub struct TextRows<'o, 's, 'k> {
+    rows: Rows<'o, 's, 'k>,
+    spare: Vec<Field<'static>>,
+}
+
+impl<'o, 's, 'k> TextRows<'o, 's, 'k> {
+    /// `path` names the input in errors; `headers` are the fields' headers.
+    pub fn new(
+        path: &'o Path,
+        table: &'static Table,
+        headers: &[&str],
+        options: &'o ReadOptions<'o>,
+        sink: &'k mut Sink<'s>,
+    ) -> Result<Self, FileError> {
+        let first = [headers.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+        let plan = header::plan(path, table, options.mapping, &first)?;
+        Ok(TextRows { rows: Rows::new(path, table, plan, options, sink, None), spare: Vec::new() })
+    }
+
+    /// One row, numbered `row` in the input (errors and provenance give that number).
+    pub fn push(&mut self, row: u64, fields: &[&str]) -> Result<(), FileError> {
+        let mut cells = recycle(std::mem::take(&mut self.spare));
+        cells.extend(fields.iter().map(|&text| Field { text, folded: !domain::may_need_width_folding(text.as_bytes()) }));
+        let result = self.rows.row(row, &cells);
+        self.spare = recycle(cells);
+        result
+    }
+
+    /// Rows pushed so far, good or bad.
+    pub fn rows_read(&self) -> u64 {
+        self.rows.outcome.rows_read
+    }
+
+    /// Sends the last rows to the sink. An error if no row was pushed.
+    pub fn finish(self) -> Result<Outcome, FileError> {
+        self.rows.finish()
+    }
+}
+
 /// Gender and birth date are derived from a valid ID number when absent.
 fn derive_from_id(table: &Table, values: &mut [Value<'_>]) {
     let position = |key: &str| table.columns.iter().position(|c| c.key == key);
@@ -463,19 +501,11 @@ fn read_csv(
     }
     let plan = header::plan(path, table, options.mapping, &first)?;
     let header_index = plan.header_index;
-    let row_column = options.row_column.and_then(|name| first[header_index].iter().position(|h| h.trim() == name));
-    // The row's number in the file it came from, when a column says it.
-    let number = |index: u64, cells: &[Field<'_>]| -> u64 {
-        match row_column.and_then(|c| cells.get(c)) {
-            Some(v) => v.text.trim().parse().unwrap_or(index),
-            None => index,
-        }
-    };
     let mut rows = Rows::new(path, table, plan, options, sink, None);
     // Rows are numbered as a spreadsheet numbers them: the first record is row 1.
     for (index, record) in first.iter().enumerate().skip(header_index + 1) {
         let cells: Vec<Field<'_>> = record.iter().map(|text| Field { text, folded: false }).collect();
-        rows.row(number(index as u64 + 1, &cells), &cells)?;
+        rows.row(index as u64 + 1, &cells)?;
     }
     let mut index = first.len() as u64;
     // One vector of cells for the whole file, emptied between records.
@@ -486,7 +516,7 @@ fn read_csv(
         let folded = !domain::may_need_width_folding(record.text);
         let mut cells = recycle(std::mem::take(&mut spare));
         cells.extend(fields.map(|text| Field { text, folded }));
-        rows.row(number(index, &cells), &cells)?;
+        rows.row(index, &cells)?;
         spare = recycle(cells);
     }
     rows.finish()

@@ -20,7 +20,6 @@ fn options() -> ReadOptions<'static> {
         batch_rows: 2,
         today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
         bytes_read: None,
-        row_column: None,
     }
 }
 
@@ -194,7 +193,6 @@ fn a_failing_check_digit_is_imported_and_counted() {
         batch_rows: 10,
         today: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
         bytes_read: None,
-        row_column: None,
     };
     let outcome = read_file(&facts, &options, &mut |_| Ok(())).unwrap();
     assert_eq!(outcome.rows_ok, 1);

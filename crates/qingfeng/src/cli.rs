@@ -493,7 +493,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
                 user,
                 batch_rows: None,
                 source_name: None,
-                row_column: None,
             };
             import(&cli.data, &paths, &options, format == Format::Json, !no_scan).await
         }

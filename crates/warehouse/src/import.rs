@@ -15,7 +15,7 @@
 use crate::{Warehouse, WarehouseError};
 use arrow_array::RecordBatch;
 use contract::{TABLES, Table};
-use ingest::{FileError, FileFacts, Mapping, Outcome, ReadOptions, RowError};
+use ingest::{FileError, FileFacts, Mapping, Outcome, ReadOptions, RowError, Sink, TextRows};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
@@ -23,9 +23,10 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use store::{BatchEnd, BatchRecord, BatchStatus, NewBatch};
 
 /// Called as an import advances, with the rows stored and the bytes of the file read so far.
@@ -42,12 +43,8 @@ pub struct ImportOptions {
     pub user: String,
     /// Rows per Parquet row group and Arrow batch; `None` for the default.
     pub batch_rows: Option<usize>,
-    /// The file name recorded as the batch's source, when not the imported file's
-    /// own (an OCDS file's tables are imported from files converted from it).
+    /// The file name recorded as the batch's source, when not the imported file's own.
     pub source_name: Option<String>,
-    /// The column holding each row's number in that original file (`ocds_line`),
-    /// for errors and provenance.
-    pub row_column: Option<&'static str>,
 }
 
 /// What an OCDS file became: what the conversion read, and one batch per table.
@@ -197,61 +194,89 @@ impl Warehouse {
         Ok(())
     }
 
-    /// Imports an OCDS file (release or record packages, JSON or JSON Lines):
-    /// converts it, as a stream, into the `tender`, `bid` and `award` tables and
-    /// imports each as a batch whose source is the OCDS file. Lines that are not
-    /// JSON or not OCDS are in the summary's errors, by line.
+    /// Imports an OCDS file (release or record packages, JSON or JSON Lines): reads
+    /// it once, as a stream, validating the rows of the `tender`, `bid` and `award`
+    /// tables and of the three `ocds_*` tables as it goes, and stores each table as
+    /// a batch whose source is the OCDS file (a table the file has no rows for gets
+    /// no batch; one it was already imported into is a duplicate). Rows are numbered
+    /// by their line in the file. Lines that are not JSON or not OCDS are in the
+    /// summary's errors, by line.
     pub async fn import_ocds(
         &self,
         path: &Path,
         options: &ImportOptions,
         progress: Option<Progress>,
     ) -> Result<OcdsImport, ImportError> {
-        // Not under tmp/, which every import clears of what a crash left.
-        let dir = self.root.join("ocds-work").join(uuid::Uuid::new_v4().to_string());
-        std::fs::create_dir_all(&dir).map_err(|e| FileError::Io { path: dir.clone(), source: e })?;
-        let summary = {
-            let (path, dir) = (path.to_owned(), dir.clone());
-            tokio::task::spawn_blocking(move || ingest::ocds::convert(&path, &dir))
+        let (sha256, bytes) = {
+            let path = path.to_owned();
+            tokio::task::spawn_blocking(move || hash_file(&path))
                 .await
-                .map_err(|e| FileError::Sink { path: PathBuf::new(), detail: e.to_string() })?
+                .map_err(|e| FileError::Sink { path: PathBuf::new(), detail: e.to_string() })??
         };
-        let summary = match summary {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = std::fs::remove_dir_all(&dir);
-                return Err(e.into());
-            }
-        };
-        let source_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let mut results = Vec::new();
-        let counts =
-            [summary.tenders, summary.bids, summary.awards, summary.tenders, summary.ocds_bids, summary.ocds_awards];
-        for (name, rows) in ingest::ocds::FILES.into_iter().zip(counts) {
-            if rows == 0 {
-                continue;
-            }
+        let _lock = self.lock()?;
+        self.recover().await?;
+        let now = china_now();
+        let source_name = options
+            .source_name
+            .clone()
+            .unwrap_or_else(|| path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        let mut duplicates = Vec::new();
+        let mut begun = Vec::new();
+        for (index, name) in ingest::ocds::FILES.into_iter().enumerate() {
             let table =
                 contract::stored_table(name).ok_or_else(|| FileError::UnknownTable { path: path.to_owned() })?;
-            let options = ImportOptions {
-                table: Some(table),
-                mapping: None,
-                source_name: Some(source_name.clone()),
-                row_column: Some(ingest::ocds::LINE_COLUMN),
-                ..options.clone()
+            if let Some(existing) = self.store.find_accepted(table.name, &sha256).await? {
+                duplicates.push((index, table.name, ImportResult::Duplicate { existing }));
+                continue;
+            }
+            let new = NewBatch {
+                table: table.name.to_owned(),
+                source_name: source_name.clone(),
+                source_sha256: sha256.clone(),
+                source_bytes: bytes,
+                format: "ocds".to_owned(),
+                encoding: Some("utf8".to_owned()),
+                tolerance: options.tolerance,
+                imported_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                imported_by: options.user.clone(),
             };
-            let result = self.import(&dir.join(format!("{name}.csv")), &options, progress.clone()).await;
-            match result {
-                Ok(r) => results.push((table.name, r)),
-                Err(e) => {
-                    let _ = std::fs::remove_dir_all(&dir);
-                    return Err(e);
+            let id = self.store.begin_batch(&new).await?;
+            let tmp = self.root.join("tmp").join(format!("batch-{id}.parquet"));
+            begun.push(OcdsBatch { index, table, id, new, tmp });
+        }
+        let written = {
+            let (file, options, begun) = (path.to_owned(), options.clone(), begun.clone());
+            let today = now.date_naive();
+            tokio::task::spawn_blocking(move || write_ocds(&file, &begun, &options, today, progress))
+                .await
+                .map_err(|e| FileError::Sink { path: path.to_owned(), detail: e.to_string() })?
+        };
+        let (summary, written) = match written {
+            Ok(w) => w,
+            Err(error) => {
+                for b in &begun {
+                    remove_if_exists(&b.tmp)?;
+                    self.store.end_batch(b.id, &failed(&error)).await?;
+                }
+                return Err(error.into());
+            }
+        };
+        let mut results = duplicates;
+        for (b, written) in begun.into_iter().zip(written) {
+            match written {
+                Some(written) => {
+                    let result = self.end_batch(b.id, b.table, &b.new.source_name, &b.tmp, written, options.tolerance).await?;
+                    results.push((b.index, b.table.name, result));
+                }
+                // The file has no rows for this table.
+                None => {
+                    remove_if_exists(&b.tmp)?;
+                    self.store.forget_pending(b.id).await?;
                 }
             }
         }
-        let _ = std::fs::remove_dir_all(&dir);
-        // The parent too, when no other OCDS import is under way.
-        let _ = std::fs::remove_dir(self.root.join("ocds-work"));
+        results.sort_by_key(|(index, ..)| *index);
+        let results = results.into_iter().map(|(_, name, result)| (name, result)).collect();
         Ok(OcdsImport { summary, results })
     }
 
@@ -312,29 +337,31 @@ impl Warehouse {
             Ok(w) => w,
             Err(error) => {
                 remove_if_exists(&tmp)?;
-                let end = BatchEnd {
-                    status: BatchStatus::Rejected,
-                    sheet: None,
-                    rows_read: 0,
-                    rows_stored: 0,
-                    error_count: 0,
-                    data_path: None,
-                    data_sha256: None,
-                    stats_json: None,
-                    reason: Some(error.to_string()),
-                    report_path: None,
-                };
-                self.store.end_batch(id, &end).await?;
+                self.store.end_batch(id, &failed(&error)).await?;
                 return Err(error.into());
             }
         };
+        self.end_batch(id, table, &source_name, &tmp, written, options.tolerance).await
+    }
+
+    /// Ends a batch whose rows were written to `tmp`: accepted (its file moved into
+    /// `tables/`, the ledger told) or rejected, with its error report.
+    async fn end_batch(
+        &self,
+        id: i64,
+        table: &'static Table,
+        source_name: &str,
+        tmp: &Path,
+        written: Written,
+        tolerance: u64,
+    ) -> Result<ImportResult, ImportError> {
         let outcome = written.outcome;
         let error_count = outcome.errors.len() as u64;
-        let accepted = outcome.rows_with_errors <= options.tolerance && outcome.rows_ok > 0;
+        let accepted = outcome.rows_with_errors <= tolerance && outcome.rows_ok > 0;
         let report_path = if outcome.errors.is_empty() {
             None
         } else {
-            Some(self.write_report(id, &source_name, &outcome.errors)?)
+            Some(self.write_report(id, source_name, &outcome.errors)?)
         };
         let stats_json = serde_json::to_string(&outcome.stats).ok();
         let end = if accepted {
@@ -342,7 +369,7 @@ impl Warehouse {
             let destination = self.root.join(&relative);
             let dir = destination.parent().unwrap_or(&self.root).to_owned();
             std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-            std::fs::rename(&tmp, &destination).map_err(io_error(&destination))?;
+            std::fs::rename(tmp, &destination).map_err(io_error(&destination))?;
             File::open(&dir).and_then(|d| d.sync_all()).map_err(io_error(&dir))?;
             BatchEnd {
                 status: BatchStatus::Accepted,
@@ -357,13 +384,13 @@ impl Warehouse {
                 report_path,
             }
         } else {
-            remove_if_exists(&tmp)?;
-            let reason = if outcome.rows_ok == 0 && outcome.rows_with_errors <= options.tolerance {
+            remove_if_exists(tmp)?;
+            let reason = if outcome.rows_ok == 0 && outcome.rows_with_errors <= tolerance {
                 "没有一行通过校验 / no row passed validation".to_owned()
             } else {
                 format!(
                     "{}行有错误，超过容错数{} / {} rows have errors, more than the tolerance of {}",
-                    outcome.rows_with_errors, options.tolerance, outcome.rows_with_errors, options.tolerance
+                    outcome.rows_with_errors, tolerance, outcome.rows_with_errors, tolerance
                 )
             };
             BatchEnd {
@@ -442,18 +469,13 @@ fn remove_if_exists(path: &Path) -> Result<(), WarehouseError> {
     }
 }
 
-/// Reads and validates the file, streaming good rows into a Parquet file at `tmp`.
-#[allow(clippy::too_many_arguments)]
-fn write_batch(
-    facts: &FileFacts,
+/// A batch's Parquet file at `tmp`, its provenance in the file's metadata.
+fn batch_writer(
     table: &'static Table,
-    options: &ImportOptions,
     batch_id: i64,
     new: &NewBatch,
-    today: chrono::NaiveDate,
     tmp: &Path,
-    progress: Option<Progress>,
-) -> Result<Written, FileError> {
+) -> Result<ArrowWriter<HashingFile>, FileError> {
     let sink_error = |detail: String| FileError::Sink { path: tmp.to_owned(), detail };
     let file = File::create(tmp).map_err(|source| FileError::Io { path: tmp.to_owned(), source })?;
     let provenance = [
@@ -487,9 +509,65 @@ fn write_batch(
                 .set_column_statistics_enabled(ColumnPath::from(field.name().as_str()), EnabledStatistics::None);
         }
     }
-    let properties = properties.build();
-    let mut writer = ArrowWriter::try_new(HashingFile { file, hasher: Sha256::new() }, schema, Some(properties))
-        .map_err(|e| sink_error(e.to_string()))?;
+    ArrowWriter::try_new(HashingFile { file, hasher: Sha256::new() }, schema, Some(properties.build()))
+        .map_err(|e| sink_error(e.to_string()))
+}
+
+/// Finishes a batch's Parquet file and syncs it; returns its SHA-256.
+fn close_writer(writer: ArrowWriter<HashingFile>, tmp: &Path) -> Result<String, FileError> {
+    let sink_error = |detail: String| FileError::Sink { path: tmp.to_owned(), detail };
+    let mut inner = writer.into_inner().map_err(|e| sink_error(e.to_string()))?;
+    inner.flush().map_err(|e| sink_error(e.to_string()))?;
+    inner.file.sync_all().map_err(|e| sink_error(e.to_string()))?;
+    Ok(hex::encode(inner.hasher.finalize()))
+}
+
+/// How a batch that failed as a whole (unreadable file, full disk) ends.
+fn failed(error: &FileError) -> BatchEnd {
+    BatchEnd {
+        status: BatchStatus::Rejected,
+        sheet: None,
+        rows_read: 0,
+        rows_stored: 0,
+        error_count: 0,
+        data_path: None,
+        data_sha256: None,
+        stats_json: None,
+        reason: Some(error.to_string()),
+        report_path: None,
+    }
+}
+
+/// The SHA-256 and size of a file.
+fn hash_file(path: &Path) -> Result<(String, u64), FileError> {
+    let io = |source| FileError::Io { path: path.to_owned(), source };
+    let mut file = File::open(path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut bytes = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            return Ok((hex::encode(hasher.finalize()), bytes));
+        }
+        hasher.update(&buf[..n]);
+        bytes += n as u64;
+    }
+}
+
+/// Reads and validates the file, streaming good rows into a Parquet file at `tmp`.
+#[allow(clippy::too_many_arguments)]
+fn write_batch(
+    facts: &FileFacts,
+    table: &'static Table,
+    options: &ImportOptions,
+    batch_id: i64,
+    new: &NewBatch,
+    today: chrono::NaiveDate,
+    tmp: &Path,
+    progress: Option<Progress>,
+) -> Result<Written, FileError> {
+    let mut writer = batch_writer(table, batch_id, new, tmp)?;
     let bytes_read = std::sync::atomic::AtomicU64::new(0);
     let read_options = ReadOptions {
         table: Some(table),
@@ -498,7 +576,6 @@ fn write_batch(
         batch_rows: options.batch_rows.unwrap_or(ingest::DEFAULT_BATCH_ROWS),
         today,
         bytes_read: Some(&bytes_read),
-        row_column: options.row_column,
     };
     let mut rows_written = 0u64;
     let mut sink = |batch: RecordBatch| -> Result<(), String> {
@@ -509,9 +586,94 @@ fn write_batch(
         writer.write(&batch).map_err(|e| e.to_string())
     };
     let outcome = ingest::read_file(facts, &read_options, &mut sink)?;
-    let mut inner = writer.into_inner().map_err(|e| sink_error(e.to_string()))?;
-    inner.flush().map_err(|e| sink_error(e.to_string()))?;
-    inner.file.sync_all().map_err(|e| sink_error(e.to_string()))?;
-    let data_sha256 = Some(hex::encode(inner.hasher.finalize()));
+    let data_sha256 = Some(close_writer(writer, tmp)?);
     Ok(Written { outcome, data_sha256 })
+}
+
+/// One table of an OCDS import: its batch, begun, and the file its rows go to.
+#[derive(Clone)]
+struct OcdsBatch {
+    /// The table's position in `ingest::ocds::FILES`.
+    index: usize,
+    table: &'static Table,
+    id: i64,
+    new: NewBatch,
+    tmp: PathBuf,
+}
+
+/// The OCDS reader's rows, validated per table; a table with no batch (already
+/// imported) takes none.
+struct OcdsRows<'o, 's, 'k>(Vec<Option<TextRows<'o, 's, 'k>>>);
+
+impl ingest::ocds::Tables for OcdsRows<'_, '_, '_> {
+    fn row(&mut self, table: usize, line: u64, fields: &[&str]) -> Result<(), FileError> {
+        match self.0.get_mut(table) {
+            Some(Some(rows)) => rows.push(line, fields),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Reads the OCDS file once, streaming each table's good rows into its batch's
+/// Parquet file. Per batch: what was written, or `None` when the file has no
+/// rows for its table.
+fn write_ocds(
+    path: &Path,
+    batches: &[OcdsBatch],
+    options: &ImportOptions,
+    today: chrono::NaiveDate,
+    progress: Option<Progress>,
+) -> Result<(ingest::ocds::OcdsSummary, Vec<Option<Written>>), FileError> {
+    let bytes_read = AtomicU64::new(0);
+    let rows_written = AtomicU64::new(0);
+    let mut writers =
+        batches.iter().map(|b| batch_writer(b.table, b.id, &b.new, &b.tmp)).collect::<Result<Vec<_>, _>>()?;
+    let read_options: Vec<ReadOptions> = batches
+        .iter()
+        .map(|b| ReadOptions {
+            table: Some(b.table),
+            mapping: None,
+            batch_id: b.id,
+            batch_rows: options.batch_rows.unwrap_or(ingest::DEFAULT_BATCH_ROWS),
+            today,
+            bytes_read: None,
+        })
+        .collect();
+    let (summary, outcomes) = {
+        let (bytes_read, rows_written, progress) = (&bytes_read, &rows_written, &progress);
+        let mut sinks: Vec<Box<Sink<'_>>> = writers
+            .iter_mut()
+            .map(|writer| {
+                Box::new(move |batch: RecordBatch| -> Result<(), String> {
+                    let rows = rows_written.fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
+                    if let Some(progress) = progress {
+                        progress(rows + batch.num_rows() as u64, bytes_read.load(Ordering::Relaxed));
+                    }
+                    writer.write(&batch).map_err(|e| e.to_string())
+                }) as Box<Sink<'_>>
+            })
+            .collect();
+        let mut tables = OcdsRows(ingest::ocds::FILES.iter().map(|_| None).collect());
+        for ((b, read_options), sink) in batches.iter().zip(&read_options).zip(sinks.iter_mut()) {
+            let headers = ingest::ocds::HEADERS[b.index];
+            tables.0[b.index] = Some(TextRows::new(path, b.table, headers, read_options, sink.as_mut())?);
+        }
+        let summary = ingest::ocds::read(path, &mut tables, Some(bytes_read))?;
+        let mut outcomes = Vec::new();
+        for b in batches {
+            outcomes.push(match tables.0[b.index].take() {
+                Some(rows) if rows.rows_read() > 0 => Some(rows.finish()?),
+                _ => None,
+            });
+        }
+        (summary, outcomes)
+    };
+    let mut written = Vec::new();
+    for ((writer, outcome), b) in writers.into_iter().zip(outcomes).zip(batches) {
+        written.push(match outcome {
+            Some(outcome) => Some(Written { outcome, data_sha256: Some(close_writer(writer, &b.tmp)?) }),
+            None => None,
+        });
+    }
+    Ok((summary, written))
 }
