@@ -4,10 +4,10 @@
 //! contracting process at a time, whatever the file size.
 //!
 //! Each contracting process (`ocid`) becomes one `tender` row, one `bid` row per
-//! bid in `bids.details`, and one `award` row per supplier of each award, written
-//! as contract CSV files that the ordinary importer then validates and stores.
-//! Every row carries `ocds_line`, the line (JSON Lines) or release number (a
-//! single document) it came from. The mapping is in `docs/ocds.md`.
+//! bid in `bids.details`, and one `award` row per supplier of each award, handed
+//! as text to a [`Tables`] (the importer validates them as it validates a CSV
+//! file's rows: `crate::TextRows`) with the line (JSON Lines) or release number
+//! (a single document) it came from. The mapping is in `docs/ocds.md`.
 //!
 //! A JSON Lines release is read straight into the fields the mapping uses
 //! (`Release`, lenient as a JSON tree is: a field of an unexpected type reads

@@ -209,3 +209,45 @@ async fn quality_report_counts_findings_across_batches() {
     assert_eq!((dangling.rows, dangling.target_empty), (1, false));
     assert_eq!(dangling.samples, vec![("XX99".to_owned(), 4, 3)]);
 }
+
+/// An OCDS release as one JSON line: a tender with two bids and no award.
+fn ocds_release(ocid: &str, buyer: bool) -> String {
+    let buyer = if buyer { r#""buyer":{"id":"B"},"# } else { "" };
+    format!(
+        r#"{{"ocid":"{ocid}",{buyer}"parties":[{{"id":"B","name":"清风县人民医院","identifier":{{"scheme":"CN-USCC","id":"12331099470000000B"}}}},{{"id":"S1","name":"甲公司"}},{{"id":"S2","name":"乙公司"}}],"tender":{{"id":"T","title":"设备采购","procurementMethod":"open","value":{{"amount":1000000,"currency":"CNY"}},"tenderPeriod":{{"startDate":"2025-03-01T00:00:00+08:00","endDate":"2025-03-25T09:30:00+08:00"}}}},"bids":{{"details":[{{"id":"b1","status":"valid","tenderers":[{{"id":"S1"}}],"value":{{"amount":880000}}}},{{"id":"b2","status":"valid","tenderers":[{{"id":"S2"}}],"value":{{"amount":870000}}}}]}}}}"#
+    )
+}
+
+/// An OCDS file is read once into its tables' batches: rows are numbered by their
+/// line, a table the file has no rows for gets no batch, a bad line is reported
+/// by number and the same file again is a duplicate in every table.
+#[tokio::test]
+async fn an_ocds_file_becomes_one_batch_per_table_it_fills() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let text = [ocds_release("ocds-1", true), "{oops".to_owned(), String::new(), ocds_release("ocds-2", false)].join("\n");
+    let file = write(dir.path(), "trading.jsonl", &text);
+    let warehouse = Warehouse::open(&data).await.unwrap();
+    let imported = warehouse.import_ocds(&file, &options(5), None).await.unwrap();
+    assert_eq!((imported.summary.processes, imported.summary.tenders, imported.summary.bids), (2, 2, 4));
+    assert_eq!(imported.summary.errors.iter().map(|e| e.line).collect::<Vec<_>>(), [2]);
+    let tables: Vec<&str> = imported.results.iter().map(|(t, _)| *t).collect();
+    assert_eq!(tables, ["tender", "bid", "ocds_process", "ocds_bid"], "no award in the file, no award batch");
+    let batches = warehouse.batches().await.unwrap();
+    assert_eq!(batches.iter().map(|b| b.table.as_str()).collect::<Vec<_>>(), tables);
+    assert!(batches.iter().all(|b| b.status == BatchStatus::Accepted && b.source_name == "trading.jsonl"));
+    assert!(batches.iter().all(|b| b.format == "ocds" && b.source_bytes == text.len() as u64));
+    // The release without a buyer fails the tender row of line 4 (within the tolerance).
+    let ImportResult::Accepted { batch, errors } = &imported.results[0].1 else { panic!("{:?}", imported.results) };
+    assert_eq!((batch.rows_read, batch.rows_stored), (2, 1));
+    assert_eq!((errors[0].row, errors[0].column.as_str()), (4, "buyer_code"), "{errors:?}");
+    let bids = warehouse.records_where("bid", "tender_id", &["ocds-2".to_owned()]).await.unwrap();
+    assert_eq!(bids.iter().map(|r| r.source.row).collect::<Vec<_>>(), [4, 4]);
+    assert_eq!(stored_files(&data).len(), 4);
+    assert_eq!(std::fs::read_dir(data.join("tmp")).unwrap().count(), 0);
+
+    let again = warehouse.import_ocds(&file, &options(5), None).await.unwrap();
+    assert_eq!(again.results.len(), 4);
+    assert!(again.results.iter().all(|(_, r)| matches!(r, ImportResult::Duplicate { .. })), "{:?}", again.results);
+    assert_eq!(warehouse.batches().await.unwrap().len(), 4);
+}
