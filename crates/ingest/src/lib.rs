@@ -22,5 +22,7 @@ pub use builder::{LOCAL_OFFSET_SECONDS, PROVENANCE_BATCH, PROVENANCE_EXTRA, PROV
 pub use error::{FileError, RowError};
 pub use inspect::{Encoding, FileFacts, Format, inspect, table_for_file};
 pub use mapping::Mapping;
-pub use read::{ColumnStats, DEFAULT_BATCH_ROWS, MAX_WORKBOOK_UNPACKED_BYTES, Outcome, ReadOptions, Sink, TextRows, read_file};
+pub use read::{
+    ColumnStats, DEFAULT_BATCH_ROWS, MAX_WORKBOOK_UNPACKED_BYTES, Outcome, ReadOptions, Sink, TextRows, read_file,
+};
 pub use report::write_error_report;

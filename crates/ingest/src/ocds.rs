@@ -25,8 +25,8 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde_json::{Map, Value};
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Whether `path` names an OCDS file (`.json`, `.jsonl`, `.ndjson`).
 pub fn is_ocds(path: &Path) -> bool {
@@ -138,7 +138,8 @@ const T_PROCESS: usize = 3;
 const T_OCDS_BID: usize = 4;
 const T_OCDS_AWARD: usize = 5;
 
-/// Where [`read`] puts the rows of each contracting process.
+/// Where [`read`] puts the rows of each contracting process: its `tender` row
+/// first, then its `bid`, `award`, `ocds_process`, `ocds_bid` and `ocds_award` rows.
 pub trait Tables {
     /// A row of table `table` (an index into [`FILES`]), its fields in the order of
     /// that table's header, from line `line` of the OCDS file. An error stops the read.
@@ -942,22 +943,25 @@ impl Out<'_> {
             "" => ocid,
             t => t,
         };
-        self.tables.row(T_TENDER, line, &[
-            ocid,
-            title,
-            category,
-            method,
-            &buyer.0,
-            &buyer.1,
-            &tender.value.0.amount.yuan(),
-            &publish,
-            &period.map(|p| p.end_date.day()).unwrap_or_default(),
-            &award_date,
-            tender.id.as_str(),
-            evaluation,
-        ])?;
+        self.tables.row(
+            T_TENDER,
+            line,
+            &[
+                ocid,
+                title,
+                category,
+                method,
+                &buyer.0,
+                &buyer.1,
+                &tender.value.0.amount.yuan(),
+                &publish,
+                &period.map(|p| p.end_date.day()).unwrap_or_default(),
+                &award_date,
+                tender.id.as_str(),
+                evaluation,
+            ],
+        )?;
         self.summary.tenders += 1;
-        self.ocds(ocid, line, r, &parties)?;
         for b in r.bids.0.details.iter() {
             let status = match b.status.as_str() {
                 "valid" | "pending" | "" => "valid",
@@ -987,21 +991,25 @@ impl Out<'_> {
             };
             for s in a.suppliers.iter() {
                 let (code, name) = party(s);
-                self.tables.row(T_AWARD, line, &[
-                    ocid,
-                    code,
-                    name,
-                    &a.value.0.amount.yuan(),
-                    contract.map(|c| c.id.as_str()).unwrap_or_default(),
-                    &contract.map(|c| c.date_signed.day()).unwrap_or_default(),
-                    &contract.map(|c| c.value.0.amount.yuan()).unwrap_or_default(),
-                    &contract.map(paid).unwrap_or_default(),
-                    status,
-                ])?;
+                self.tables.row(
+                    T_AWARD,
+                    line,
+                    &[
+                        ocid,
+                        code,
+                        name,
+                        &a.value.0.amount.yuan(),
+                        contract.map(|c| c.id.as_str()).unwrap_or_default(),
+                        &contract.map(|c| c.date_signed.day()).unwrap_or_default(),
+                        &contract.map(|c| c.value.0.amount.yuan()).unwrap_or_default(),
+                        &contract.map(paid).unwrap_or_default(),
+                        status,
+                    ],
+                )?;
                 self.summary.awards += 1;
             }
         }
-        Ok(())
+        self.ocds(ocid, line, r, &parties)
     }
 
     /// Writes the process as OCDS says it: `ocds_process`, `ocds_bid`, `ocds_award`.
@@ -1019,23 +1027,27 @@ impl Out<'_> {
         let period = tender.tender_period.as_ref().map(|p| &p.0);
         let start = period.and_then(|p| p.start_date.as_ref()).map(Text::as_str).unwrap_or_default();
         let end = period.map(|p| p.end_date.as_str()).unwrap_or_default();
-        self.tables.row(T_PROCESS, line, &[
-            ocid,
-            tender.title.as_str(),
-            &buyer_id,
-            &buyer_name,
-            &entity_id,
-            &entity_name,
-            tender.procurement_method.as_str(),
-            tender.procurement_method_details.as_str(),
-            tender.main_procurement_category.as_str(),
-            tender.status.as_str(),
-            &tender.number_of_tenderers.number(),
-            tender.award_criteria.as_str(),
-            start,
-            end,
-            &days_between(start, end),
-        ])?;
+        self.tables.row(
+            T_PROCESS,
+            line,
+            &[
+                ocid,
+                tender.title.as_str(),
+                &buyer_id,
+                &buyer_name,
+                &entity_id,
+                &entity_name,
+                tender.procurement_method.as_str(),
+                tender.procurement_method_details.as_str(),
+                tender.main_procurement_category.as_str(),
+                tender.status.as_str(),
+                &tender.number_of_tenderers.number(),
+                tender.award_criteria.as_str(),
+                start,
+                end,
+                &days_between(start, end),
+            ],
+        )?;
         // A tenderer or supplier without an id is written as none.
         let named = |t: &'r PartyRef| if t.id.as_str().is_empty() { ("", "") } else { party(t) };
         for (i, b) in r.bids.0.details.iter().enumerate() {

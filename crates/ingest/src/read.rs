@@ -10,7 +10,7 @@ use contract::{Cell, Column, Flag, Kind, Table, Value, ValueError};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Spreadsheets larger than this when unpacked are refused: a real department
@@ -20,6 +20,7 @@ pub const MAX_WORKBOOK_UNPACKED_BYTES: u64 = 1 << 30;
 pub const DEFAULT_BATCH_ROWS: usize = 64 * 1024;
 const MAX_ERROR_VALUE_CHARS: usize = 200;
 
+#[derive(Clone, Copy)]
 pub struct ReadOptions<'a> {
     /// The table, when the file name does not say it.
     pub table: Option<&'static Table>,
@@ -97,13 +98,13 @@ pub fn read_file(facts: &FileFacts, options: &ReadOptions<'_>, sink: &mut Sink<'
 }
 
 /// The validation and building state shared by the CSV and workbook readers.
-struct Rows<'o, 's, 'k> {
-    path: &'o Path,
+struct Rows<'o, S> {
+    path: PathBuf,
     table: &'static Table,
     plan: HeaderPlan,
-    options: &'o ReadOptions<'o>,
+    options: ReadOptions<'o>,
     builder: BatchBuilder,
-    sink: &'k mut Sink<'s>,
+    sink: S,
     keys: HashMap<String, u64>,
     key_column: Option<usize>,
     /// Person rows get gender and birth date from the ID number when absent.
@@ -117,13 +118,13 @@ struct Rows<'o, 's, 'k> {
     spare_flags: Vec<Option<Flag>>,
 }
 
-impl<'o, 's, 'k> Rows<'o, 's, 'k> {
+impl<'o, S: FnMut(RecordBatch) -> Result<(), String>> Rows<'o, S> {
     fn new(
-        path: &'o Path,
+        path: &Path,
         table: &'static Table,
         plan: HeaderPlan,
-        options: &'o ReadOptions<'o>,
-        sink: &'k mut Sink<'s>,
+        options: &ReadOptions<'o>,
+        sink: S,
         sheet: Option<String>,
     ) -> Self {
         let stats = table
@@ -149,12 +150,12 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
             sheet,
         };
         Rows {
-            path,
+            path: path.to_owned(),
             table,
             key_column: table.key.and_then(|k| table.columns.iter().position(|c| c.key == k)),
             builder: BatchBuilder::new(table, options.batch_id, options.batch_rows.min(1 << 20)),
             plan,
-            options,
+            options: *options,
             sink,
             keys: HashMap::new(),
             derive_person: table.name == "person",
@@ -336,19 +337,20 @@ impl<'o, 's, 'k> Rows<'o, 's, 'k> {
 /// Rows handed over as text, one field per header, rather than read from a file
 /// of their own (OCDS input): validated and built into batches exactly as the
 /// rows of a CSV file with that header are.
-pub struct TextRows<'o, 's, 'k> {
-    rows: Rows<'o, 's, 'k>,
+pub struct TextRows<'o, S> {
+    rows: Rows<'o, S>,
     spare: Vec<Field<'static>>,
 }
 
-impl<'o, 's, 'k> TextRows<'o, 's, 'k> {
-    /// `path` names the input in errors; `headers` are the fields' headers.
+impl<'o, S: FnMut(RecordBatch) -> Result<(), String>> TextRows<'o, S> {
+    /// `path` names the input in errors; `headers` are the fields' headers; good
+    /// rows go to `sink` in record batches.
     pub fn new(
-        path: &'o Path,
+        path: &Path,
         table: &'static Table,
         headers: &[&str],
-        options: &'o ReadOptions<'o>,
-        sink: &'k mut Sink<'s>,
+        options: &ReadOptions<'o>,
+        sink: S,
     ) -> Result<Self, FileError> {
         let first = [headers.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
         let plan = header::plan(path, table, options.mapping, &first)?;
@@ -358,7 +360,9 @@ impl<'o, 's, 'k> TextRows<'o, 's, 'k> {
     /// One row, numbered `row` in the input (errors and provenance give that number).
     pub fn push(&mut self, row: u64, fields: &[&str]) -> Result<(), FileError> {
         let mut cells = recycle(std::mem::take(&mut self.spare));
-        cells.extend(fields.iter().map(|&text| Field { text, folded: !domain::may_need_width_folding(text.as_bytes()) }));
+        cells.extend(
+            fields.iter().map(|&text| Field { text, folded: !domain::may_need_width_folding(text.as_bytes()) }),
+        );
         let result = self.rows.row(row, &cells);
         self.spare = recycle(cells);
         result
@@ -501,7 +505,7 @@ fn read_csv(
     }
     let plan = header::plan(path, table, options.mapping, &first)?;
     let header_index = plan.header_index;
-    let mut rows = Rows::new(path, table, plan, options, sink, None);
+    let mut rows = Rows::new(path, table, plan, options, &mut *sink, None);
     // Rows are numbered as a spreadsheet numbers them: the first record is row 1.
     for (index, record) in first.iter().enumerate().skip(header_index + 1) {
         let cells: Vec<Field<'_>> = record.iter().map(|text| Field { text, folded: false }).collect();
@@ -634,7 +638,7 @@ fn read_workbook(
     }
     let plan = header::plan(path, table, options.mapping, &first_text)?;
     let header_index = plan.header_index;
-    let mut rows = Rows::new(path, table, plan, options, sink, Some(sheet));
+    let mut rows = Rows::new(path, table, plan, options, &mut *sink, Some(sheet));
     for (index, r) in range.rows().enumerate().skip(header_index + 1) {
         let mut cells: Vec<Cell<'_>> = vec![Cell::Empty; lead];
         cells.extend(r.iter().map(to_cell));

@@ -486,14 +486,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             };
             let mapping = mapping.map(|m| ingest::Mapping::load(&m)).transpose()?;
             let user = user.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "cli".to_owned());
-            let options = ImportOptions {
-                table,
-                mapping,
-                tolerance,
-                user,
-                batch_rows: None,
-                source_name: None,
-            };
+            let options = ImportOptions { table, mapping, tolerance, user, batch_rows: None, source_name: None };
             import(&cli.data, &paths, &options, format == Format::Json, !no_scan).await
         }
         Command::Batches { format } => {

@@ -490,14 +490,6 @@ impl StateStore for Store {
         Ok(pending)
     }
 
-    async fn forget_pending(&self, id: i64) -> Result<()> {
-        let done = sqlx::query("DELETE FROM batch WHERE id = $1 AND status = 'pending'").bind(id).execute(&self.pool).await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::NoSuchBatch(id));
-        }
-        Ok(())
-    }
-
     async fn find_accepted(&self, table: &str, source_sha256: &str) -> Result<Option<BatchRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{BATCH_COLUMNS} WHERE table_name = $1 AND source_sha256 = $2 AND status = 'accepted'"

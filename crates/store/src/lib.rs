@@ -307,9 +307,6 @@ pub trait StateStore: Send + Sync {
     /// Marks batches left pending by killed imports as aborted and returns them,
     /// so that their files can be removed. Call only while holding the import lock.
     async fn abort_pending(&self) -> Result<Vec<BatchRecord>>;
-    /// Forgets a pending batch that turned out to have nothing to import (an
-    /// OCDS file without rows for one of its tables). Only a pending batch.
-    async fn forget_pending(&self, id: i64) -> Result<()>;
     /// The accepted batch of `table` with this source hash, if one exists.
     async fn find_accepted(&self, table: &str, source_sha256: &str) -> Result<Option<BatchRecord>>;
     async fn batch(&self, id: i64) -> Result<BatchRecord>;

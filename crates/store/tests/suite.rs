@@ -50,12 +50,6 @@ async fn batch_lifecycle(store: &dyn StateStore) {
     assert_eq!(aborted.iter().map(|b| b.id).collect::<Vec<_>>(), vec![again, orphan]);
     assert_eq!(store.batch(orphan).await.unwrap().status, BatchStatus::Aborted);
     assert_eq!(store.batches().await.unwrap().len(), 3);
-    // A pending batch with nothing to import can be forgotten; an ended one cannot.
-    let empty = store.begin_batch(&new_batch("cc")).await.unwrap();
-    store.forget_pending(empty).await.unwrap();
-    assert!(matches!(store.batch(empty).await, Err(StoreError::NoSuchBatch(_))));
-    assert!(matches!(store.forget_pending(orphan).await, Err(StoreError::NoSuchBatch(_))));
-    assert_eq!(store.batches().await.unwrap().len(), 3);
 }
 
 async fn users_sessions_and_throttling(store: &dyn StateStore) {

@@ -15,16 +15,18 @@
 use crate::{Warehouse, WarehouseError};
 use arrow_array::RecordBatch;
 use contract::{TABLES, Table};
-use ingest::{FileError, FileFacts, Mapping, Outcome, ReadOptions, RowError, Sink, TextRows};
+use ingest::{FileError, FileFacts, Mapping, Outcome, ReadOptions, RowError, TextRows};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 use sha2::{Digest, Sha256};
+use std::cell::{Cell, RefCell};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use store::{BatchEnd, BatchRecord, BatchStatus, NewBatch};
@@ -197,10 +199,10 @@ impl Warehouse {
     /// Imports an OCDS file (release or record packages, JSON or JSON Lines): reads
     /// it once, as a stream, validating the rows of the `tender`, `bid` and `award`
     /// tables and of the three `ocds_*` tables as it goes, and stores each table as
-    /// a batch whose source is the OCDS file (a table the file has no rows for gets
-    /// no batch; one it was already imported into is a duplicate). Rows are numbered
-    /// by their line in the file. Lines that are not JSON or not OCDS are in the
-    /// summary's errors, by line.
+    /// a batch whose source is the OCDS file. A table's batch begins with its first
+    /// row (a table the file has no rows for gets none); a table the file was
+    /// already imported into is a duplicate. Rows are numbered by their line in the
+    /// file. Lines that are not JSON or not OCDS are in the summary's errors, by line.
     pub async fn import_ocds(
         &self,
         path: &Path,
@@ -220,37 +222,44 @@ impl Warehouse {
             .source_name
             .clone()
             .unwrap_or_else(|| path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        let mut duplicates = Vec::new();
-        let mut begun = Vec::new();
+        let mut results = Vec::new();
+        let mut templates = Vec::new();
         for (index, name) in ingest::ocds::FILES.into_iter().enumerate() {
             let table =
                 contract::stored_table(name).ok_or_else(|| FileError::UnknownTable { path: path.to_owned() })?;
             if let Some(existing) = self.store.find_accepted(table.name, &sha256).await? {
-                duplicates.push((index, table.name, ImportResult::Duplicate { existing }));
+                results.push((index, table.name, ImportResult::Duplicate { existing }));
+                templates.push(None);
                 continue;
             }
-            let new = NewBatch {
-                table: table.name.to_owned(),
-                source_name: source_name.clone(),
-                source_sha256: sha256.clone(),
-                source_bytes: bytes,
-                format: "ocds".to_owned(),
-                encoding: Some("utf8".to_owned()),
-                tolerance: options.tolerance,
-                imported_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-                imported_by: options.user.clone(),
-            };
-            let id = self.store.begin_batch(&new).await?;
-            let tmp = self.root.join("tmp").join(format!("batch-{id}.parquet"));
-            begun.push(OcdsBatch { index, table, id, new, tmp });
+            templates.push(Some((
+                table,
+                NewBatch {
+                    table: table.name.to_owned(),
+                    source_name: source_name.clone(),
+                    source_sha256: sha256.clone(),
+                    source_bytes: bytes,
+                    format: "ocds".to_owned(),
+                    encoding: Some("utf8".to_owned()),
+                    tolerance: options.tolerance,
+                    imported_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                    imported_by: options.user.clone(),
+                },
+            )));
         }
-        let written = {
-            let (file, options, begun) = (path.to_owned(), options.clone(), begun.clone());
-            let today = now.date_naive();
-            tokio::task::spawn_blocking(move || write_ocds(&file, &begun, &options, today, progress))
-                .await
-                .map_err(|e| FileError::Sink { path: path.to_owned(), detail: e.to_string() })?
+        let job = OcdsJob {
+            path: path.to_owned(),
+            templates,
+            store: self.store.clone(),
+            runtime: tokio::runtime::Handle::current(),
+            tmp_dir: self.root.join("tmp"),
+            batch_rows: options.batch_rows.unwrap_or(ingest::DEFAULT_BATCH_ROWS),
+            today: now.date_naive(),
+            progress,
         };
+        let (begun, written) = tokio::task::spawn_blocking(move || OcdsRows::write(job))
+            .await
+            .map_err(|e| FileError::Sink { path: path.to_owned(), detail: e.to_string() })?;
         let (summary, written) = match written {
             Ok(w) => w,
             Err(error) => {
@@ -261,19 +270,9 @@ impl Warehouse {
                 return Err(error.into());
             }
         };
-        let mut results = duplicates;
         for (b, written) in begun.into_iter().zip(written) {
-            match written {
-                Some(written) => {
-                    let result = self.end_batch(b.id, b.table, &b.new.source_name, &b.tmp, written, options.tolerance).await?;
-                    results.push((b.index, b.table.name, result));
-                }
-                // The file has no rows for this table.
-                None => {
-                    remove_if_exists(&b.tmp)?;
-                    self.store.forget_pending(b.id).await?;
-                }
-            }
+            let result = self.end_batch(b.id, b.table, &b.new.source_name, &b.tmp, written, options.tolerance).await?;
+            results.push((b.index, b.table.name, result));
         }
         results.sort_by_key(|(index, ..)| *index);
         let results = results.into_iter().map(|(_, name, result)| (name, result)).collect();
@@ -358,11 +357,8 @@ impl Warehouse {
         let outcome = written.outcome;
         let error_count = outcome.errors.len() as u64;
         let accepted = outcome.rows_with_errors <= tolerance && outcome.rows_ok > 0;
-        let report_path = if outcome.errors.is_empty() {
-            None
-        } else {
-            Some(self.write_report(id, source_name, &outcome.errors)?)
-        };
+        let report_path =
+            if outcome.errors.is_empty() { None } else { Some(self.write_report(id, source_name, &outcome.errors)?) };
         let stats_json = serde_json::to_string(&outcome.stats).ok();
         let end = if accepted {
             let relative = format!("tables/{}/batch-{id}.parquet", table.name);
@@ -591,7 +587,6 @@ fn write_batch(
 }
 
 /// One table of an OCDS import: its batch, begun, and the file its rows go to.
-#[derive(Clone)]
 struct OcdsBatch {
     /// The table's position in `ingest::ocds::FILES`.
     index: usize,
@@ -601,79 +596,118 @@ struct OcdsBatch {
     tmp: PathBuf,
 }
 
-/// The OCDS reader's rows, validated per table; a table with no batch (already
-/// imported) takes none.
-struct OcdsRows<'o, 's, 'k>(Vec<Option<TextRows<'o, 's, 'k>>>);
+type BatchSink = Box<dyn FnMut(RecordBatch) -> Result<(), String>>;
 
-impl ingest::ocds::Tables for OcdsRows<'_, '_, '_> {
-    fn row(&mut self, table: usize, line: u64, fields: &[&str]) -> Result<(), FileError> {
-        match self.0.get_mut(table) {
-            Some(Some(rows)) => rows.push(line, fields),
-            _ => Ok(()),
-        }
+/// A table being written: its rows validated, its good rows going to its writer.
+struct OcdsTable {
+    rows: TextRows<'static, BatchSink>,
+    writer: Rc<RefCell<Option<ArrowWriter<HashingFile>>>>,
+}
+
+/// What an OCDS import's blocking thread needs.
+struct OcdsJob {
+    path: PathBuf,
+    /// Per table: its batch to begin, or `None` when the file is already imported into it.
+    templates: Vec<Option<(&'static Table, NewBatch)>>,
+    store: Arc<dyn store::StateStore>,
+    runtime: tokio::runtime::Handle,
+    tmp_dir: PathBuf,
+    batch_rows: usize,
+    today: chrono::NaiveDate,
+    progress: Option<Progress>,
+}
+
+/// The OCDS reader's rows, validated per table, each table's batch begun (in
+/// the state store) when its first row comes.
+struct OcdsRows {
+    job: OcdsJob,
+    tables: Vec<Option<OcdsTable>>,
+    begun: Vec<OcdsBatch>,
+    rows_written: Rc<Cell<u64>>,
+    bytes_read: Rc<AtomicU64>,
+}
+
+impl OcdsRows {
+    /// Reads the file into the tables. Returns the batches begun (to end, whatever
+    /// happened) and, per batch, what was written.
+    fn write(job: OcdsJob) -> (Vec<OcdsBatch>, Result<(ingest::ocds::OcdsSummary, Vec<Written>), FileError>) {
+        let tables = ingest::ocds::FILES.iter().map(|_| None).collect();
+        let mut this = OcdsRows {
+            job,
+            tables,
+            begun: Vec::new(),
+            rows_written: Default::default(),
+            bytes_read: Default::default(),
+        };
+        let (path, bytes_read) = (this.job.path.clone(), this.bytes_read.clone());
+        let summary = ingest::ocds::read(&path, &mut this, Some(&bytes_read));
+        let mut this = this;
+        let result = summary.and_then(|summary| {
+            let mut written = Vec::new();
+            for b in &this.begun {
+                let Some(table) = this.tables[b.index].take() else {
+                    return Err(FileError::Sink { path: b.tmp.clone(), detail: "table not begun".into() });
+                };
+                let outcome = table.rows.finish()?;
+                let writer = table.writer.borrow_mut().take();
+                let Some(writer) = writer else {
+                    return Err(FileError::Sink { path: b.tmp.clone(), detail: "writer closed".into() });
+                };
+                written.push(Written { outcome, data_sha256: Some(close_writer(writer, &b.tmp)?) });
+            }
+            Ok((summary, written))
+        });
+        (this.begun, result)
+    }
+
+    /// Begins the batch of table `index` and its Parquet file.
+    fn begin(&mut self, index: usize, table: &'static Table, new: NewBatch) -> Result<OcdsTable, FileError> {
+        let job = &self.job;
+        let sink_error = |detail: String| FileError::Sink { path: job.path.clone(), detail };
+        let id = job.runtime.block_on(job.store.begin_batch(&new)).map_err(|e| sink_error(e.to_string()))?;
+        let tmp = job.tmp_dir.join(format!("batch-{id}.parquet"));
+        let writer = batch_writer(table, id, &new, &tmp);
+        self.begun.push(OcdsBatch { index, table, id, new, tmp });
+        let writer = Rc::new(RefCell::new(Some(writer?)));
+        let sink: BatchSink = {
+            let (writer, rows_written, progress) =
+                (writer.clone(), self.rows_written.clone(), self.job.progress.clone());
+            let bytes_read = self.bytes_read.clone();
+            Box::new(move |batch: RecordBatch| {
+                let rows = rows_written.get() + batch.num_rows() as u64;
+                rows_written.set(rows);
+                if let Some(progress) = &progress {
+                    progress(rows, bytes_read.load(Ordering::Relaxed));
+                }
+                match writer.borrow_mut().as_mut() {
+                    Some(w) => w.write(&batch).map_err(|e| e.to_string()),
+                    None => Err("writer closed".into()),
+                }
+            })
+        };
+        let options = ReadOptions {
+            table: Some(table),
+            mapping: None,
+            batch_id: id,
+            batch_rows: self.job.batch_rows,
+            today: self.job.today,
+            bytes_read: None,
+        };
+        let rows = TextRows::new(&self.job.path, table, ingest::ocds::HEADERS[index], &options, sink)?;
+        Ok(OcdsTable { rows, writer })
     }
 }
 
-/// Reads the OCDS file once, streaming each table's good rows into its batch's
-/// Parquet file. Per batch: what was written, or `None` when the file has no
-/// rows for its table.
-fn write_ocds(
-    path: &Path,
-    batches: &[OcdsBatch],
-    options: &ImportOptions,
-    today: chrono::NaiveDate,
-    progress: Option<Progress>,
-) -> Result<(ingest::ocds::OcdsSummary, Vec<Option<Written>>), FileError> {
-    let bytes_read = AtomicU64::new(0);
-    let rows_written = AtomicU64::new(0);
-    let mut writers =
-        batches.iter().map(|b| batch_writer(b.table, b.id, &b.new, &b.tmp)).collect::<Result<Vec<_>, _>>()?;
-    let read_options: Vec<ReadOptions> = batches
-        .iter()
-        .map(|b| ReadOptions {
-            table: Some(b.table),
-            mapping: None,
-            batch_id: b.id,
-            batch_rows: options.batch_rows.unwrap_or(ingest::DEFAULT_BATCH_ROWS),
-            today,
-            bytes_read: None,
-        })
-        .collect();
-    let (summary, outcomes) = {
-        let (bytes_read, rows_written, progress) = (&bytes_read, &rows_written, &progress);
-        let mut sinks: Vec<Box<Sink<'_>>> = writers
-            .iter_mut()
-            .map(|writer| {
-                Box::new(move |batch: RecordBatch| -> Result<(), String> {
-                    let rows = rows_written.fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
-                    if let Some(progress) = progress {
-                        progress(rows + batch.num_rows() as u64, bytes_read.load(Ordering::Relaxed));
-                    }
-                    writer.write(&batch).map_err(|e| e.to_string())
-                }) as Box<Sink<'_>>
-            })
-            .collect();
-        let mut tables = OcdsRows(ingest::ocds::FILES.iter().map(|_| None).collect());
-        for ((b, read_options), sink) in batches.iter().zip(&read_options).zip(sinks.iter_mut()) {
-            let headers = ingest::ocds::HEADERS[b.index];
-            tables.0[b.index] = Some(TextRows::new(path, b.table, headers, read_options, sink.as_mut())?);
+impl ingest::ocds::Tables for OcdsRows {
+    fn row(&mut self, index: usize, line: u64, fields: &[&str]) -> Result<(), FileError> {
+        if self.tables[index].is_none() {
+            // Already imported into this table: its rows are not written again.
+            let Some((table, new)) = self.job.templates[index].take() else { return Ok(()) };
+            self.tables[index] = Some(self.begin(index, table, new)?);
         }
-        let summary = ingest::ocds::read(path, &mut tables, Some(bytes_read))?;
-        let mut outcomes = Vec::new();
-        for b in batches {
-            outcomes.push(match tables.0[b.index].take() {
-                Some(rows) if rows.rows_read() > 0 => Some(rows.finish()?),
-                _ => None,
-            });
+        match &mut self.tables[index] {
+            Some(table) => table.rows.push(line, fields),
+            None => Ok(()),
         }
-        (summary, outcomes)
-    };
-    let mut written = Vec::new();
-    for ((writer, outcome), b) in writers.into_iter().zip(outcomes).zip(batches) {
-        written.push(match outcome {
-            Some(outcome) => Some(Written { outcome, data_sha256: Some(close_writer(writer, &b.tmp)?) }),
-            None => None,
-        });
     }
-    Ok((summary, written))
 }

@@ -219,13 +219,14 @@ fn ocds_release(ocid: &str, buyer: bool) -> String {
 }
 
 /// An OCDS file is read once into its tables' batches: rows are numbered by their
-/// line, a table the file has no rows for gets no batch, a bad line is reported
-/// by number and the same file again is a duplicate in every table.
+/// line, a table the file has no rows for gets no batch (nor a batch number), a
+/// bad line is reported by number and the same file again is a duplicate in every table.
 #[tokio::test]
 async fn an_ocds_file_becomes_one_batch_per_table_it_fills() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let text = [ocds_release("ocds-1", true), "{oops".to_owned(), String::new(), ocds_release("ocds-2", false)].join("\n");
+    let text =
+        [ocds_release("ocds-1", true), "{oops".to_owned(), String::new(), ocds_release("ocds-2", false)].join("\n");
     let file = write(dir.path(), "trading.jsonl", &text);
     let warehouse = Warehouse::open(&data).await.unwrap();
     let imported = warehouse.import_ocds(&file, &options(5), None).await.unwrap();
@@ -235,6 +236,7 @@ async fn an_ocds_file_becomes_one_batch_per_table_it_fills() {
     assert_eq!(tables, ["tender", "bid", "ocds_process", "ocds_bid"], "no award in the file, no award batch");
     let batches = warehouse.batches().await.unwrap();
     assert_eq!(batches.iter().map(|b| b.table.as_str()).collect::<Vec<_>>(), tables);
+    assert_eq!(batches.iter().map(|b| b.id).collect::<Vec<_>>(), [1, 2, 3, 4], "numbered without gaps");
     assert!(batches.iter().all(|b| b.status == BatchStatus::Accepted && b.source_name == "trading.jsonl"));
     assert!(batches.iter().all(|b| b.format == "ocds" && b.source_bytes == text.len() as u64));
     // The release without a buyer fails the tender row of line 4 (within the tolerance).
