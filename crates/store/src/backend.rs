@@ -42,15 +42,15 @@ impl Store {
 /// allow far more parameters than 6 × 200).
 const LEDGER_ROWS_PER_INSERT: usize = 200;
 
-/// Warnings per multi-row upsert (15 parameters each) and identifiers per
+/// Warnings per multi-row upsert (17 parameters each) and identifiers per
 /// `IN (…)` list: a statement per row costs a round trip to the database each,
-/// and SQLite finds each parameter of a statement by a search through all of
-/// them (`sqlite3_bind_parameter_name`), so hundreds, not thousands.
+/// so hundreds, not thousands.
 const WARNING_ROWS_PER_INSERT: usize = 32;
 const IDS_PER_UPDATE: usize = 250;
 
 /// The rows of a multi-row `VALUES`: `rows` groups of `columns` parameters,
-/// numbered from `$1`, each followed by `tail` inside its parentheses.
+/// numbered from 1 and each used once, each group followed by `tail` inside its
+/// parentheses.
 fn values_list(rows: usize, columns: usize, tail: &str) -> String {
     let mut sql = String::with_capacity(rows * columns * 6);
     for row in 0..rows {
@@ -59,7 +59,7 @@ fn values_list(rows: usize, columns: usize, tail: &str) -> String {
             if column > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("${}", row * columns + column + 1));
+            sql.push_str(&DIALECT.parameter(row * columns + column + 1));
         }
         sql.push_str(tail);
         sql.push(')');
@@ -67,9 +67,9 @@ fn values_list(rows: usize, columns: usize, tail: &str) -> String {
     sql
 }
 
-/// `$first, $first+1, …` for an `IN (…)` list of `n` parameters.
+/// Parameters `first`, `first+1`, … for an `IN (…)` list of `n` parameters.
 fn parameter_list(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (first..first + n).map(|i| DIALECT.parameter(i)).collect::<Vec<_>>().join(", ")
 }
 
 const INSPECTION_COLUMNS: &str = "SELECT id, plan_commitment, target, checked_on, outcome, findings, entered_by, entered_at, published_at, ledger_index FROM inspection_result";
@@ -615,11 +615,10 @@ impl StateStore for Store {
             upserts.iter().enumerate().filter(|(i, w)| last.get(w.id.as_str()) == Some(i)).map(|(_, w)| w).collect();
         let mut tx = self.pool.begin().await?;
         for chunk in upserts.chunks(WARNING_ROWS_PER_INSERT) {
-            let scan_parameter = chunk.len() * 15 + 1;
             let sql = format!(
                 "INSERT INTO warning (id, model, domain, severity, severity_rank, subject_kind, subject_id, subject_name,
-                    org_code, region_code, amount_fen, reason_zh, reason_en, evidence_json, digest, status, first_scan,
-                    last_scan, resolved_scan)
+                    org_code, region_code, amount_fen, reason_zh, reason_en, evidence_json, digest, first_scan,
+                    last_scan, status, resolved_scan)
                  VALUES {}
                  ON CONFLICT (id) DO UPDATE SET domain = excluded.domain, severity = excluded.severity,
                     severity_rank = excluded.severity_rank, subject_kind = excluded.subject_kind,
@@ -627,7 +626,7 @@ impl StateStore for Store {
                     region_code = excluded.region_code, amount_fen = excluded.amount_fen, reason_zh = excluded.reason_zh,
                     reason_en = excluded.reason_en, evidence_json = excluded.evidence_json, digest = excluded.digest,
                     status = 'open', last_scan = excluded.last_scan, resolved_scan = NULL",
-                values_list(chunk.len(), 15, &format!(", 'open', ${scan_parameter}, ${scan_parameter}, NULL"))
+                values_list(chunk.len(), 17, ", 'open', NULL")
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for w in chunk {
@@ -646,16 +645,19 @@ impl StateStore for Store {
                     .bind(&w.reason_zh)
                     .bind(&w.reason_en)
                     .bind(&w.evidence_json)
-                    .bind(&w.digest);
+                    .bind(&w.digest)
+                    .bind(scan)
+                    .bind(scan);
             }
-            query.bind(scan).execute(&mut *tx).await?;
+            query.execute(&mut *tx).await?;
         }
         let updates = [
-            ("UPDATE warning SET last_scan = $1 WHERE id IN", unchanged),
-            ("UPDATE warning SET status = 'resolved_by_data', resolved_scan = $1 WHERE status = 'open' AND id IN", resolved),
+            ("UPDATE warning SET last_scan = {scan} WHERE id IN", unchanged),
+            ("UPDATE warning SET status = 'resolved_by_data', resolved_scan = {scan} WHERE status = 'open' AND id IN", resolved),
         ];
         for (update, ids) in updates {
             for chunk in ids.chunks(IDS_PER_UPDATE) {
+                let update = update.replace("{scan}", &DIALECT.parameter(1));
                 let sql = format!("{update} ({})", parameter_list(2, chunk.len()));
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scan);
                 for id in chunk {

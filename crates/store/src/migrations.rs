@@ -11,6 +11,14 @@ pub(crate) struct Dialect {
 }
 
 impl Dialect {
+    /// The `n`th parameter (from 1) of a statement that uses each parameter once,
+    /// in order: `?` in SQLite, which looks a numbered parameter up by a search
+    /// through all of the statement's (`sqlite3_bind_parameter_name`, quadratic in
+    /// a multi-row insert); `$n` in PostgreSQL.
+    pub(crate) fn parameter(&self, n: usize) -> String {
+        if self.name == "sqlite" { "?".to_owned() } else { format!("${n}") }
+    }
+
     pub(crate) fn sql(&self, template: &str) -> String {
         let mut text = template.to_owned();
         for name in ["sqlite", "postgres"] {
