@@ -94,6 +94,12 @@ impl Engine {
         // hung with them on; off, it runs in seconds.
         config.options_mut().optimizer.enable_join_dynamic_filter_pushdown = false;
         let ctx = SessionContext::new_with_config(config);
+        let cache_budget = Arc::new(std::sync::atomic::AtomicUsize::new(cached::TABLE_CACHE_BYTES));
+        let cached = |files: ListingTable| {
+            // Every stored row is identified by its batch and its row in that batch.
+            let keys = ["_batch", "_row"];
+            Arc::new(cached::CachedTable::new(Arc::new(files), &keys, partitions, cache_budget.clone()))
+        };
         for t in tables {
             if t.files.is_empty() {
                 let empty = MemTable::try_new(t.schema.clone(), vec![vec![]])?;
@@ -107,10 +113,10 @@ impl Engine {
                 .with_schema(t.schema.clone());
             let own: Vec<&Correction> = corrections.iter().filter(|c| c.table == t.name).collect();
             if own.is_empty() {
-                ctx.register_table(t.name.as_str(), Arc::new(ListingTable::try_new(config)?))?;
+                ctx.register_table(t.name.as_str(), cached(ListingTable::try_new(config)?))?;
             } else {
                 let raw = format!("__raw_{}", t.name);
-                ctx.register_table(raw.as_str(), Arc::new(ListingTable::try_new(config)?))?;
+                ctx.register_table(raw.as_str(), cached(ListingTable::try_new(config)?))?;
                 register_corrected(&ctx, t, &raw, &own).await?;
             }
         }
