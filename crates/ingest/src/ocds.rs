@@ -215,7 +215,7 @@ pub fn read(
             }
             number += 1;
             // JSON is UTF-8 (RFC 8259): a line in another encoding is reported, not the file.
-            let Ok(line) = std::str::from_utf8(&line) else {
+            let Ok(line) = simdutf8::basic::from_utf8(&line) else {
                 o.error(
                     number,
                     "不是UTF-8编码：JSON须以UTF-8保存".into(),
