@@ -207,6 +207,7 @@ pub fn read(
     } else {
         let mut line = Vec::new();
         let mut number = 0u64;
+        let mut blank = true;
         while o.failed.is_none() {
             line.clear();
             let n = reader.read_until(b'\n', &mut line).map_err(io(path))?;
@@ -227,7 +228,11 @@ pub fn read(
             if text.is_empty() {
                 continue;
             }
+            blank = false;
             o.line(number, text);
+        }
+        if blank && o.summary.errors.is_empty() {
+            return Err(crate::FileError::Empty { path: path.to_owned() });
         }
     }
     o.flush_pending();
@@ -1228,6 +1233,11 @@ mod tests {
         std::fs::write(&input, bytes).unwrap();
         let (s, _) = convert(&input);
         assert_eq!((s.processes, s.tenders), (2, 2), "{:?}", s.errors);
+        // A file with nothing but blank lines is empty, as an empty CSV file is.
+        let blank = dir.path().join("blank.jsonl");
+        std::fs::write(&blank, "\n  \n").unwrap();
+        let mut tables = CsvTables(Vec::new());
+        assert!(matches!(read(&blank, &mut tables, None), Err(crate::FileError::Empty { .. })));
         assert_eq!(
             s.errors.iter().map(|e| (e.line, e.reason_en.as_str())).collect::<Vec<_>>(),
             [(2, "not UTF-8: JSON must be saved as UTF-8")]

@@ -189,7 +189,6 @@ pub async fn push(
         user: client.user.username.clone(),
         ..Default::default()
     };
-    let result = state.warehouse.import(&path, &options, None).await;
     let errors_json = |errors: &[ingest::RowError]| -> Vec<Value> {
         errors
             .iter()
@@ -197,6 +196,53 @@ pub async fn push(
             .map(|e| json!({ "row": e.row, "column": e.column, "value": e.value, "reason": e.reason }))
             .collect()
     };
+    if table.is_none() && ingest::ocds::is_ocds(&path) {
+        let ocds = match state.warehouse.import_ocds(&path, &options, None).await {
+            Ok(ocds) => ocds,
+            Err(ImportError::File(e)) => {
+                let message = e.to_string().replace(&path.display().to_string(), &name);
+                return Err(ApiError(StatusCode::BAD_REQUEST, message));
+            }
+            Err(e) => return Err(ApiError::internal(e)),
+        };
+        let batches: Vec<Value> = ocds
+            .results
+            .iter()
+            .map(|(_, result)| match result {
+                ImportResult::Accepted { batch, errors } => {
+                    json!({ "outcome": "accepted", "batch": batch_json(batch), "errors": errors_json(errors) })
+                }
+                ImportResult::Rejected { batch, errors } => {
+                    json!({ "outcome": "rejected", "batch": batch_json(batch), "errors": errors_json(errors) })
+                }
+                ImportResult::Duplicate { existing } => {
+                    json!({ "outcome": "duplicate", "batch": batch_json(existing), "errors": [] })
+                }
+            })
+            .collect();
+        let accepted = ocds.results.iter().any(|(_, r)| matches!(r, ImportResult::Accepted { .. }));
+        let all_duplicates =
+            !ocds.results.is_empty() && ocds.results.iter().all(|(_, r)| matches!(r, ImportResult::Duplicate { .. }));
+        let status = match (accepted, all_duplicates) {
+            (true, _) => StatusCode::CREATED,
+            (false, true) => StatusCode::OK,
+            (false, false) => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        if accepted && let Some(hook) = &state.on_import {
+            hook();
+        }
+        let reply = json!({ "outcome": "ocds", "ocds": ocds.summary, "batches": batches });
+        client
+            .record(
+                &state,
+                "api.push",
+                &format!("file:{name}"),
+                json!({ "outcome": "ocds", "status": status.as_u16() }),
+            )
+            .await?;
+        return Ok((status, Json(reply)).into_response());
+    }
+    let result = state.warehouse.import(&path, &options, None).await;
     let (status, reply) = match result {
         Ok(ImportResult::Accepted { batch, errors }) => {
             if let Some(hook) = &state.on_import {
@@ -370,10 +416,10 @@ pub fn openapi() -> Value {
         |name: &str| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } });
     let body = |schema: &str| json!({ "description": "OK", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
     let mut push = secured(
-        "Push a data file (one table of the data contract); it is imported as one batch",
+        "Push a data file (one table of the data contract), imported as one batch; or an OCDS file, imported as a batch per table it fills",
         "admin, supervisor, clerk",
         json!([
-            { "name": "name", "in": "query", "required": true, "description": "The file's name (names the table unless `table` is given), e.g. disbursement_2026-03.csv", "schema": { "type": "string" } },
+            { "name": "name", "in": "query", "required": true, "description": "The file's name (names the table unless `table` is given), e.g. disbursement_2026-03.csv; a name ending in .json, .jsonl or .ndjson without `table` is OCDS", "schema": { "type": "string" } },
             query("table", "The table, when the name does not say it", json!({ "type": "string" })),
             query("tolerance", "Bad rows accepted before the batch is rejected (default 0)", json!({ "type": "integer", "minimum": 0 })),
         ]),
@@ -455,9 +501,17 @@ pub fn openapi() -> Value {
                 "Batches": { "type": "object", "required": ["batches"], "properties": { "batches": { "type": "array", "items": { "$ref": "#/components/schemas/Batch" } } } },
                 "RowError": { "type": "object", "required": ["row", "column", "value", "reason"],
                     "properties": { "row": { "type": "integer" }, "column": { "type": "string" }, "value": { "type": "string" }, "reason": { "type": "string" } } },
-                "PushResult": { "type": "object", "required": ["outcome", "batch", "errors"],
-                    "properties": { "outcome": { "type": "string", "enum": ["accepted", "rejected", "duplicate"] }, "batch": { "$ref": "#/components/schemas/Batch" },
-                        "errors": { "type": "array", "items": { "$ref": "#/components/schemas/RowError" } } } },
+                "PushResult": { "type": "object", "required": ["outcome"],
+                    "description": "A file of one table: its batch and its bad rows. An OCDS file (`outcome` is `ocds`): what it held and the lines that could not be used (`ocds`), and one result per table it filled (`batches`).",
+                    "properties": { "outcome": { "type": "string", "enum": ["accepted", "rejected", "duplicate", "ocds"] }, "batch": { "$ref": "#/components/schemas/Batch" },
+                        "errors": { "type": "array", "items": { "$ref": "#/components/schemas/RowError" } },
+                        "ocds": { "$ref": "#/components/schemas/OcdsSummary" },
+                        "batches": { "type": "array", "items": { "$ref": "#/components/schemas/PushResult" } } } },
+                "OcdsSummary": { "type": "object", "required": ["processes", "tenders", "bids", "awards", "ocds_bids", "ocds_awards", "errors"],
+                    "properties": { "processes": { "type": "integer" }, "tenders": { "type": "integer" }, "bids": { "type": "integer" }, "awards": { "type": "integer" },
+                        "ocds_bids": { "type": "integer" }, "ocds_awards": { "type": "integer" },
+                        "errors": { "type": "array", "items": { "type": "object", "required": ["line", "reason_zh", "reason_en"],
+                            "properties": { "line": { "type": "integer" }, "reason_zh": { "type": "string" }, "reason_en": { "type": "string" } } } } } },
                 "Warning": { "type": "object", "required": ["id", "model", "domain", "severity", "status", "subject", "amount_fen", "reason_zh", "reason_en"],
                     "properties": {
                         "id": { "type": "string" }, "model": { "type": "string" }, "domain": { "type": "string" }, "severity": { "type": "string" },

@@ -429,8 +429,25 @@ pub async fn upload(
     let table = fields.get("table").filter(|t| !t.is_empty()).and_then(|t| contract::table(t));
     let tolerance = fields.get("tolerance").and_then(|t| t.trim().parse().ok()).unwrap_or(0);
     let options = ImportOptions { table, tolerance, user: user.user.username.clone(), ..Default::default() };
-    let result = state.warehouse.import(&path, &options, None).await;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if table.is_none() && ingest::ocds::is_ocds(&path) {
+        let result = match state.warehouse.import_ocds(&path, &options, None).await {
+            Ok(ocds) => {
+                if ocds.results.iter().any(|(_, r)| matches!(r, ImportResult::Accepted { .. }))
+                    && let Some(hook) = &state.on_import
+                {
+                    hook();
+                }
+                ocds_value(lang, &file_name, &ocds)
+            }
+            Err(ImportError::File(e)) => {
+                context! { kind => "file_error", file => file_name, message => bilingual(lang, &e.to_string().replace(&path.display().to_string(), &file_name)) }
+            }
+            Err(e) => return Err(AppError::internal(e)),
+        };
+        return upload_response(&state, lang, htmx, &user, result);
+    }
+    let result = state.warehouse.import(&path, &options, None).await;
     if matches!(result, Ok(ImportResult::Accepted { .. }))
         && let Some(hook) = &state.on_import
     {
@@ -461,6 +478,37 @@ fn import_value(lang: Lang, kind: &str, file: &str, batch: &BatchRecord, errors:
         errors => shown,
         error_count => errors.len(),
         more_errors => errors.len().saturating_sub(ERRORS_SHOWN),
+    }
+}
+
+/// An OCDS file's import: what it held, the lines that could not be used, and one
+/// result per table it filled.
+fn ocds_value(lang: Lang, file: &str, ocds: &warehouse::OcdsImport) -> Value {
+    let s = &ocds.summary;
+    let tables: Vec<Value> = ocds
+        .results
+        .iter()
+        .map(|(_, result)| match result {
+            ImportResult::Accepted { batch, errors } => import_value(lang, "accepted", file, batch, errors),
+            ImportResult::Rejected { batch, errors } => import_value(lang, "rejected", file, batch, errors),
+            ImportResult::Duplicate { existing } => import_value(lang, "duplicate", file, existing, &[]),
+        })
+        .collect();
+    let lines: Vec<Value> = s
+        .errors
+        .iter()
+        .take(ERRORS_SHOWN)
+        .map(|e| context! { line => e.line, reason => if lang == Lang::Zh { e.reason_zh.clone() } else { e.reason_en.clone() } })
+        .collect();
+    context! {
+        kind => "ocds",
+        file => file,
+        processes => s.processes,
+        rows => context! { tender => s.tenders, bid => s.bids, award => s.awards, ocds_bid => s.ocds_bids, ocds_award => s.ocds_awards },
+        tables => tables,
+        lines => lines,
+        line_count => s.errors.len(),
+        more_lines => s.errors.len().saturating_sub(ERRORS_SHOWN),
     }
 }
 

@@ -251,6 +251,65 @@ async fn upload_needs_the_csrf_token() {
     assert!(reply.body.contains("已接收"), "{}", reply.body);
 }
 
+/// A file under `docs/`.
+fn docs_file(relative: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs").join(relative)
+}
+
+/// An OCDS file uploaded on the page: what it held, a result per table, the rows a
+/// table refused (by their line) and the lines that could not be used.
+#[tokio::test]
+async fn an_ocds_upload_shows_each_table_and_every_bad_line() {
+    let app = spawn_app().await;
+    let (cookie, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    let text = std::fs::read_to_string(docs_file("models/example-ocds/trading.jsonl")).unwrap();
+    let mut lines: Vec<String> = text.lines().take(3).map(str::to_owned).collect();
+    // The third release has no buyer: its tender row fails, named by its line (4, after the broken one).
+    let mut third: serde_json::Value = serde_json::from_str(&lines[2]).unwrap();
+    third.as_object_mut().unwrap().remove("buyer");
+    lines[2] = third.to_string();
+    lines.insert(1, "{\"ocid\": \"broken\", ".to_owned());
+    let reply = app.upload(&cookie, multipart("trading.jsonl", lines.join("\n").as_bytes(), Some(&csrf))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    for expected in [
+        "id=\"ocds-summary\"",
+        "3 个交易过程",
+        "id=\"ocds-tables\"",
+        "交易项目",
+        "已拒收",
+        "已接收",
+        "buyer_code",
+        "id=\"ocds-lines\"",
+        "不是有效的JSON",
+    ] {
+        assert!(reply.body.contains(expected), "{expected} missing: {}", reply.body);
+    }
+    assert!(
+        reply.body.contains("<td class=\"num\">4</td><td>buyer_code</td>"),
+        "the tender row's error by its line: {}",
+        reply.body
+    );
+    let batches = app.get("/batches", &cookie).await;
+    assert!(batches.body.contains("trading.jsonl"), "{}", batches.body);
+}
+
+/// A file that cannot be imported at all (its name names no table; an empty
+/// file) is explained on the page, not answered with an error page.
+#[tokio::test]
+async fn an_upload_that_cannot_be_imported_is_explained() {
+    let app = spawn_app().await;
+    let (cookie, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
+    for (name, content) in [("notes.csv", "a,b\n1,2\n"), ("person.csv", ""), ("trading.jsonl", "")] {
+        let reply = app.upload(&cookie, multipart(name, content.as_bytes(), Some(&csrf))).await;
+        assert_eq!(reply.status, StatusCode::OK, "{name}: {}", reply.body);
+        assert!(
+            reply.body.contains("id=\"file-error\"") && reply.body.contains("文件无法导入"),
+            "{name}: {}",
+            reply.body
+        );
+    }
+}
+
 #[tokio::test]
 async fn hostile_uploads_are_contained_and_escaped() {
     let app = spawn_app().await;
@@ -1277,6 +1336,19 @@ async fn the_api_answers_as_its_openapi_document_says() {
     check(&rejected, "/api/v1/batches", "post");
     let value: serde_json::Value = serde_json::from_str(&rejected.body).unwrap();
     assert_eq!((value["errors"][0]["row"].as_u64(), value["errors"][0]["value"].as_str()), (Some(2), Some("123")));
+    // An OCDS file: a batch per table it fills, and the same file again changes nothing.
+    let ocds = std::fs::read(docs_file("models/example-ocds/trading.jsonl")).unwrap();
+    let pushed = app.send(call("POST", "/api/v1/batches?name=trading.jsonl", clerk, ocds.clone())).await;
+    assert_eq!(pushed.status, StatusCode::CREATED, "{}", pushed.body);
+    check(&pushed, "/api/v1/batches", "post");
+    let value: serde_json::Value = serde_json::from_str(&pushed.body).unwrap();
+    let tables: Vec<&str> =
+        value["batches"].as_array().unwrap().iter().map(|b| b["batch"]["table"].as_str().unwrap()).collect();
+    assert!(tables.contains(&"ocds_bid") && tables.contains(&"tender"), "{tables:?}");
+    let again = app.send(call("POST", "/api/v1/batches?name=trading.jsonl", clerk, ocds)).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    check(&again, "/api/v1/batches", "post");
+    assert!(!again.body.contains("\"outcome\":\"accepted\""), "{}", again.body);
     let no_table = app.send(call("POST", "/api/v1/batches?name=p.csv&table=nope", clerk, vec![])).await;
     assert_eq!(no_table.status, StatusCode::BAD_REQUEST);
     let listed = app.send(call("GET", "/api/v1/batches", clerk, vec![])).await;
