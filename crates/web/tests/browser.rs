@@ -289,6 +289,16 @@ async fn screenshots_of_every_page() {
             let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
             std::fs::create_dir_all(&dir)?;
             std::fs::write(dir.join("page-upload-result.png"), b.client.screenshot().await?)?;
+            // An OCDS file with a line that is not JSON: a result per table and the bad line.
+            let ocds = b.files.join("trading.jsonl");
+            let text = std::fs::read_to_string(county.join("../../docs/models/example-ocds/trading.jsonl"))?;
+            let lines: Vec<&str> = text.lines().take(4).collect();
+            std::fs::write(&ocds, format!("{}\n{{\"ocid\": \n{}\n", lines[..2].join("\n"), lines[2..].join("\n")))?;
+            let result = b.upload(&ocds).await?;
+            if !(result.contains("4 个交易过程") && result.contains("不是有效的JSON")) {
+                return Err(format!("the OCDS upload's result: {result}").into());
+            }
+            std::fs::write(dir.join("page-upload-ocds.png"), b.client.screenshot().await?)?;
             for (path, name) in [
                 ("/", "overview"),
                 ("/batches", "batches"),
