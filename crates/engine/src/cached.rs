@@ -80,9 +80,10 @@ impl TableProvider for CachedView {
     }
 }
 
-/// Decoded columns a scan may keep in memory, over all its tables: the OCDS
-/// tables of 1 GB of JSON take about half a gigabyte (BENCHMARKS.md). Past it,
-/// a table's columns are dropped and its files read by every query again.
+/// Decoded columns an engine keeps in memory by default, over all its tables:
+/// the OCDS tables of 1 GB of JSON take about half a gigabyte (BENCHMARKS.md).
+/// Past the limit, a table's columns are dropped and its files read by every
+/// query again. A scan sets a smaller limit on a machine with little memory.
 pub const TABLE_CACHE_BYTES: usize = 4 << 30;
 
 /// Rows per record batch handed out of a cached table.

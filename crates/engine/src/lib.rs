@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use cached::TABLE_CACHE_BYTES;
 pub use datafusion::arrow;
 
 /// The bid screens of every tender (`qingfeng screens export`): see `screens.sql`.
@@ -74,17 +75,19 @@ impl Engine {
     /// that read it find nothing) and the model functions. `partitions` is how
     /// many cores a query may use.
     pub async fn new(tables: &[TableInput], partitions: usize) -> Result<Engine, EngineError> {
-        Engine::with_corrections(tables, partitions, &[]).await
+        Engine::with_corrections(tables, partitions, &[], cached::TABLE_CACHE_BYTES).await
     }
 
     /// As [`Engine::new`], and every table with corrections is a view over its
     /// files in which each corrected column reads the correction where there is
     /// one (matched by batch and row), so models join on resolved persons while
-    /// their evidence still names the source rows.
+    /// their evidence still names the source rows. At most `cache_bytes` of
+    /// decoded columns are kept for the engine's life (`CachedTable`, in `cached.rs`).
     pub async fn with_corrections(
         tables: &[TableInput],
         partitions: usize,
         corrections: &[Correction],
+        cache_bytes: usize,
     ) -> Result<Engine, EngineError> {
         let mut config = SessionConfig::new().with_target_partitions(partitions.max(1));
         // Plain Utf8 strings, as the files store them: the model functions take Utf8.
@@ -94,7 +97,7 @@ impl Engine {
         // hung with them on; off, it runs in seconds.
         config.options_mut().optimizer.enable_join_dynamic_filter_pushdown = false;
         let ctx = SessionContext::new_with_config(config);
-        let cache_budget = Arc::new(std::sync::atomic::AtomicUsize::new(cached::TABLE_CACHE_BYTES));
+        let cache_budget = Arc::new(std::sync::atomic::AtomicUsize::new(cache_bytes));
         let cached = |files: ListingTable| {
             // Every stored row is identified by its batch and its row in that batch.
             let keys = ["_batch", "_row"];

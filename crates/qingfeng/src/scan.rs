@@ -91,10 +91,24 @@ pub async fn load(warehouse: &Warehouse) -> anyhow::Result<(engine::Engine, Vec<
             value: c.id,
         })
         .collect();
-    let engine = engine::Engine::with_corrections(&inputs, cores, &corrections)
+    let engine = engine::Engine::with_corrections(&inputs, cores, &corrections, column_cache_bytes())
         .await
         .context("无法载入数据 / cannot load the data")?;
     Ok((engine, batches, corrections.len()))
+}
+
+/// How many bytes of decoded columns a scan keeps: a quarter of the machine's
+/// memory, at most [`engine::TABLE_CACHE_BYTES`] (1 GiB when the memory is unknown).
+fn column_cache_bytes() -> usize {
+    // `MemTotal:       24563716 kB`
+    let total_kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
+        let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+        line.split_whitespace().nth(1)?.parse::<usize>().ok()
+    });
+    match total_kib {
+        Some(kib) => (kib.saturating_mul(1024) / 4).min(engine::TABLE_CACHE_BYTES),
+        None => engine::TABLE_CACHE_BYTES.min(1 << 30),
+    }
 }
 
 /// Runs a scan. `progress` is called before each model runs (with `None`) and
