@@ -40,6 +40,8 @@ pub enum FileError {
         "{path}: 文件是UTF-16编码（Excel“Unicode文本”），请另存为“CSV UTF-8” / the file is UTF-16 (Excel \"Unicode Text\"); save it as \"CSV UTF-8\""
     )]
     Utf16 { path: PathBuf },
+    #[error("{path}: 文件是UTF-16编码，JSON须以UTF-8保存 / the file is UTF-16; JSON must be saved as UTF-8")]
+    JsonUtf16 { path: PathBuf },
     #[error("{path}: 不是CSV或Excel表格（{detail_zh}） / not a CSV file or spreadsheet ({detail_en})")]
     NotASpreadsheet { path: PathBuf, detail_zh: String, detail_en: String },
     #[error("{path}: Excel文件已损坏或无法读取（{detail}） / the Excel file is damaged or unreadable ({detail})")]

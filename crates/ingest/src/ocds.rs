@@ -188,16 +188,26 @@ pub fn read(
     let mut o = Out { tables, summary: OcdsSummary::default(), pending: None, seen: Default::default(), failed: None };
     let file = std::fs::File::open(path).map_err(io(path))?;
     let mut reader = BufReader::with_capacity(1 << 20, Counted { inner: file, count: bytes_read });
-    // One document if it opens with an object that spans lines; else JSON Lines.
-    let single = {
+    // One document if it opens with an object or a list that spans lines; else JSON Lines.
+    let (single, list) = {
         let head = reader.fill_buf().map_err(io(path))?;
+        // Saved as UTF-16 (Windows tools do): every line would fail; say why once.
+        if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+            return Err(crate::FileError::JsonUtf16 { path: path.to_owned() });
+        }
         let text = String::from_utf8_lossy(&head[..head.len().min(1 << 16)]).trim_start_matches('\u{feff}').to_owned();
         let first_line = text.trim_start().lines().next().unwrap_or("");
-        serde_json::from_str::<Value>(first_line).is_err() && text.trim_start().starts_with('{')
+        let opens = |c| text.trim_start().starts_with(c);
+        (serde_json::from_str::<Value>(first_line).is_err() && (opens('{') || opens('[')), opens('['))
     };
     if single {
         let mut de = serde_json::Deserializer::from_reader(SkipBom::new(reader));
-        let result = Package { out: &mut o }.deserialize(&mut de);
+        // A bare list of releases or records, as some systems export them.
+        let result = if list {
+            Items { out: &mut o }.deserialize(&mut de)
+        } else {
+            Package { out: &mut o }.deserialize(&mut de)
+        };
         if let Err(e) = result
             && o.failed.is_none()
         {
@@ -1233,14 +1243,26 @@ mod tests {
         std::fs::write(&input, bytes).unwrap();
         let (s, _) = convert(&input);
         assert_eq!((s.processes, s.tenders), (2, 2), "{:?}", s.errors);
+        assert_eq!(
+            s.errors.iter().map(|e| (e.line, e.reason_en.as_str())).collect::<Vec<_>>(),
+            [(2, "not UTF-8: JSON must be saved as UTF-8")]
+        );
+        // A bare list of releases (no package) reads as a package's; a file saved as UTF-16 is refused whole.
+        let list = dir.path().join("list.json");
+        std::fs::write(&list, format!("[\n{RELEASE},\n{}\n]\n", RELEASE.replace("ocds-1", "ocds-2"))).unwrap();
+        let (s, _) = convert(&list);
+        assert_eq!((s.processes, s.tenders, s.bids), (2, 2, 4), "{:?}", s.errors);
+        assert!(s.errors.is_empty(), "{:?}", s.errors);
+        let utf16 = dir.path().join("utf16.jsonl");
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(format!("{RELEASE}\n").encode_utf16().flat_map(u16::to_le_bytes));
+        std::fs::write(&utf16, bytes).unwrap();
+        let mut tables = CsvTables(Vec::new());
+        assert!(matches!(read(&utf16, &mut tables, None), Err(crate::FileError::JsonUtf16 { .. })));
         // A file with nothing but blank lines is empty, as an empty CSV file is.
         let blank = dir.path().join("blank.jsonl");
         std::fs::write(&blank, "\n  \n").unwrap();
         let mut tables = CsvTables(Vec::new());
         assert!(matches!(read(&blank, &mut tables, None), Err(crate::FileError::Empty { .. })));
-        assert_eq!(
-            s.errors.iter().map(|e| (e.line, e.reason_en.as_str())).collect::<Vec<_>>(),
-            [(2, "not UTF-8: JSON must be saved as UTF-8")]
-        );
     }
 }
