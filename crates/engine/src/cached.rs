@@ -81,7 +81,7 @@ impl TableProvider for CachedView {
 }
 
 /// Decoded columns an engine keeps in memory by default, over all its tables:
-/// the OCDS tables of 1 GB of JSON take about half a gigabyte (BENCHMARKS.md).
+/// a scan of the OCDS tables of 1 GB of JSON peaks 0.65 GiB higher with them (BENCHMARKS.md).
 /// Past the limit, a table's columns are dropped and its files read by every
 /// query again. A scan sets a smaller limit on a machine with little memory.
 pub const TABLE_CACHE_BYTES: usize = 4 << 30;
