@@ -68,6 +68,9 @@ impl From<datafusion::error::DataFusionError> for EngineError {
 
 pub struct Engine {
     ctx: SessionContext,
+    partitions: usize,
+    /// Numbers the in-memory tables of materialized CTEs (see [`Engine::run`]).
+    materialized: std::sync::atomic::AtomicUsize,
 }
 
 impl Engine {
@@ -151,13 +154,13 @@ impl Engine {
                 }
             }
         }
-        Ok(Engine { ctx })
+        Ok(Engine { ctx, partitions: partitions.max(1), materialized: Default::default() })
     }
 
     /// Plans `model` without running it: its SQL parses, names existing tables
     /// and columns, and returns the reserved columns and exactly its declared figures.
     pub async fn check(&self, model: &Model) -> Result<(), EngineError> {
-        let sql = model.query(&BTreeMap::new())?;
+        let (sql, _) = materialized_ctes(&model.query(&BTreeMap::new())?);
         let df = self.ctx.sql(&sql).await.map_err(|e| query_error(model, e))?;
         check_columns(model, df.schema().inner())?;
         // Physical planning finds type errors (date arithmetic, say) without running.
@@ -166,13 +169,96 @@ impl Engine {
     }
 
     /// Runs `model` with these parameter values (defaults for those missing).
+    ///
+    /// A CTE written `name AS MATERIALIZED (…)` (PostgreSQL's spelling) is computed
+    /// once, before the query, and read from memory wherever the query names it:
+    /// DataFusion plans a CTE into every place that names it, so a CTE read twice
+    /// is otherwise computed twice. The results are the same either way.
     pub async fn run(&self, model: &Model, params: &BTreeMap<String, ParamValue>) -> Result<Vec<Finding>, EngineError> {
-        let sql = model.query(params)?;
+        let (sql, names) = materialized_ctes(&model.query(params)?);
+        let mut tables = Vec::new();
+        let result = self.run_sql(model, &sql, &names, &mut tables).await;
+        for table in tables {
+            self.ctx.deregister_table(table.as_str())?;
+        }
+        result
+    }
+
+    async fn run_sql(
+        &self,
+        model: &Model,
+        sql: &str,
+        materialized: &[String],
+        tables: &mut Vec<String>,
+    ) -> Result<Vec<Finding>, EngineError> {
+        let sql = if materialized.is_empty() {
+            sql.to_owned()
+        } else {
+            self.materialize(sql, materialized, tables).await.map_err(|e| query_error(model, e))?
+        };
         let df = self.ctx.sql(&sql).await.map_err(|e| query_error(model, e))?;
         let schema = df.schema().inner().clone();
         check_columns(model, &schema)?;
+        // For model authors: where a model's time goes (the query runs twice).
+        if std::env::var_os("QINGFENG_EXPLAIN").is_some() {
+            let plan = self.ctx.sql(&format!("EXPLAIN ANALYZE {sql}")).await?.collect().await?;
+            let text = datafusion::arrow::util::pretty::pretty_format_batches(&plan)
+                .map_err(|e| EngineError::Engine(e.to_string()))?;
+            eprintln!("=== {}\n{text}", model.code);
+        }
         let batches = df.collect().await.map_err(|e| query_error(model, e))?;
         rows::findings(model, &schema, &batches)
+    }
+
+    /// Computes each CTE of `sql` named in `names` (with the CTEs before it) into an
+    /// in-memory table registered under a new name (pushed onto `tables`), and returns
+    /// `sql` with those CTEs reading their tables. A CTE with a WITH clause of its own
+    /// is left as it is.
+    async fn materialize(
+        &self,
+        sql: &str,
+        names: &[String],
+        tables: &mut Vec<String>,
+    ) -> Result<String, datafusion::error::DataFusionError> {
+        use datafusion::error::DataFusionError;
+        use datafusion::sql::sqlparser::ast::{Statement, With};
+        use datafusion::sql::sqlparser::dialect::GenericDialect;
+        use datafusion::sql::sqlparser::parser::Parser;
+        let parse =
+            |sql: &str| Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| DataFusionError::SQL(Box::new(e), None));
+        let mut statements = parse(sql)?;
+        let [Statement::Query(query)] = statements.as_mut_slice() else {
+            return Ok(sql.to_owned());
+        };
+        let Some(with) = query.with.as_mut() else {
+            return Ok(sql.to_owned());
+        };
+        for i in 0..with.cte_tables.len() {
+            let cte = &with.cte_tables[i];
+            if !names.iter().any(|n| cte.alias.name.value.eq_ignore_ascii_case(n)) || cte.query.with.is_some() {
+                continue;
+            }
+            let mut body = (*cte.query).clone();
+            body.with = (i > 0).then(|| With { cte_tables: with.cte_tables[..i].to_vec(), ..with.clone() });
+            let plan = self.ctx.sql(&body.to_string()).await?.create_physical_plan().await?;
+            // The batches' schema, which may differ from the logical one in nullability.
+            let schema = plan.schema();
+            let mut parts = vec![Vec::new(); self.partitions];
+            for (n, batch) in
+                datafusion::physical_plan::collect(plan, self.ctx.task_ctx()).await?.into_iter().enumerate()
+            {
+                parts[n % self.partitions].push(batch);
+            }
+            let n = self.materialized.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let name = format!("__materialized_{n}");
+            self.ctx.register_table(name.as_str(), Arc::new(MemTable::try_new(schema, parts)?))?;
+            tables.push(name.clone());
+            let Statement::Query(read) = parse(&format!("SELECT * FROM {name}"))?.remove(0) else {
+                unreachable!("a SELECT parses as a query")
+            };
+            with.cte_tables[i].query = read;
+        }
+        Ok(statements[0].to_string())
     }
 
     /// Runs a query: its column names, and its rows as JSON values (numbers
@@ -243,6 +329,36 @@ async fn register_corrected(
     Ok(())
 }
 
+/// `sql` without the word MATERIALIZED of each `name AS MATERIALIZED (`, which
+/// DataFusion's SQL dialect does not know, and those CTEs' names.
+fn materialized_ctes(sql: &str) -> (String, Vec<String>) {
+    const WORD: &str = "MATERIALIZED";
+    let upper = sql.to_ascii_uppercase();
+    let mut out = String::with_capacity(sql.len());
+    let mut names = Vec::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = upper[from..].find(WORD).map(|p| p + from) {
+        from = found + WORD.len();
+        let before = upper[..found].trim_end();
+        let after = upper[found + WORD.len()..].trim_start();
+        let Some(head) = before.strip_suffix("AS") else { continue };
+        if !head.ends_with(char::is_whitespace) || !after.starts_with('(') {
+            continue;
+        }
+        let head = head.trim_end();
+        let name_start = head.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |p| p + 1);
+        if name_start == head.len() {
+            continue;
+        }
+        names.push(sql[name_start..head.len()].to_owned());
+        out.push_str(&sql[copied..found]);
+        copied = found + WORD.len();
+    }
+    out.push_str(&sql[copied..]);
+    (out, names)
+}
+
 fn file_url(path: &Path) -> Result<ListingTableUrl, EngineError> {
     let absolute = std::path::absolute(path).map_err(|e| EngineError::Engine(format!("{}: {e}", path.display())))?;
     Ok(ListingTableUrl::parse(absolute.to_string_lossy())?)
@@ -287,4 +403,100 @@ fn check_columns(model: &Model, schema: &datafusion::arrow::datatypes::Schema) -
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::array::ArrayRef;
+    use datafusion::arrow::datatypes::DataType;
+    use datafusion::logical_expr::{ColumnarValue, Volatility, create_udf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn materialized_ctes_are_found_and_the_word_dropped() {
+        let sql = "WITH a AS MATERIALIZED (SELECT 1), b AS (SELECT 2),\nc_2 as materialized\n  (SELECT 3),\n\
+                   d AS (SELECT 'HAS MATERIALIZED' AS x)\nSELECT * FROM a, b, c_2, d";
+        let (plain, names) = materialized_ctes(sql);
+        assert_eq!(names, ["a", "c_2"]);
+        assert_eq!(
+            plain,
+            "WITH a AS  (SELECT 1), b AS (SELECT 2),\nc_2 as \n  (SELECT 3),\n\
+             d AS (SELECT 'HAS MATERIALIZED' AS x)\nSELECT * FROM a, b, c_2, d"
+        );
+        assert_eq!(materialized_ctes("SELECT 1").1, Vec::<String>::new());
+    }
+
+    const MODEL: &str = r#"--! code = "X01"
+--! name_zh = "测试"
+--! name_en = "Test"
+--! domain = "trading"
+--! severity = "low"
+--! subject = "tender"
+--! summary_zh = "测试。"
+--! summary_en = "Test."
+--! basis_zh = "测试。"
+--! basis_en = "Test."
+--! reads = ["award"]
+--! reason_zh = "{total}"
+--! reason_en = "{total}"
+--!
+--! [figures]
+--! total = { zh = "合计", en = "Total" }
+WITH per AS MATERIALIZED (
+    SELECT tender_id, sum(tick(amount)) AS total, min(_row) AS r FROM award GROUP BY tender_id
+),
+top AS (SELECT max(total) AS m FROM per)
+SELECT p.tender_id AS key, 'tender' AS subject_kind, p.tender_id AS subject_id, p.total,
+    src('award', 1, p.r, p.tender_id) AS src_award
+FROM per p JOIN top ON p.total * 2 >= top.m
+"#;
+
+    /// An engine over one small `award` table whose `tick(x)` counts the rows it sees.
+    async fn engine(seen: Arc<AtomicUsize>) -> Engine {
+        let ctx = SessionContext::new();
+        for f in udf::all(Arc::new(udf::Calendar::default())) {
+            ctx.register_udf(f);
+        }
+        ctx.register_udf(create_udf(
+            "tick",
+            vec![DataType::Int64],
+            DataType::Int64,
+            Volatility::Volatile,
+            Arc::new(move |args: &[ColumnarValue]| {
+                let values = ColumnarValue::values_to_arrays(args)?;
+                seen.fetch_add(values[0].len(), Ordering::SeqCst);
+                Ok(ColumnarValue::Array(values[0].clone() as ArrayRef))
+            }),
+        ));
+        let values = "('T1', 5, 1), ('T1', 7, 2), ('T2', 1, 3), ('T3', 9, 4)";
+        ctx.sql(&format!("CREATE TABLE award (tender_id VARCHAR, amount BIGINT, _row BIGINT) AS VALUES {values}"))
+            .await
+            .unwrap();
+        Engine { ctx, partitions: 2, materialized: Default::default() }
+    }
+
+    #[tokio::test]
+    async fn a_materialized_cte_is_computed_once_with_the_same_findings() {
+        let path = Path::new("X01.sql");
+        let materialized = Model::parse(path, MODEL, false).unwrap();
+        let plain = Model::parse(path, &MODEL.replace("AS MATERIALIZED (", "AS ("), false).unwrap();
+        let mut runs = Vec::new();
+        for model in [&materialized, &plain] {
+            let seen = Arc::new(AtomicUsize::new(0));
+            let engine = engine(seen.clone()).await;
+            engine.check(model).await.unwrap();
+            let mut findings = engine.run(model, &BTreeMap::new()).await.unwrap();
+            findings.sort_by(|a, b| a.key.cmp(&b.key));
+            let keys: Vec<&str> = findings.iter().map(|f| f.key.as_str()).collect();
+            assert_eq!(keys, ["T1", "T3"]);
+            assert_eq!(findings[0].figures["total"], 12);
+            // The in-memory table lives for the run only.
+            assert!(!engine.ctx.table_exist("__materialized_0").unwrap());
+            runs.push((findings, seen.load(Ordering::SeqCst)));
+        }
+        assert_eq!(runs[0].0, runs[1].0);
+        assert_eq!(runs[0].1, 4, "computed once");
+        assert_eq!(runs[1].1, 8, "planned into both places that read it, computed twice");
+    }
 }

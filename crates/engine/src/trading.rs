@@ -174,13 +174,17 @@ impl ScalarUDFImpl for RotationGroups {
                 winners.as_string::<i32>(),
                 bidders.as_list::<i32>(),
             );
+            let (names, offsets) = (bidders.values().as_string::<i32>(), bidders.value_offsets());
             let cobids: Vec<CoBid> = (0..items.len())
                 .filter(|&i| ids.is_valid(i) && days.is_valid(i) && bidders.is_valid(i))
                 .map(|i| CoBid {
-                    tender: ids.value(i).to_owned(),
+                    tender: ids.value(i),
                     day: days.value(i),
-                    winner: winners.is_valid(i).then(|| winners.value(i).to_owned()),
-                    bidders: bidders.value(i).as_string::<i32>().iter().flatten().map(str::to_owned).collect(),
+                    winner: winners.is_valid(i).then(|| winners.value(i)),
+                    bidders: (offsets[i] as usize..offsets[i + 1] as usize)
+                        .filter(|&j| names.is_valid(j))
+                        .map(|j| names.value(j))
+                        .collect(),
                 })
                 .collect();
             let window_days = i32::try_from(window.value(row)).unwrap_or(i32::MAX);
@@ -188,7 +192,7 @@ impl ScalarUDFImpl for RotationGroups {
             lengths.push(found.len());
             for g in found {
                 firms.append_value(g.firms.join(","));
-                tenders.append_value(g.tenders.iter().map(|&i| Some(cobids[i].tender.clone())));
+                tenders.append_value(g.tenders.iter().map(|&i| Some(cobids[i].tender)));
             }
         }
         let groups =

@@ -27,7 +27,7 @@ counted AS (
     FROM bidder
     GROUP BY tender_id
 ),
-hit AS (
+hit AS MATERIALIZED (
     SELECT t.*, c.bids, c.valid_bids
     FROM trade t
     JOIN counted c ON c.tender_id = t.tender_id

@@ -66,12 +66,16 @@ screened AS (
         ) AS screens
     FROM priced
 ),
+-- The tenders that fire, computed once for the two places that read them.
+fired AS MATERIALIZED (
+    SELECT * FROM screened WHERE screens <> ''
+),
 -- Source references and the sorted prices only for the tenders that fire.
 sources AS (
     SELECT b.tender_id, array_agg(src('bid', b._batch, b._row, b.tender_id || '/' || b.bidder_code)) AS src_bids,
-        array_agg(b.price ORDER BY b.price, b.bidder_code) AS prices_fen
+        array_sort(array_agg(b.price)) AS prices_fen
     FROM bid b
-    JOIN screened p ON p.tender_id = b.tender_id AND p.screens <> ''
+    JOIN fired p ON p.tender_id = b.tender_id
     WHERE coalesce(b.status, 'valid') = 'valid' AND b.price > 0
     GROUP BY b.tender_id
 )
@@ -98,8 +102,7 @@ SELECT
     p.s['score'] AS score,
     src('tender', t._batch, t._row, t.tender_id) AS src_tender,
     s.src_bids
-FROM screened p
+FROM fired p
 JOIN sources s ON s.tender_id = p.tender_id
 JOIN trade t ON t.tender_id = p.tender_id
 LEFT JOIN won w ON w.tender_id = t.tender_id
-WHERE p.screens <> ''

@@ -38,7 +38,7 @@ WITH valid AS (
     WHERE coalesce(status, 'valid') = 'valid'
     GROUP BY tender_id
 ),
-t AS (
+t AS MATERIALIZED (
     SELECT t.tender_id, t.buyer_code, t.category, t.category_label, w.winner_code,
         coalesce(t.award_date, w.contract_date, t.bid_open_date, t.publish_date) AS day, v.bidders
     FROM trade t
@@ -63,7 +63,7 @@ best AS (
         row_number() OVER (PARTITION BY g['firms'] ORDER BY array_length(g['tenders']) DESC, scope) AS pick
     FROM found
 ),
-member AS (
+member AS MATERIALIZED (
     SELECT b.firms, b.scope, b.tender_ids, unnest(b.tender_ids) AS tender_id FROM best b WHERE b.pick = 1
 ),
 member_bids AS (

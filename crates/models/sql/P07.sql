@@ -61,12 +61,21 @@ small AS (
     SELECT * FROM c WHERE threshold IS NOT NULL AND amount > 0 AND amount < threshold AND day IS NOT NULL
 ),
 -- Contracts grouped two ways: by supplier, and by project code when the suppliers differ.
-keyed AS (
+all_keyed AS (
     SELECT 'enterprise' AS kind, winner_code AS who, winner_name || '（' || winner_code || '）' AS counterpart, *
     FROM small
     UNION ALL
     SELECT 'unit' AS kind, buyer_code AS who, '项目 project ' || project_code AS counterpart, *
     FROM small WHERE project_code IS NOT NULL
+),
+-- A run needs two contracts: a contract alone in its group (one buyer, category and
+-- counterpart) starts none and is in none.
+keyed AS MATERIALIZED (
+    SELECT k.* FROM all_keyed k
+    JOIN (
+        SELECT kind, buyer_code, category, counterpart FROM all_keyed
+        GROUP BY kind, buyer_code, category, counterpart HAVING count(*) >= 2
+    ) g ON g.kind = k.kind AND g.buyer_code = k.buyer_code AND g.category = k.category AND g.counterpart = k.counterpart
 ),
 seq AS (
     SELECT *, lag(day) OVER (PARTITION BY kind, buyer_code, category, counterpart ORDER BY day, tender_id) AS previous
@@ -75,7 +84,7 @@ seq AS (
 anchor AS (
     SELECT * FROM seq WHERE previous IS NULL OR CAST(day AS INT) - CAST(previous AS INT) > ${window_days}
 ),
-run AS (
+run AS MATERIALIZED (
     SELECT a.tender_id AS anchor_id, a.day AS first_date, b.*
     FROM anchor a
     JOIN keyed b ON b.kind = a.kind AND b.buyer_code = a.buyer_code AND b.category = a.category

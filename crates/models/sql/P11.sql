@@ -22,7 +22,7 @@
 WITH b AS (
     SELECT *, coalesce(status, 'valid') AS state FROM bid WHERE coalesce(status, 'valid') <> 'withdrawn'
 ),
-lowest AS (
+lowest AS MATERIALIZED (
     SELECT tender_id, min(price) AS price FROM b WHERE price > 0 GROUP BY tender_id
 ),
 bidder AS (
@@ -32,7 +32,7 @@ bidder AS (
     LEFT JOIN lowest l ON l.tender_id = b.tender_id
     GROUP BY b.tender_id, b.bidder_code
 ),
-per_tender AS (
+per_tender AS MATERIALIZED (
     SELECT tender_id, count(*) AS bids, sum(CASE WHEN rejected THEN 1 ELSE 0 END) AS rejected_count,
         bool_or(lowest_rejected) AS lowest_rejected
     FROM bidder

@@ -29,7 +29,7 @@ WITH counted AS (
     WHERE status IS NOT NULL AND status NOT IN ('invited', 'withdrawn') AND tenderer_id IS NOT NULL
     GROUP BY ocid
 ),
-hit AS (
+hit AS MATERIALIZED (
     SELECT p.*, c.tenderers AS counted, coalesce(p.number_of_tenderers, c.tenderers) AS tenderers
     FROM cardinal_process p
     LEFT JOIN counted c ON c.ocid = p.ocid

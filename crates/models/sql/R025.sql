@@ -39,7 +39,7 @@ WITH part AS (
     JOIN cardinal_final f ON f.ocid = b.ocid AND f.winner IS NOT NULL
     WHERE b.status = 'valid' AND b.tenderer_count = 1 AND b.tenderer_id IS NOT NULL
 ),
-firm AS (
+firm AS MATERIALIZED (
     SELECT tenderer_id, count(*) AS bids, sum(CASE WHEN tenderer_id = winner THEN 1 ELSE 0 END) AS wins,
         CAST(sum(CASE WHEN tenderer_id = winner THEN 1 ELSE 0 END) AS DOUBLE) / count(*) AS ratio
     FROM part

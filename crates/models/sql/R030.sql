@@ -22,8 +22,9 @@ WITH winners AS (
 late AS (
     SELECT b.*, p.tender_end
     FROM ocds_bid b
-    JOIN cardinal_process p ON p.ocid = b.ocid
+    -- The winners' bids first: the dates are compared for those only.
     JOIN winners w ON w.ocid = b.ocid AND w.supplier_id = b.tenderer_id
+    JOIN cardinal_process p ON p.ocid = b.ocid
     WHERE b.status = 'valid' AND b.date IS NOT NULL AND p.tender_end IS NOT NULL
         AND coalesce(try_cast(b.date AS TIMESTAMP) > try_cast(p.tender_end AS TIMESTAMP), b.date > p.tender_end)
 ),

@@ -38,7 +38,7 @@
 --! q1 = { zh = "第一四分位数", en = "First quartile" }
 --! q3 = { zh = "第三四分位数", en = "Third quartile" }
 --! upper_fence = { zh = "上界", en = "Upper fence" }
-WITH submitted AS (
+WITH submitted AS MATERIALIZED (
     -- One row per tenderer of each submitted bid (a bid without tenderers: one row).
     SELECT b.ocid, b.bid_index, b.tenderer_id, b.tenderer_name, b.status, b._batch, b._row
     FROM ocds_bid b
@@ -69,7 +69,7 @@ org AS (
     WHERE tenderer_id IS NOT NULL
     GROUP BY tenderer_id
 ),
-counted AS (
+counted AS MATERIALIZED (
     SELECT *, CAST(disqualified AS DOUBLE) / submitted AS ratio
     FROM org
     WHERE submitted >= CASE WHEN kind = 'enterprise' THEN ${minimum_submitted_bids} ELSE ${minimum_organization_bids} END

@@ -127,13 +127,13 @@ pub fn screens(prices: &[f64]) -> Option<Screens> {
 
 /// One tender as the rotation search sees it.
 #[derive(Clone, Debug)]
-pub struct CoBid {
-    pub tender: String,
+pub struct CoBid<'a> {
+    pub tender: &'a str,
     /// Days since 1970-01-01 (the award date, else the opening).
     pub day: i32,
-    pub winner: Option<String>,
+    pub winner: Option<&'a str>,
     /// The valid bidders.
-    pub bidders: Vec<String>,
+    pub bidders: Vec<&'a str>,
 }
 
 /// A bid-rotation group: firms that bid together in `tenders` (indices into
@@ -158,7 +158,7 @@ pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) 
     // compares names: the search then compares no strings.
     let mut names: Vec<&str> = tenders
         .iter()
-        .flat_map(|t| t.bidders.iter().map(String::as_str).chain(t.winner.as_deref()))
+        .flat_map(|t| t.bidders.iter().copied().chain(t.winner))
         .collect::<std::collections::HashSet<&str>>()
         .into_iter()
         .collect();
@@ -174,7 +174,7 @@ pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) 
             v
         })
         .collect();
-    let winner: Vec<Option<u32>> = tenders.iter().map(|t| t.winner.as_deref().and_then(id)).collect();
+    let winner: Vec<Option<u32>> = tenders.iter().map(|t| t.winner.and_then(id)).collect();
     let bid = |i: usize, f: u32| bidders[i].binary_search(&f).is_ok();
     let mut order: Vec<usize> = (0..tenders.len()).collect();
     order.sort_by(|&a, &b| (tenders[a].day, &tenders[a].tender).cmp(&(tenders[b].day, &tenders[b].tender)));
@@ -199,11 +199,16 @@ pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) 
         }
         let start = tenders[first].day;
         // The tenders from this one on, within the window, won by one of its bidders
-        // and bid for by its winner (who stays in any group found from it).
+        // and bid for by its winner (who stays in any group found from it). A firm's
+        // wins are in order, so those in the window are one stretch of them.
         let mut run: Vec<usize> = bidders[first]
             .iter()
-            .flat_map(|&f| won[f as usize].iter().copied())
-            .filter(|&i| position[i] >= k && tenders[i].day - start <= window_days && bid(i, first_winner))
+            .flat_map(|&f| {
+                let wins = &won[f as usize];
+                let from = wins.partition_point(|&i| position[i] < k);
+                wins[from..].iter().copied().take_while(|&i| tenders[i].day - start <= window_days)
+            })
+            .filter(|&i| bid(i, first_winner))
             .collect();
         run.sort_by_key(|&i| position[i]);
         run.dedup();
@@ -285,13 +290,8 @@ mod tests {
         assert!(screens(&[100.0, 100.0, 100.0]).is_some_and(|s| s.skewness.is_none() && s.rd.is_none()));
     }
 
-    fn t(tender: &str, day: i32, winner: &str, bidders: &[&str]) -> CoBid {
-        CoBid {
-            tender: tender.into(),
-            day,
-            winner: Some(winner.into()),
-            bidders: bidders.iter().map(|s| s.to_string()).collect(),
-        }
+    fn t<'a>(tender: &'a str, day: i32, winner: &'a str, bidders: &[&'a str]) -> CoBid<'a> {
+        CoBid { tender, day, winner: Some(winner), bidders: bidders.to_vec() }
     }
 
     #[test]
