@@ -22,17 +22,25 @@
 --! prices = { zh = "相同的报价", en = "Shared prices" }
 --! tenderers = { zh = "报价相同的投标人", en = "Tenderers sharing a price" }
 --! tenderer_ids = { zh = "投标人标识", en = "Tenderer ids" }
-WITH priced AS (
-    -- Each submitted bid with an amount and currency, and its set of tenderers.
-    SELECT b.ocid, b.bid_index, b.amount, b.currency,
-        array_to_string(array_sort(array_distinct(array_agg(b.tenderer_id))), '|') AS ids
+WITH submitted AS (
+    SELECT b.ocid, b.bid_index, b.amount, b.currency, b.tenderer_id, b.tenderer_count
     FROM ocds_bid b
     JOIN cardinal_process p ON p.ocid = b.ocid
     WHERE b.status IS NOT NULL AND b.status NOT IN ('invited', 'withdrawn')
         AND b.amount IS NOT NULL AND b.currency IS NOT NULL AND b.tenderer_id IS NOT NULL
         AND (${fixed_price_methods} = '' OR p.procurement_method_details IS NULL
             OR NOT array_has(string_to_array(${fixed_price_methods}, '|'), p.procurement_method_details))
-    GROUP BY b.ocid, b.bid_index, b.amount, b.currency
+),
+priced AS (
+    -- Each submitted bid with an amount and currency, and its set of tenderers: a bid by
+    -- one tenderer (most) is one row, which needs no grouping.
+    SELECT ocid, bid_index, amount, currency, tenderer_id AS ids FROM submitted WHERE tenderer_count = 1
+    UNION ALL
+    SELECT ocid, bid_index, amount, currency,
+        array_to_string(array_sort(array_distinct(array_agg(tenderer_id))), '|') AS ids
+    FROM submitted
+    WHERE tenderer_count <> 1
+    GROUP BY ocid, bid_index, amount, currency
 ),
 shared AS (
     SELECT ocid, amount, currency FROM priced GROUP BY ocid, amount, currency HAVING distinct_count(array_agg(ids)) >= 2
