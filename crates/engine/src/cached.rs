@@ -222,7 +222,6 @@ mod tests {
     use super::*;
     use datafusion::arrow::array::{ArrayRef, Int64Array};
     use datafusion::arrow::datatypes::DataType;
-    use datafusion::logical_expr::{ColumnarValue, Volatility, create_udf};
     use datafusion::prelude::SessionContext;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -240,18 +239,7 @@ mod tests {
         let ctx = SessionContext::new();
         // Counts the rows the view's query passes through it.
         let seen = Arc::new(AtomicUsize::new(0));
-        let counter = seen.clone();
-        ctx.register_udf(create_udf(
-            "tick",
-            vec![DataType::Int64],
-            DataType::Int64,
-            Volatility::Volatile,
-            Arc::new(move |args: &[ColumnarValue]| {
-                let values = ColumnarValue::values_to_arrays(args)?;
-                counter.fetch_add(values[0].len(), Ordering::SeqCst);
-                Ok(ColumnarValue::Array(values[0].clone() as ArrayRef))
-            }),
-        ));
+        ctx.register_udf(crate::tests::tick(seen.clone()));
         ctx.sql("CREATE TABLE award (tender_id VARCHAR, amount BIGINT) AS VALUES ('T1', 5), ('T1', 7), ('T2', 1)")
             .await
             .unwrap();

@@ -452,13 +452,9 @@ SELECT p.tender_id AS key, 'tender' AS subject_kind, p.tender_id AS subject_id, 
 FROM per p JOIN top ON p.total * 2 >= top.m
 "#;
 
-    /// An engine over one small `award` table whose `tick(x)` counts the rows it sees.
-    async fn engine(seen: Arc<AtomicUsize>) -> Engine {
-        let ctx = SessionContext::new();
-        for f in udf::all(Arc::new(udf::Calendar::default())) {
-            ctx.register_udf(f);
-        }
-        ctx.register_udf(create_udf(
+    /// `tick(x)`: `x`, counting in `seen` the rows it passes.
+    pub(crate) fn tick(seen: Arc<AtomicUsize>) -> datafusion::logical_expr::ScalarUDF {
+        create_udf(
             "tick",
             vec![DataType::Int64],
             DataType::Int64,
@@ -468,7 +464,16 @@ FROM per p JOIN top ON p.total * 2 >= top.m
                 seen.fetch_add(values[0].len(), Ordering::SeqCst);
                 Ok(ColumnarValue::Array(values[0].clone() as ArrayRef))
             }),
-        ));
+        )
+    }
+
+    /// An engine over one small `award` table whose `tick(x)` counts the rows it sees.
+    async fn engine(seen: Arc<AtomicUsize>) -> Engine {
+        let ctx = SessionContext::new();
+        for f in udf::all(Arc::new(udf::Calendar::default())) {
+            ctx.register_udf(f);
+        }
+        ctx.register_udf(tick(seen));
         let values = "('T1', 5, 1), ('T1', 7, 2), ('T2', 1, 3), ('T3', 9, 4)";
         ctx.sql(&format!("CREATE TABLE award (tender_id VARCHAR, amount BIGINT, _row BIGINT) AS VALUES {values}"))
             .await
