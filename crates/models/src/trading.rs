@@ -309,11 +309,11 @@ mod tests {
         late[2].day = 900;
         assert!(rotation_groups(&late, 730, 3).is_empty());
         let mut outsider = tenders.clone();
-        outsider[2].winner = Some("Y".into());
+        outsider[2].winner = Some("Y");
         assert!(rotation_groups(&outsider, 730, 3).is_empty());
         // Two of them alternating is a group of two.
         let mut pair = tenders.clone();
-        pair[2].winner = Some("A".into());
+        pair[2].winner = Some("A");
         assert_eq!(
             rotation_groups(&pair, 730, 3),
             vec![Group { firms: vec!["A".into(), "B".into()], tenders: vec![0, 1, 2] }]
