@@ -6,7 +6,8 @@
 //! reads the files it is given and nothing else, writes nothing, and knows
 //! nothing of the state store or of HTTP. Models are plain SQL over named
 //! tables plus scalar functions, so the same files can run on a Ballista
-//! cluster that registers the same tables and functions.
+//! cluster that registers the same tables and functions (and drops the hint
+//! `AS MATERIALIZED`, or computes those CTEs first, as [`Engine::run`] does).
 
 mod cached;
 mod rows;
@@ -178,10 +179,15 @@ impl Engine {
         let (sql, names) = materialized_ctes(&model.query(params)?);
         let mut tables = Vec::new();
         let result = self.run_sql(model, &sql, &names, &mut tables).await;
+        let mut dropped = Ok(());
         for table in tables {
-            self.ctx.deregister_table(table.as_str())?;
+            if let Err(e) = self.ctx.deregister_table(table.as_str()) {
+                dropped = Err(e.into());
+            }
         }
-        result
+        // The model's own error first.
+        let findings = result?;
+        dropped.map(|()| findings)
     }
 
     async fn run_sql(
@@ -330,30 +336,39 @@ async fn register_corrected(
 }
 
 /// `sql` without the word MATERIALIZED of each `name AS MATERIALIZED (`, which
-/// DataFusion's SQL dialect does not know, and those CTEs' names.
+/// DataFusion's SQL dialect does not know, and those CTEs' names. Read as SQL
+/// tokens, so that the words inside a string or a comment are left alone; SQL
+/// that does not tokenize is returned as it is, for DataFusion to report.
 fn materialized_ctes(sql: &str) -> (String, Vec<String>) {
-    const WORD: &str = "MATERIALIZED";
-    let upper = sql.to_ascii_uppercase();
+    use datafusion::sql::sqlparser::dialect::GenericDialect;
+    use datafusion::sql::sqlparser::keywords::Keyword;
+    use datafusion::sql::sqlparser::tokenizer::{Location, Token, Tokenizer};
+    let Ok(tokens) = Tokenizer::new(&GenericDialect {}, sql).tokenize_with_location() else {
+        return (sql.to_owned(), Vec::new());
+    };
+    let tokens: Vec<_> = tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+    // Byte offset of a location (line and column count from 1, the column in characters).
+    let line_starts: Vec<usize> = std::iter::once(0).chain(sql.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let offset = |at: Location| {
+        let start = line_starts[at.line as usize - 1];
+        sql[start..].char_indices().nth(at.column as usize - 1).map_or(sql.len(), |(i, _)| start + i)
+    };
     let mut out = String::with_capacity(sql.len());
     let mut names = Vec::new();
     let mut copied = 0;
-    let mut from = 0;
-    while let Some(found) = upper[from..].find(WORD).map(|p| p + from) {
-        from = found + WORD.len();
-        let before = upper[..found].trim_end();
-        let after = upper[found + WORD.len()..].trim_start();
-        let Some(head) = before.strip_suffix("AS") else { continue };
-        if !head.ends_with(char::is_whitespace) || !after.starts_with('(') {
+    for w in tokens.windows(4) {
+        let (Token::Word(name), Token::Word(r#as), Token::Word(word), Token::LParen) =
+            (&w[0].token, &w[1].token, &w[2].token, &w[3].token)
+        else {
             continue;
+        };
+        if r#as.keyword == Keyword::AS && word.quote_style.is_none() && word.value.eq_ignore_ascii_case("MATERIALIZED")
+        {
+            names.push(name.value.clone());
+            let start = offset(w[2].span.start);
+            out.push_str(&sql[copied..start]);
+            copied = start + word.value.len();
         }
-        let head = head.trim_end();
-        let name_start = head.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |p| p + 1);
-        if name_start == head.len() {
-            continue;
-        }
-        names.push(sql[name_start..head.len()].to_owned());
-        out.push_str(&sql[copied..found]);
-        copied = found + WORD.len();
     }
     out.push_str(&sql[copied..]);
     (out, names)
@@ -415,16 +430,22 @@ mod tests {
 
     #[test]
     fn materialized_ctes_are_found_and_the_word_dropped() {
-        let sql = "WITH a AS MATERIALIZED (SELECT 1), b AS (SELECT 2),\nc_2 as materialized\n  (SELECT 3),\n\
-                   d AS (SELECT 'HAS MATERIALIZED' AS x)\nSELECT * FROM a, b, c_2, d";
+        // Neither the string nor the comment is touched; the Chinese text before shifts
+        // characters against bytes.
+        let sql = "WITH a AS MATERIALIZED (SELECT '招标 x AS MATERIALIZED (' AS s), b AS (SELECT 2),\n\
+                   -- c AS MATERIALIZED (…) is computed once\n\
+                   c_2 as materialized\n  (SELECT 3)\nSELECT * FROM a, b, c_2";
         let (plain, names) = materialized_ctes(sql);
         assert_eq!(names, ["a", "c_2"]);
         assert_eq!(
             plain,
-            "WITH a AS  (SELECT 1), b AS (SELECT 2),\nc_2 as \n  (SELECT 3),\n\
-             d AS (SELECT 'HAS MATERIALIZED' AS x)\nSELECT * FROM a, b, c_2, d"
+            "WITH a AS  (SELECT '招标 x AS MATERIALIZED (' AS s), b AS (SELECT 2),\n\
+             -- c AS MATERIALIZED (…) is computed once\n\
+             c_2 as \n  (SELECT 3)\nSELECT * FROM a, b, c_2"
         );
         assert_eq!(materialized_ctes("SELECT 1").1, Vec::<String>::new());
+        // Not SQL: left for DataFusion to report.
+        assert_eq!(materialized_ctes("SELECT 'open"), ("SELECT 'open".to_owned(), Vec::new()));
     }
 
     const MODEL: &str = r#"--! code = "X01"

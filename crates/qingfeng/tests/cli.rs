@@ -54,6 +54,19 @@ fn sample_county_imports_and_reports() {
         text.contains("悬空引用 dangling program_code → fund_program.program_code: 1 行 rows, e.g. LB99"),
         "{text}"
     );
+
+    // For model authors: each model's plan with every step's time and rows, on standard
+    // error (P07 reads two CTEs written AS MATERIALIZED).
+    let explained =
+        qingfeng().env("QINGFENG_EXPLAIN", "1").args(["scan", "--models", "P07,M01", "--data", data]).output().unwrap();
+    let errors = String::from_utf8_lossy(&explained.stderr);
+    assert_eq!(explained.status.code(), Some(0), "{errors}");
+    for model in ["=== P07", "=== M01"] {
+        assert!(errors.contains(model), "{errors}");
+    }
+    assert!(errors.contains("Plan with Metrics") && errors.contains("elapsed_compute"), "{errors}");
+    let plain = qingfeng().args(["scan", "--models", "P07", "--data", data]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains("Plan with Metrics"));
 }
 
 #[test]
