@@ -1,6 +1,6 @@
 //! What a model finds, and the warning made of it.
 
-use crate::model::{Model, placeholders};
+use crate::model::Model;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -81,11 +81,21 @@ impl Warning {
         }
     }
 
-    /// SHA-256 of the evidence and reasons: changes when the facts do.
-    pub fn evidence_digest(&self) -> String {
-        let json = serde_json::to_string(&(&self.evidence, &self.amount_fen, &self.subject, &self.reason_zh))
-            .unwrap_or_default();
-        hex::encode(Sha256::digest(json.as_bytes()))
+    /// The evidence as JSON, and the SHA-256 of the evidence and reasons (changes
+    /// when the facts do): the digest hashes the JSON array `[evidence, amount,
+    /// subject, reason_zh]`, written around the evidence's JSON rather than
+    /// serializing the evidence twice.
+    pub fn evidence_json_and_digest(&self) -> (String, String) {
+        let evidence = serde_json::to_string(&self.evidence).unwrap_or_default();
+        let rest = serde_json::to_string(&(&self.amount_fen, &self.subject, &self.reason_zh)).unwrap_or_default();
+        // `rest` is `[amount,subject,reason]`: its opening bracket becomes the comma.
+        let digest = Sha256::new()
+            .chain_update(b"[")
+            .chain_update(evidence.as_bytes())
+            .chain_update(b",")
+            .chain_update(&rest.as_bytes()[1..])
+            .finalize();
+        (evidence, hex::encode(digest))
     }
 }
 
@@ -144,28 +154,35 @@ fn show(name: &str, format: Option<&str>, value: &Value, lang: Lang) -> String {
     }
 }
 
+/// The template with each `{name}`, `{name:%}` and `{name:yuan}` replaced by the
+/// finding's value, in one pass: a value that itself contains braces is left as
+/// it is. Other `{…}` stay as written.
 fn render(template: &str, f: &Finding, lang: Lang) -> String {
-    let mut out = template.to_owned();
-    for name in placeholders(template) {
-        for format in [None, Some("%"), Some("yuan")] {
-            let token = match format {
-                None => format!("{{{name}}}"),
-                Some(x) => format!("{{{name}:{x}}}"),
-            };
-            if !out.contains(&token) {
-                continue;
-            }
-            let text = match name {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        let inner = &after[..end];
+        let (name, format) = match inner.split_once(':') {
+            Some((name, format)) => (name, Some(format)),
+            None => (inner, None),
+        };
+        out.push_str(&rest[..start]);
+        match format {
+            None | Some("%") | Some("yuan") => out.push_str(&match name {
                 "subject_id" => f.subject.id.clone(),
                 "subject_name" => f.subject.name.clone(),
                 "amount" => money(f.amount_fen, lang),
                 "org_code" => f.org_code.clone().unwrap_or_default(),
                 "region_code" => f.region_code.clone().unwrap_or_default(),
                 _ => show(name, format, f.figures.get(name).unwrap_or(&Value::Null), lang),
-            };
-            out = out.replace(&token, &text);
+            }),
+            Some(_) => out.push_str(&rest[start..start + 2 + end]),
         }
+        rest = &after[end + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -179,6 +196,51 @@ mod tests {
         assert_eq!(yuan(5), "0.05");
         assert_eq!(yuan(123_456_789), "1,234,567.89");
         assert_eq!(yuan(-100_000), "-1,000.00");
+    }
+
+    #[test]
+    fn reasons_fill_each_placeholder_once() {
+        let mut figures = Map::new();
+        figures.insert("share".into(), serde_json::json!(0.125));
+        figures.insert("paid_fen".into(), serde_json::json!(1_234_500));
+        figures.insert("names".into(), serde_json::json!(["甲", "乙"]));
+        let f = Finding {
+            key: "k".into(),
+            subject: Subject { kind: "person".into(), id: "1".into(), name: "张{share}".into() },
+            amount_fen: 100,
+            org_code: None,
+            region_code: None,
+            figures,
+            sources: Vec::new(),
+        };
+        assert_eq!(
+            render("{subject_name}：{share:%}，{paid_fen}，{names}，{amount}，{missing}，{share:x}，{open", &f, Lang::Zh),
+            "张{share}：12.5%，12,345.00元，甲、乙，1.00元，—，{share:x}，{open"
+        );
+        assert_eq!(render("{names} {share}", &f, Lang::En), "甲, 乙 0.125");
+    }
+
+    #[test]
+    fn the_digest_is_that_of_the_evidence_amount_subject_and_reason() {
+        let mut figures = Map::new();
+        figures.insert("bids".into(), serde_json::json!(3));
+        let w = Warning {
+            id: "P04-x".into(),
+            model: "P04".into(),
+            severity: "medium".into(),
+            subject: Subject { kind: "tender".into(), id: "T1".into(), name: "“引号”\\".into() },
+            amount_fen: -5,
+            reason_zh: "三家".into(),
+            reason_en: "three".into(),
+            evidence: Evidence {
+                figures,
+                sources: vec![Source { table: "bid".into(), batch: 1, row: 2, key: "T1/a".into() }],
+            },
+        };
+        let whole = serde_json::to_string(&(&w.evidence, &w.amount_fen, &w.subject, &w.reason_zh)).unwrap();
+        let (json, digest) = w.evidence_json_and_digest();
+        assert_eq!(json, serde_json::to_string(&w.evidence).unwrap());
+        assert_eq!(digest, hex::encode(Sha256::digest(whole.as_bytes())));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use store::{ScanCounts, WarningRecord, WarningStatus};
 
 /// The stored form of `w`, raised by `model` in scan `scan`.
 pub fn warning_record(model: &Model, w: &Warning, scan: i64) -> WarningRecord {
+    let (evidence_json, digest) = w.evidence_json_and_digest();
     WarningRecord {
         id: w.id.clone(),
         model: w.model.clone(),
@@ -22,8 +23,8 @@ pub fn warning_record(model: &Model, w: &Warning, scan: i64) -> WarningRecord {
         amount_fen: w.amount_fen,
         reason_zh: w.reason_zh.clone(),
         reason_en: w.reason_en.clone(),
-        evidence_json: serde_json::to_string(&w.evidence).unwrap_or_default(),
-        digest: w.evidence_digest(),
+        evidence_json,
+        digest,
         status: WarningStatus::Open,
         first_scan: scan,
         last_scan: scan,
