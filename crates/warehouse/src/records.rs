@@ -100,7 +100,7 @@ pub struct RowView<'a> {
 impl RowView<'_> {
     /// A text column's value ("" when empty, absent or not text).
     pub fn value(&self, column: &str) -> &str {
-        let Ok(c) = self.batch.schema().index_of(column) else { return "" };
+        let Ok(c) = self.batch.schema_ref().index_of(column) else { return "" };
         match self.batch.column(c).as_string_opt::<i32>() {
             Some(a) if a.is_valid(self.row) => a.value(self.row),
             _ => "",
