@@ -378,8 +378,16 @@ impl Text {
     }
 
     /// The date part (the first ten characters).
-    fn day(&self) -> String {
-        self.0.chars().take(10).collect()
+    fn day(&self) -> &str {
+        prefix(&self.0, 10)
+    }
+}
+
+/// The first `chars` characters of `text` (all of it when shorter).
+fn prefix(text: &str, chars: usize) -> &str {
+    match text.char_indices().nth(chars) {
+        Some((end, _)) => &text[..end],
+        None => text,
     }
 }
 
@@ -969,9 +977,9 @@ impl Out<'_> {
                 &buyer.0,
                 &buyer.1,
                 &tender.value.0.amount.yuan(),
-                &publish,
-                &period.map(|p| p.end_date.day()).unwrap_or_default(),
-                &award_date,
+                publish,
+                period.map(|p| p.end_date.day()).unwrap_or_default(),
+                award_date,
                 tender.id.as_str(),
                 evaluation,
             ],
@@ -985,7 +993,7 @@ impl Out<'_> {
                 // Invited: no bid was made.
                 _ => continue,
             };
-            let time = b.date.as_str().replace('T', " ").chars().take(19).collect::<String>();
+            let time: String = prefix(b.date.as_str(), 19).chars().map(|c| if c == 'T' { ' ' } else { c }).collect();
             let price = b.value.0.amount.yuan();
             for t in b.tenderers.iter() {
                 let (code, name) = party(t);
@@ -1015,7 +1023,7 @@ impl Out<'_> {
                         name,
                         &a.value.0.amount.yuan(),
                         contract.map(|c| c.id.as_str()).unwrap_or_default(),
-                        &contract.map(|c| c.date_signed.day()).unwrap_or_default(),
+                        contract.map(|c| c.date_signed.day()).unwrap_or_default(),
                         &contract.map(|c| c.value.0.amount.yuan()).unwrap_or_default(),
                         &contract.map(paid).unwrap_or_default(),
                         status,
