@@ -200,13 +200,13 @@ impl Engine {
         let sql = if materialized.is_empty() {
             sql.to_owned()
         } else {
-            self.materialize(sql, materialized, tables).await.map_err(|e| query_error(model, e))?
+            self.materialize(model, sql, materialized, tables).await.map_err(|e| query_error(model, e))?
         };
         let df = self.ctx.sql(&sql).await.map_err(|e| query_error(model, e))?;
         let schema = df.schema().inner().clone();
         check_columns(model, &schema)?;
         // For model authors: where a model's time goes (the query runs twice).
-        if std::env::var_os("QINGFENG_EXPLAIN").is_some() {
+        if explain() {
             let plan = self.ctx.sql(&format!("EXPLAIN ANALYZE {sql}")).await?.collect().await?;
             let text = datafusion::arrow::util::pretty::pretty_format_batches(&plan)
                 .map_err(|e| EngineError::Engine(e.to_string()))?;
@@ -222,6 +222,7 @@ impl Engine {
     /// is left as it is.
     async fn materialize(
         &self,
+        model: &Model,
         sql: &str,
         names: &[String],
         tables: &mut Vec<String>,
@@ -251,9 +252,13 @@ impl Engine {
             let schema = plan.schema();
             let mut parts = vec![Vec::new(); self.partitions];
             for (n, batch) in
-                datafusion::physical_plan::collect(plan, self.ctx.task_ctx()).await?.into_iter().enumerate()
+                datafusion::physical_plan::collect(plan.clone(), self.ctx.task_ctx()).await?.into_iter().enumerate()
             {
                 parts[n % self.partitions].push(batch);
+            }
+            if explain() {
+                let steps = datafusion::physical_plan::display::DisplayableExecutionPlan::with_metrics(plan.as_ref()).indent(true);
+                eprintln!("=== {} {} AS MATERIALIZED\n{steps}", model.code, cte.alias.name.value);
             }
             let n = self.materialized.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let name = format!("__materialized_{n}");
@@ -280,6 +285,11 @@ impl Engine {
     pub async fn query(&self, sql: &str) -> Result<Vec<datafusion::arrow::array::RecordBatch>, EngineError> {
         Ok(self.ctx.sql(sql).await?.collect().await?)
     }
+}
+
+/// Whether to print each model's plan with its steps' timings (`QINGFENG_EXPLAIN=1`).
+fn explain() -> bool {
+    std::env::var_os("QINGFENG_EXPLAIN").is_some()
 }
 
 /// Registers `t` as a view over `raw` with its corrected columns: each reads
