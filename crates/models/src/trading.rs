@@ -151,8 +151,9 @@ pub struct Group {
 /// bidders; while some winner did not bid in all of them, drop the tenders won
 /// by the winner missing from most; the winners left are the group. A group
 /// found from several first tenders is reported once, with its longest run.
-/// Each first tender looks only at its bidders' wins, so the work grows with
-/// the tenders, not with their square.
+/// Each first tender looks only at the tenders its bidders won and its winner
+/// bid for, each stretch found by binary search, so the work grows with the
+/// tenders and the runs, not with their square.
 pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) -> Vec<Group> {
     // Firms as numbers given in the order of their names, so that comparing numbers
     // compares names: the search then compares no strings.
@@ -178,40 +179,54 @@ pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) 
     let bid = |i: usize, f: u32| bidders[i].binary_search(&f).is_ok();
     let mut order: Vec<usize> = (0..tenders.len()).collect();
     order.sort_by(|&a, &b| (tenders[a].day, &tenders[a].tender).cmp(&(tenders[b].day, &tenders[b].tender)));
-    let mut position = vec![0; tenders.len()];
+    // (bidder, winner, position) for each bidder of each tender whose winner bid
+    // for it, sorted, and where each bidder's entries begin: the tenders won by
+    // `f` that `w` bid for, by day, are one stretch of `w`'s entries, found by a
+    // binary search among them.
+    let mut pairs: Vec<(u32, u32, u32)> = Vec::new();
     for (k, &i) in order.iter().enumerate() {
-        position[i] = k;
-    }
-    // Each firm's wins, by day: the candidates of a run are the later wins of the first tender's bidders.
-    let mut won: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
-    for &i in &order {
         if let Some(w) = winner[i]
             && bid(i, w)
         {
-            won[w as usize].push(i);
+            pairs.extend(bidders[i].iter().map(|&b| (b, w, k as u32)));
         }
     }
+    pairs.sort_unstable();
+    let mut begins = vec![0usize; names.len() + 1];
+    for &(b, ..) in &pairs {
+        begins[b as usize + 1] += 1;
+    }
+    for f in 0..names.len() {
+        begins[f + 1] += begins[f];
+    }
+    let day: Vec<i32> = order.iter().map(|&i| tenders[i].day).collect();
     let mut found: HashMap<Vec<u32>, Vec<usize>> = HashMap::new();
+    let (mut positions, mut run) = (Vec::new(), Vec::new());
     for (k, &first) in order.iter().enumerate() {
         let Some(first_winner) = winner[first] else { continue };
         if !bid(first, first_winner) {
             continue;
         }
-        let start = tenders[first].day;
+        let start = day[k];
         // The tenders from this one on, within the window, won by one of its bidders
-        // and bid for by its winner (who stays in any group found from it). A firm's
-        // wins are in order, so those in the window are one stretch of them.
-        let mut run: Vec<usize> = bidders[first]
-            .iter()
-            .flat_map(|&f| {
-                let wins = &won[f as usize];
-                let from = wins.partition_point(|&i| position[i] < k);
-                wins[from..].iter().copied().take_while(|&i| tenders[i].day - start <= window_days)
-            })
-            .filter(|&i| bid(i, first_winner))
-            .collect();
-        run.sort_by_key(|&i| position[i]);
-        run.dedup();
+        // and bid for by its winner (who stays in any group found from it).
+        let cobids = &pairs[begins[first_winner as usize]..begins[first_winner as usize + 1]];
+        positions.clear();
+        for &f in &bidders[first] {
+            let from = cobids.partition_point(|&(_, w, p)| (w, p) < (f, k as u32));
+            positions.extend(
+                cobids[from..]
+                    .iter()
+                    .take_while(|&&(_, w, p)| w == f && day[p as usize] - start <= window_days)
+                    .map(|&(_, _, p)| p),
+            );
+        }
+        if positions.len() < min_tenders {
+            continue;
+        }
+        positions.sort_unstable();
+        run.clear();
+        run.extend(positions.iter().map(|&p| order[p as usize]));
         loop {
             if run.len() < min_tenders {
                 break;
@@ -236,7 +251,7 @@ pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) 
                     if winners.len() >= 2 && run.len() >= min_tenders {
                         let entry = found.entry(winners).or_default();
                         if run.len() > entry.len() {
-                            *entry = run;
+                            entry.clone_from(&run);
                         }
                     }
                     break;
@@ -292,6 +307,77 @@ mod tests {
 
     fn t<'a>(tender: &'a str, day: i32, winner: &'a str, bidders: &[&'a str]) -> CoBid<'a> {
         CoBid { tender, day, winner: Some(winner), bidders: bidders.to_vec() }
+    }
+
+    /// P06 as its documentation says it, with names and sets and no index: the
+    /// search above must find the same groups.
+    fn rotation_by_definition(tenders: &[CoBid], window_days: i32, min_tenders: usize) -> Vec<Group> {
+        use std::collections::{BTreeMap, BTreeSet};
+        let mut order: Vec<usize> = (0..tenders.len()).collect();
+        order.sort_by_key(|&i| (tenders[i].day, tenders[i].tender));
+        let bids = |i: usize, f: &str| tenders[i].bidders.contains(&f);
+        let mut found: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+        for (k, &first) in order.iter().enumerate() {
+            let Some(w) = tenders[first].winner.filter(|&w| bids(first, w)) else { continue };
+            let mut run: Vec<usize> = order[k..]
+                .iter()
+                .copied()
+                .take_while(|&i| tenders[i].day - tenders[first].day <= window_days)
+                .filter(|&i| tenders[i].winner.is_some_and(|v| bids(first, v) && bids(i, v)) && bids(i, w))
+                .collect();
+            while run.len() >= min_tenders {
+                let winners: BTreeSet<&str> = run.iter().filter_map(|&i| tenders[i].winner).collect();
+                let missing = |f: &str| run.iter().filter(|&&i| !bids(i, f)).count();
+                let won = |f: &str| run.iter().filter(|&&i| tenders[i].winner == Some(f)).count();
+                let worst = winners.iter().max_by_key(|&&f| (missing(f), std::cmp::Reverse(won(f)), f)).copied();
+                match worst.filter(|&f| missing(f) > 0) {
+                    Some(f) if f == w => break,
+                    Some(f) => run.retain(|&i| tenders[i].winner != Some(f)),
+                    None => {
+                        let firms: Vec<String> = winners.iter().map(|f| f.to_string()).collect();
+                        let entry = found.entry(firms).or_default();
+                        if winners.len() >= 2 && run.len() > entry.len() {
+                            *entry = run;
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        found.into_iter().filter(|(_, t)| !t.is_empty()).map(|(firms, tenders)| Group { firms, tenders }).collect()
+    }
+
+    #[test]
+    fn the_rotation_search_finds_what_its_definition_says() {
+        const FIRMS: [&str; 6] = ["A", "B", "C", "D", "E", "F"];
+        let names: Vec<String> = (0..60).map(|n| format!("T{n:02}")).collect();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % n) as usize
+        };
+        let mut groups = 0;
+        for _ in 0..300 {
+            let pool = 3 + next(4);
+            let tenders: Vec<CoBid> = names
+                .iter()
+                .take(10 + next(50))
+                .map(|name| {
+                    let bidders: Vec<&str> = (0..2 + next(3)).map(|_| FIRMS[next(pool as u64)]).collect();
+                    let winner = match next(10) {
+                        0 => None,
+                        1 => Some(FIRMS[next(6)]),
+                        _ => Some(bidders[next(bidders.len() as u64)]),
+                    };
+                    CoBid { tender: name, day: next(1500) as i32, winner, bidders }
+                })
+                .collect();
+            let found = rotation_groups(&tenders, 365, 3);
+            assert_eq!(found, rotation_by_definition(&tenders, 365, 3), "{tenders:?}");
+            groups += found.len();
+        }
+        // The data make groups, not only their absence.
+        assert!(groups > 50, "{groups} groups");
     }
 
     #[test]
