@@ -67,10 +67,28 @@ pub fn parse_datetime(input: &str) -> Result<NaiveDateTime, DateError> {
     if time_part.is_empty() {
         return Ok(date.and_time(NaiveTime::MIN));
     }
-    let time = NaiveTime::parse_from_str(time_part, "%H:%M:%S")
-        .or_else(|_| NaiveTime::parse_from_str(time_part, "%H:%M"))
+    let time = plain_time(time_part)
+        .map(Ok)
+        .unwrap_or_else(|| {
+            NaiveTime::parse_from_str(time_part, "%H:%M:%S").or_else(|_| NaiveTime::parse_from_str(time_part, "%H:%M"))
+        })
         .map_err(|_| DateError::TimeFormat(s.to_owned()))?;
     Ok(date.and_time(time))
+}
+
+/// `HH:MM:SS` or `HH:MM` with two digits each and no leap second, as most files
+/// write it, read without chrono's format parser (which reads them the same).
+fn plain_time(text: &str) -> Option<NaiveTime> {
+    let b = text.as_bytes();
+    let two = |i: usize| {
+        let (h, l) = (b[i], b[i + 1]);
+        (h.is_ascii_digit() && l.is_ascii_digit()).then(|| u32::from(h - b'0') * 10 + u32::from(l - b'0'))
+    };
+    match b.len() {
+        8 if b[2] == b':' && b[5] == b':' => NaiveTime::from_hms_opt(two(0)?, two(3)?, two(6)?),
+        5 if b[2] == b':' => NaiveTime::from_hms_opt(two(0)?, two(3)?, 0),
+        _ => None,
+    }
 }
 
 /// Converts an Excel serial date (1900 date system) to a date-time.
@@ -181,6 +199,23 @@ mod tests {
         }
         assert_eq!(parse_datetime("2026-03-01"), Ok(ymd(2026, 3, 1).and_hms_opt(0, 0, 0).unwrap()));
         assert!(parse_datetime("2026-03-01 25:00").is_err());
+    }
+
+    #[test]
+    fn plain_times_read_as_chrono_reads_them() {
+        let chrono = |t: &str| {
+            NaiveTime::parse_from_str(t, "%H:%M:%S").or_else(|_| NaiveTime::parse_from_str(t, "%H:%M")).ok()
+        };
+        for h in ["00", "09", "23", "24", "9", "0a"] {
+            for m in ["00", "59", "60", "5"] {
+                for s in ["", ":00", ":59", ":60", ":7", ":5x"] {
+                    let text = format!("{h}:{m}{s}");
+                    let date = ymd(2026, 3, 1);
+                    let expected = chrono(&text).map(|t| date.and_time(t));
+                    assert_eq!(parse_datetime(&format!("2026-03-01 {text}")).ok(), expected, "{text}");
+                }
+            }
+        }
     }
 
     #[test]
