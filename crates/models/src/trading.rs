@@ -180,9 +180,9 @@ pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) 
     let mut order: Vec<usize> = (0..tenders.len()).collect();
     order.sort_by(|&a, &b| (tenders[a].day, &tenders[a].tender).cmp(&(tenders[b].day, &tenders[b].tender)));
     // (bidder, winner, position) for each bidder of each tender whose winner bid
-    // for it, sorted, and where each bidder's entries begin: the tenders won by
-    // `f` that `w` bid for, by day, are one stretch of `w`'s entries, found by a
-    // binary search among them.
+    // for it, sorted, and where each bidder's entries begin: the tenders that a
+    // bidder bid for and a given firm won, by day, are one stretch of that
+    // bidder's entries, found by a binary search among them.
     let mut pairs: Vec<(u32, u32, u32)> = Vec::new();
     for (k, &i) in order.iter().enumerate() {
         if let Some(w) = winner[i]
