@@ -66,6 +66,12 @@ impl IdNumber {
         }
     }
 
+    /// Whether `s` is a number with the right check character: `parse(s).is_ok()`
+    /// without allocating, for checks over every row of a large table.
+    pub fn is_valid(s: &str) -> bool {
+        matches!(Self::normalize_allowing_bad_check(s), Ok((_, CheckDigit::Valid)))
+    }
+
     /// Parses a number whose structure is right but whose check character may fail,
     /// reporting which; the import contract keeps such numbers and flags them.
     pub fn parse_allowing_bad_check(s: &str) -> Result<(IdNumber, CheckDigit), IdNumberError> {
@@ -244,6 +250,7 @@ mod tests {
     #[test]
     fn reports_what_is_wrong() {
         assert_eq!(IdNumber::parse("1234"), Err(IdNumberError::Length(4)));
+        assert!(!IdNumber::is_valid("1234") && !IdNumber::is_valid("110105194912310021"));
         assert_eq!(IdNumber::parse("110105194912310021"), Err(IdNumberError::CheckDigit { expected: 'X', found: '1' }));
         assert_eq!(IdNumber::parse("110105194913310021"), Err(IdNumberError::BirthDate("19491331".into())));
         assert!(matches!(IdNumber::parse("11010519491231002Y"), Err(IdNumberError::Character('Y'))));
@@ -266,6 +273,7 @@ mod tests {
             let again = IdNumber::parse(id.as_str()).unwrap();
             prop_assert_eq!(&again, &id);
             prop_assert_eq!(IdNumber::parse(&id.as_str().to_lowercase()).unwrap(), id.clone());
+            prop_assert!(IdNumber::is_valid(id.as_str()));
             let gender = id.gender();
             let seq_digit = id.as_str().as_bytes()[16] - b'0';
             prop_assert_eq!(gender == Gender::Male, seq_digit % 2 == 1);
@@ -282,6 +290,7 @@ mod tests {
             bytes[position] = replacement;
             let corrupted = String::from_utf8(bytes).unwrap();
             prop_assert!(IdNumber::parse(&corrupted).is_err(), "{} accepted", corrupted);
+            prop_assert!(!IdNumber::is_valid(&corrupted), "{} accepted", corrupted);
         }
 
         #[test]

@@ -203,9 +203,8 @@ mod tests {
 
     #[test]
     fn plain_times_read_as_chrono_reads_them() {
-        let chrono = |t: &str| {
-            NaiveTime::parse_from_str(t, "%H:%M:%S").or_else(|_| NaiveTime::parse_from_str(t, "%H:%M")).ok()
-        };
+        let chrono =
+            |t: &str| NaiveTime::parse_from_str(t, "%H:%M:%S").or_else(|_| NaiveTime::parse_from_str(t, "%H:%M")).ok();
         for h in ["00", "09", "23", "24", "9", "0a"] {
             for m in ["00", "59", "60", "5"] {
                 for s in ["", ":00", ":59", ":60", ":7", ":5x"] {

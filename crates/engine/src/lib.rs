@@ -257,7 +257,8 @@ impl Engine {
                 parts[n % self.partitions].push(batch);
             }
             if explain() {
-                let steps = datafusion::physical_plan::display::DisplayableExecutionPlan::with_metrics(plan.as_ref()).indent(true);
+                let steps = datafusion::physical_plan::display::DisplayableExecutionPlan::with_metrics(plan.as_ref())
+                    .indent(true);
                 eprintln!("=== {} {} AS MATERIALIZED\n{steps}", model.code, cte.alias.name.value);
             }
             let n = self.materialized.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -214,7 +214,11 @@ mod tests {
             sources: Vec::new(),
         };
         assert_eq!(
-            render("{subject_name}：{share:%}，{paid_fen}，{names}，{amount}，{missing}，{share:x}，{open", &f, Lang::Zh),
+            render(
+                "{subject_name}：{share:%}，{paid_fen}，{names}，{amount}，{missing}，{share:x}，{open",
+                &f,
+                Lang::Zh
+            ),
             "张{share}：12.5%，12,345.00元，甲、乙，1.00元，—，{share:x}，{open"
         );
         assert_eq!(render("{names} {share}", &f, Lang::En), "甲, 乙 0.125");

@@ -109,8 +109,7 @@ pub struct Entities {
 }
 
 fn valid_id(id: &str) -> bool {
-    // `IdNumber::parse` without its allocation.
-    matches!(domain::IdNumber::normalize_allowing_bad_check(id), Ok((_, domain::CheckDigit::Valid)))
+    domain::IdNumber::is_valid(id)
 }
 
 fn birth_of(id: &str) -> String {
@@ -186,7 +185,7 @@ impl OrgNames {
 
     /// One enterprise of the register.
     fn insert(&mut self, code: &str, name: &str) {
-        if domain::CreditCode::parse(code).is_ok() {
+        if domain::CreditCode::is_valid(code) {
             self.codes.insert(code.to_owned());
         }
         let name = org_key(name);
@@ -275,7 +274,7 @@ fn named_enterprise<'a>(r: &ProjectedRecord, orgs: &'a OrgNames) -> Option<(&'st
         _ => return None,
     };
     let recorded = r.value(column);
-    if domain::CreditCode::parse(recorded).is_ok() || valid_id(recorded) {
+    if domain::CreditCode::is_valid(recorded) || valid_id(recorded) {
         return None;
     }
     if let Some(code) = orgs.typo_of(recorded) {
@@ -290,9 +289,7 @@ fn named_enterprise<'a>(r: &ProjectedRecord, orgs: &'a OrgNames) -> Option<(&'st
 /// A value that is neither a valid ID number nor a valid credit code but has
 /// their length: a key mistyped, or a document of another kind.
 fn bad_key(value: &str) -> bool {
-    // Checked without allocating: a large table names a code in every row.
-    let code = || matches!(domain::CreditCode::normalize_allowing_bad_check(value), Ok((_, None)));
-    value.len() == 18 && !code() && !valid_id(value)
+    value.len() == 18 && !domain::CreditCode::is_valid(value) && !valid_id(value)
 }
 
 /// The rows the graph reads, by table.
@@ -379,7 +376,7 @@ fn mentions(rows: &Rows, orgs: &OrgNames) -> Vec<Mention> {
     for r in rows.of("enterprise_role") {
         let id = r.value("holder_id");
         // A holder with a credit code, or named as a registered enterprise, is not a person.
-        if domain::CreditCode::parse(id).is_ok() || named_enterprise(r, orgs).is_some() {
+        if domain::CreditCode::is_valid(id) || named_enterprise(r, orgs).is_some() {
             continue;
         }
         out.push(mention(r, "holder", id, r.value("holder_name")));
@@ -419,7 +416,7 @@ fn mentions(rows: &Rows, orgs: &OrgNames) -> Vec<Mention> {
     }
     for r in rows.of("payment") {
         let code = r.value("payee_code");
-        if !code.is_empty() && domain::CreditCode::parse(code).is_err() && code.len() == 18 {
+        if !code.is_empty() && !domain::CreditCode::is_valid(code) && code.len() == 18 {
             out.push(mention(r, "payee", code, r.value("payee_name")));
         }
     }
@@ -760,7 +757,7 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames
         let role = r.value("role");
         let detail = format!("{role} {} {}–{}", r.value("share_ratio"), r.value("start_date"), r.value("end_date"));
         let holder_id = r.value("holder_id");
-        let holder = if domain::CreditCode::parse(holder_id).is_ok() {
+        let holder = if domain::CreditCode::is_valid(holder_id) {
             organisation(&mut g, holder_id, r.value("holder_name"), NodeKind::Enterprise)
         } else if let Some((_, code)) = named_enterprise(r, orgs) {
             organisation(&mut g, code, r.value("holder_name"), NodeKind::Enterprise)
@@ -824,7 +821,7 @@ fn build(rows: &Rows, mentions: &[Mention], resolved: &Resolved, orgs: &OrgNames
     for r in rows.of("payment") {
         let Some(unit) = organisation(&mut g, r.value("org_code"), "", NodeKind::Unit) else { continue };
         let code = r.value("payee_code");
-        let payee = if domain::CreditCode::parse(code).is_ok() {
+        let payee = if domain::CreditCode::is_valid(code) {
             organisation(&mut g, code, r.value("payee_name"), NodeKind::Enterprise)
         } else if let Some((_, named)) = named_enterprise(r, orgs) {
             organisation(&mut g, named, r.value("payee_name"), NodeKind::Enterprise)
@@ -1068,7 +1065,7 @@ mod tests {
             let mut swapped = a.clone().into_bytes();
             swapped.swap(i, i + 1);
             let swapped = String::from_utf8(swapped).unwrap();
-            if swapped != a && domain::CreditCode::parse(&swapped).is_err() {
+            if swapped != a && !domain::CreditCode::is_valid(&swapped) {
                 assert_eq!(orgs.typo_of(&swapped), Some(a.as_str()), "{swapped}");
             }
         }
