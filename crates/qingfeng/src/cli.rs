@@ -816,7 +816,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Screens { command, limit } => {
             let warehouse = open(&cli.data).await?;
-            let (engine, _, _) = crate::scan::load(&warehouse).await?;
+            let (engine, _, _) = crate::scan::load(&warehouse, crate::scan::cores()).await?;
             let (columns, rows) = engine.table(engine::SCREENS).await?;
             match command {
                 None => output::screens(&columns, &rows, limit),

@@ -7,7 +7,9 @@
 use anyhow::Context;
 use models::{Config, Model, Warning};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 use store::ScanCounts;
 use warehouse::Warehouse;
@@ -63,8 +65,8 @@ pub fn config(data: &Path, explicit: Option<&Path>, catalogue: &[Model]) -> anyh
 
 /// The engine over every accepted batch, with the persons resolved
 /// ([`warehouse::Warehouse::corrections`]), the batches' numbers, and how many
-/// references resolution corrected.
-pub async fn load(warehouse: &Warehouse) -> anyhow::Result<(engine::Engine, Vec<i64>, usize)> {
+/// references resolution corrected. `partitions`: how many cores each query may use.
+pub async fn load(warehouse: &Warehouse, partitions: usize) -> anyhow::Result<(engine::Engine, Vec<i64>, usize)> {
     let mut inputs = Vec::new();
     let mut batches = Vec::new();
     for table in contract::TABLES.iter().chain(contract::OCDS_TABLES) {
@@ -77,7 +79,6 @@ pub async fn load(warehouse: &Warehouse) -> anyhow::Result<(engine::Engine, Vec<
         });
     }
     batches.sort_unstable();
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let corrections: Vec<engine::Correction> = warehouse
         .corrections()
         .await
@@ -91,10 +92,15 @@ pub async fn load(warehouse: &Warehouse) -> anyhow::Result<(engine::Engine, Vec<
             value: c.id,
         })
         .collect();
-    let engine = engine::Engine::with_corrections(&inputs, cores, &corrections, column_cache_bytes())
+    let engine = engine::Engine::with_corrections(&inputs, partitions, &corrections, column_cache_bytes())
         .await
         .context("无法载入数据 / cannot load the data")?;
     Ok((engine, batches, corrections.len()))
+}
+
+/// The cores this process may use.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
 /// How many bytes of decoded columns a scan keeps: a quarter of the machine's
@@ -138,7 +144,15 @@ pub async fn run(
         None => config.enabled(&catalogue),
     };
 
-    let (engine, batches, corrections) = load(warehouse).await?;
+    // Models run side by side, each on its own core, rather than one at a time
+    // over all cores: a query split across cores spends CPU on moving rows
+    // between them (a quarter of a scan's CPU on two cores: BENCHMARKS.md), and
+    // one model rarely keeps several cores busy. A scan of fewer models than
+    // cores splits each model's query over the cores left.
+    let cores = cores();
+    let side_by_side = cores.min(selected.len()).max(1);
+    let (engine, batches, corrections) = load(warehouse, (cores / side_by_side).max(1)).await?;
+    let engine = Arc::new(engine);
     // Every model is checked before anything is stored: a broken custom model
     // stops the scan with its file and line, not half-way through.
     for model in &selected {
@@ -162,32 +176,34 @@ pub async fn run(
     // The result's digest for the ledger: each model's warning identifiers, sorted.
     let mut digest = Sha256::new();
     let mut warnings_found = 0usize;
-    for model in selected {
+    // Up to `side_by_side` models run at a time, started in the order selected,
+    // while the warnings of those done are stored in that order, so the scan's
+    // record does not depend on which finishes first.
+    let cores_free = Arc::new(tokio::sync::Semaphore::new(side_by_side));
+    let runs: Vec<(&Model, RunningModel)> = selected
+        .iter()
+        .map(|model| {
+            let params = config.models.get(&model.code).map(|s| s.params.clone()).unwrap_or_default();
+            let run = RunningModel::start(engine.clone(), cores_free.clone(), (*model).clone(), params, scan);
+            (*model, run)
+        })
+        .collect();
+    for (model, mut run) in runs {
         progress(model, None);
-        let model_started = Instant::now();
-        let params = config.models.get(&model.code).map(|s| s.params.clone()).unwrap_or_default();
         let result = async {
-            let findings = engine.run(model, &params).await?;
-            let records: Vec<store::WarningRecord> = findings
-                .into_iter()
-                .map(|f| {
-                    let (org, region) = (f.org_code.clone(), f.region_code.clone());
-                    let mut r = warehouse::warning_record(model, &Warning::new(model, f), scan);
-                    (r.org_code, r.region_code) = (org, region);
-                    r
-                })
-                .collect();
+            let (records, seconds) = run.finish().await?;
+            let saving = Instant::now();
             let n = records.len();
             let mut ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
             ids.sort_unstable();
             digest.update(format!("{}:{}\n", model.code, ids.join(",")).as_bytes());
             warnings_found += n;
             let counts = warehouse.save_model_warnings(scan, model, records).await?;
-            anyhow::Ok((n, counts))
+            anyhow::Ok((n, counts, seconds + saving.elapsed().as_secs_f64()))
         }
         .await;
         match result {
-            Ok((warnings, counts)) => {
+            Ok((warnings, counts, seconds)) => {
                 total.new += counts.new;
                 total.unchanged += counts.unchanged;
                 total.changed += counts.changed;
@@ -197,12 +213,13 @@ pub async fn run(
                     name_zh: model.name_zh.clone(),
                     warnings,
                     counts,
-                    seconds: model_started.elapsed().as_secs_f64(),
+                    seconds,
                 };
                 progress(model, Some(&outcome));
                 outcomes.push(outcome);
             }
             Err(e) => {
+                // The models still running are stopped as `runs` drops.
                 let message = format!("{}: {e:#}", model.code);
                 let _ = warehouse.store().end_scan(scan, &now(), &total, Some(&message)).await;
                 return Err(e.context(format!("模型{}运行失败 / model {} failed", model.code, model.code)));
@@ -222,6 +239,49 @@ pub async fn run(
     });
     warehouse.record_scan(record).await?;
     Ok(Summary { scan, batches: batches.len(), corrections, outcomes, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// A model running on its own task: its warnings' records, and the seconds it took.
+/// Dropped unfinished, the task is stopped.
+struct RunningModel(tokio::task::JoinHandle<anyhow::Result<(Vec<store::WarningRecord>, f64)>>);
+
+impl RunningModel {
+    fn start(
+        engine: Arc<engine::Engine>,
+        cores_free: Arc<tokio::sync::Semaphore>,
+        model: Model,
+        params: BTreeMap<String, models::ParamValue>,
+        scan: i64,
+    ) -> RunningModel {
+        RunningModel(tokio::spawn(async move {
+            let _core = cores_free.acquire_owned().await?;
+            let started = Instant::now();
+            let findings = engine.run(&model, &params).await?;
+            let records = findings
+                .into_iter()
+                .map(|f| {
+                    let (org, region) = (f.org_code.clone(), f.region_code.clone());
+                    let mut r = warehouse::warning_record(&model, &Warning::new(&model, f), scan);
+                    (r.org_code, r.region_code) = (org, region);
+                    r
+                })
+                .collect();
+            Ok((records, started.elapsed().as_secs_f64()))
+        }))
+    }
+
+    async fn finish(&mut self) -> anyhow::Result<(Vec<store::WarningRecord>, f64)> {
+        match (&mut self.0).await {
+            Ok(result) => result,
+            Err(e) => Err(anyhow::anyhow!("模型运行中断 / the model's run was interrupted: {e}")),
+        }
+    }
+}
+
+impl Drop for RunningModel {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 fn now() -> String {

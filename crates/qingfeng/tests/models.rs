@@ -177,6 +177,18 @@ WHERE amount > ${threshold}
     let list: Value = serde_json::from_str(&warnings).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1, "only the 1,250-yuan TK01 payment: {list}");
 
+    // A query that fails only as it runs (a name is no number), among models that
+    // run beside it: the scan stops with the model's name and the reason.
+    std::fs::write(
+        dir.join("X01.sql"),
+        model.replace("WHERE amount", "WHERE CAST(recipient_name AS BIGINT) > 0 AND amount"),
+    )
+    .unwrap();
+    let bad = qingfeng(&data).args(["scan", "--models", "F01,X01,F02"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("model X01 failed") && err.contains("Int64"), "{err}");
+
     // A misspelt column: the error names the file.
     std::fs::write(dir.join("X01.sql"), model.replace("recipient_name AS", "recipient_nam AS")).unwrap();
     let bad = qingfeng(&data).arg("scan").output().unwrap();
