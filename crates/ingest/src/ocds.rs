@@ -154,6 +154,8 @@ struct Out<'t> {
     seen: std::collections::HashSet<String>,
     /// What stopped the read (the tables refused a row).
     failed: Option<crate::FileError>,
+    /// A line buffer to read into while the last one is kept by `pending`.
+    spare_line: Vec<u8>,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> crate::FileError + '_ {
@@ -185,7 +187,14 @@ pub fn read(
     tables: &mut dyn Tables,
     bytes_read: Option<&AtomicU64>,
 ) -> Result<OcdsSummary, crate::FileError> {
-    let mut o = Out { tables, summary: OcdsSummary::default(), pending: None, seen: Default::default(), failed: None };
+    let mut o = Out {
+        tables,
+        summary: OcdsSummary::default(),
+        pending: None,
+        seen: Default::default(),
+        failed: None,
+        spare_line: Vec::new(),
+    };
     let file = std::fs::File::open(path).map_err(io(path))?;
     let mut reader = BufReader::with_capacity(1 << 20, Counted { inner: file, count: bytes_read });
     // One document if it opens with an object or a list that spans lines; else JSON Lines.
@@ -215,18 +224,18 @@ pub fn read(
             o.error(n, format!("JSON格式错误：{e}"), format!("not valid JSON: {e}"));
         }
     } else {
-        let mut line = Vec::new();
+        let mut bytes = Vec::new();
         let mut number = 0u64;
         let mut blank = true;
         while o.failed.is_none() {
-            line.clear();
-            let n = reader.read_until(b'\n', &mut line).map_err(io(path))?;
+            bytes.clear();
+            let n = reader.read_until(b'\n', &mut bytes).map_err(io(path))?;
             if n == 0 {
                 break;
             }
             number += 1;
             // JSON is UTF-8 (RFC 8259): a line in another encoding is reported, not the file.
-            let Ok(line) = simdutf8::basic::from_utf8(&line) else {
+            let Ok(line) = simdutf8::basic::from_utf8(&bytes) else {
                 o.error(
                     number,
                     "不是UTF-8编码：JSON须以UTF-8保存".into(),
@@ -239,7 +248,11 @@ pub fn read(
                 continue;
             }
             blank = false;
-            o.line(number, text);
+            let start = line.len() - line.trim_start().trim_start_matches('\u{feff}').len();
+            let text = start..start + text.len();
+            if o.line(number, &line[text.clone()]) {
+                o.keep_line(&mut bytes, text);
+            }
         }
         if blank && o.summary.errors.is_empty() {
             return Err(crate::FileError::Empty { path: path.to_owned() });
@@ -877,18 +890,37 @@ impl Out<'_> {
     /// One JSON Lines item, `text`, read as a release: the usual case, without
     /// building a JSON tree. Records, packages, lines that are not JSON or not
     /// OCDS and releases that continue the pending process go the general way.
-    fn line(&mut self, line: u64, text: &str) {
+    /// One line of JSON Lines; true if it began a process read as a release,
+    /// whose line is then to be handed over by [`Out::keep_line`].
+    fn line(&mut self, line: u64, text: &str) -> bool {
         let parsed = match text.starts_with('{').then(|| serde_json::from_str::<Release>(text)) {
             Some(Ok(r)) if !r.is_container() => r,
-            _ => return self.value_line(line, text),
+            _ => {
+                self.value_line(line, text);
+                return false;
+            }
         };
         let Some(ocid) = parsed.ocid.0.clone() else {
-            return self.value_line(line, text);
+            self.value_line(line, text);
+            return false;
         };
         if self.pending.as_ref().is_some_and(|(current, ..)| *current == ocid) {
-            return self.value_line(line, text);
+            self.value_line(line, text);
+            return false;
         }
-        self.start(ocid, line, Gathered::Parsed { release: Box::new(parsed), text: text.to_owned() });
+        let kept = std::mem::take(&mut self.spare_line);
+        self.start(ocid, line, Gathered::Parsed { release: Box::new(parsed), line: kept, text: 0..0 });
+        true
+    }
+
+    /// Keeps the line the pending process was read from (`text`: where its JSON is),
+    /// should a later release of the process need merging into it; `line` gets a
+    /// spare buffer in exchange, so no line is copied.
+    fn keep_line(&mut self, line: &mut Vec<u8>, text: std::ops::Range<usize>) {
+        if let Some((_, _, Gathered::Parsed { line: kept, text: at, .. })) = &mut self.pending {
+            std::mem::swap(kept, line);
+            *at = text;
+        }
     }
 
     fn value_line(&mut self, line: u64, text: &str) {
@@ -916,7 +948,10 @@ impl Out<'_> {
         let Some((ocid, line, gathered)) = self.pending.take() else { return };
         self.summary.processes += 1;
         let release = match gathered {
-            Gathered::Parsed { release, .. } => *release,
+            Gathered::Parsed { release, line: kept, .. } => {
+                self.spare_line = kept;
+                *release
+            }
             Gathered::Merged(v) => match Release::deserialize(&v) {
                 Ok(r) => r,
                 Err(e) => return self.error(line, format!("不是OCDS发布：{e}"), format!("not an OCDS release: {e}")),
@@ -1112,18 +1147,19 @@ impl Out<'_> {
 
 /// A process being gathered from its releases.
 enum Gathered {
-    /// One release read straight into [`Release`], with its text should a later
-    /// release of the same process need merging into it.
-    Parsed { release: Box<Release>, text: String },
+    /// One release read straight into [`Release`], with the line it was read from
+    /// and where in it the release is, should a later release of the same process
+    /// need merging into it.
+    Parsed { release: Box<Release>, line: Vec<u8>, text: std::ops::Range<usize> },
     /// Releases merged as JSON.
     Merged(Value),
 }
 
 impl Gathered {
     fn merge(&mut self, update: Value) {
-        if let Gathered::Parsed { text, .. } = self {
+        if let Gathered::Parsed { line, text, .. } = self {
             // It was read as a release from this text, so the text is JSON.
-            let base = serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+            let base = serde_json::from_slice::<Value>(&line[text.clone()]).unwrap_or(Value::Null);
             *self = Gathered::Merged(base);
         }
         if let Gathered::Merged(base) = self {
@@ -1242,6 +1278,11 @@ mod tests {
         let lines: Vec<u64> = s.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4], "{:?}", s.errors);
         assert!(s.errors[1].reason_en.contains("no ocid"));
+        // The same after another process, the release indented and behind a byte-order mark.
+        let other = RELEASE.replace("ocds-1", "ocds-0");
+        let (s, _, _, award) = run("u.jsonl", &format!("{other}\n  \u{feff}{RELEASE}  \n{update}\n"));
+        assert_eq!((s.processes, s.tenders, s.bids), (2, 2, 4), "{:?}", s.errors);
+        assert!(award.contains(",900000.00,") && s.errors.is_empty(), "{award} {:?}", s.errors);
         // A line saved in GBK is reported by its number; the lines around it are read.
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("gbk.jsonl");
