@@ -47,7 +47,9 @@ fn flags(file: &Path, config: &str) -> Vec<(String, String, String, Value)> {
 }
 
 fn example(code: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/cardinal").join(format!("{code}.jsonl"))
+    Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+        .join("../../docs/models/cardinal")
+        .join(format!("{code}.jsonl"))
 }
 
 fn close(v: &Value, expected: f64) -> bool {

@@ -19,7 +19,7 @@ fn stdout(output: &Output) -> String {
 }
 
 fn sample_county() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county")
+    Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test")).join("../../examples/county")
 }
 
 #[test]

@@ -22,7 +22,7 @@ fn ok(output: Output) -> String {
 }
 
 fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example")
+    Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test")).join("../../docs/models/example")
 }
 
 /// A data directory with the example county imported.

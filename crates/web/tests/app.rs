@@ -253,7 +253,9 @@ async fn upload_needs_the_csrf_token() {
 
 /// A file under `docs/`.
 fn docs_file(relative: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs").join(relative)
+    std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+        .join("../../docs")
+        .join(relative)
 }
 
 /// An OCDS file uploaded on the page: what it held, a result per table, the rows a
@@ -378,7 +380,8 @@ async fn handlers_cannot_upload() {
 async fn pages_render_in_both_languages_with_data() {
     let app = spawn_app().await;
     let (cookie, csrf) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
-    let county = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county");
+    let county = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+        .join("../../examples/county");
     for name in ["fund_program.csv", "disbursement_2026Q1.csv", "person.csv"] {
         let reply = app.upload(&cookie, multipart(name, &std::fs::read(county.join(name)).unwrap(), Some(&csrf))).await;
         assert!(reply.body.contains("已接收"), "{name}: {}", reply.body);
@@ -407,7 +410,8 @@ async fn pages_render_in_both_languages_with_data() {
 /// M01 warning a scan raises on them (the web crate does not run models).
 async fn with_an_m01_warning(app: &TestApp) -> String {
     let warehouse = Warehouse::open(&app.data).await.unwrap();
-    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example");
+    let example = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+        .join("../../docs/models/example");
     let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
     let mut batches = Vec::new();
     for name in ["death.csv", "disbursement.csv"] {
@@ -495,7 +499,8 @@ async fn a_cardinal_warning_shows_its_ocds_rows() {
     let app = spawn_app().await;
     let (cookie, _) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
     let warehouse = Warehouse::open(&app.data).await.unwrap();
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/cardinal/R024.jsonl");
+    let file = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+        .join("../../docs/models/cardinal/R024.jsonl");
     let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
     let imported = warehouse.import_ocds(&file, &options, None).await.unwrap();
     let batch = |table: &str| match imported.results.iter().find(|(t, _)| *t == table) {
@@ -619,7 +624,8 @@ async fn a_units_claims_and_a_vehicles_fuel_history() {
     let app = spawn_app().await;
     let (cookie, _) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
     let warehouse = Warehouse::open(&app.data).await.unwrap();
-    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example");
+    let example = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+        .join("../../docs/models/example");
     let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
     for name in ["official_vehicle.csv", "fuel_record.csv", "reimbursement.csv"] {
         let result = warehouse.import(&example.join(name), &options, None).await.unwrap();
@@ -649,7 +655,8 @@ async fn a_tender_a_bidder_and_the_screens_ranking() {
     let app = spawn_app().await;
     let (cookie, _) = app.sign_in("admin", PASSWORD).await.map_err(|r| r.body).unwrap();
     let warehouse = Warehouse::open(&app.data).await.unwrap();
-    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example");
+    let example = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+        .join("../../docs/models/example");
     let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
     for name in ["enterprise.csv", "enterprise_role.csv", "tender.csv", "bid.csv", "award.csv"] {
         let result = warehouse.import(&example.join(name), &options, None).await.unwrap();
@@ -850,7 +857,8 @@ async fn every_route_for_every_role() {
     // Something behind every route: a warning, a clue assigned to the handler, a second clue
     // that is not theirs, trading and conduct data, and a rejected batch with its report.
     let own_warning = with_an_m01_warning(&app).await;
-    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example");
+    let example = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+        .join("../../docs/models/example");
     let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
     for name in [
         "enterprise.csv",
@@ -936,9 +944,11 @@ async fn every_route_for_every_role() {
             plain => vec![(plain.to_owned(), true)],
         }
     };
-    let matrix =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/authorization.md"))
-            .unwrap();
+    let matrix = std::fs::read_to_string(
+        std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+            .join("../../docs/authorization.md"),
+    )
+    .unwrap();
     let mut checked = 0;
     for line in matrix.lines().filter(|l| l.starts_with("| `")) {
         let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
@@ -1440,7 +1450,8 @@ async fn a_profile_shows_a_resolved_mention_and_takes_a_reviewers_decision() {
     let app = spawn_app().await;
     let warehouse = Warehouse::open(&app.data).await.unwrap();
     add_users(&warehouse, &[("supervisor", store::Role::Supervisor)]).await;
-    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/models/example");
+    let example = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+        .join("../../docs/models/example");
     let options = warehouse::ImportOptions { user: "test".into(), ..Default::default() };
     for name in ["person.csv", "enterprise.csv", "enterprise_role.csv", "official.csv", "kinship.csv"] {
         warehouse.import(&example.join(name), &options, None).await.unwrap();

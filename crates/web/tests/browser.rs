@@ -187,8 +187,9 @@ async fn sign_in_upload_and_switch_language() {
             }
 
             // A good file: accepted and listed.
-            let good =
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county/fund_program.csv").canonicalize()?;
+            let good = Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+                .join("../../examples/county/fund_program.csv")
+                .canonicalize()?;
             let result = b.upload(&good).await?;
             if !result.contains("已接收") {
                 return Err(format!("expected acceptance, got {result:?}").into());
@@ -269,7 +270,9 @@ async fn screenshots_of_every_page() {
     browser
         .run("screenshots_of_every_page", async |b| {
             b.sign_in().await?;
-            let county = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county").canonicalize()?;
+            let county = Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test"))
+                .join("../../examples/county")
+                .canonicalize()?;
             for name in [
                 "fund_program.csv",
                 "disbursement_2026Q1.csv",
@@ -334,7 +337,7 @@ async fn a_profile_graph_draws_finds_a_path_and_exports() {
     browser
         .run("a_profile_graph_draws_finds_a_path_and_exports", async |b| {
             b.sign_in().await?;
-            let county = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/county").canonicalize()?;
+            let county = Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo test")).join("../../examples/county").canonicalize()?;
             for name in ["tender.csv", "bid.csv"] {
                 b.upload(&county.join(name)).await?;
             }
