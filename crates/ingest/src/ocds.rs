@@ -154,8 +154,6 @@ struct Out<'t> {
     seen: std::collections::HashSet<String>,
     /// What stopped the read (the tables refused a row).
     failed: Option<crate::FileError>,
-    /// A line buffer to read into while the last one is kept by `pending`.
-    spare_line: Vec<u8>,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> crate::FileError + '_ {
@@ -187,14 +185,7 @@ pub fn read(
     tables: &mut dyn Tables,
     bytes_read: Option<&AtomicU64>,
 ) -> Result<OcdsSummary, crate::FileError> {
-    let mut o = Out {
-        tables,
-        summary: OcdsSummary::default(),
-        pending: None,
-        seen: Default::default(),
-        failed: None,
-        spare_line: Vec::new(),
-    };
+    let mut o = Out { tables, summary: OcdsSummary::default(), pending: None, seen: Default::default(), failed: None };
     let file = std::fs::File::open(path).map_err(io(path))?;
     let mut reader = BufReader::with_capacity(1 << 20, Counted { inner: file, count: bytes_read });
     // One document if it opens with an object or a list that spans lines; else JSON Lines.
@@ -224,18 +215,18 @@ pub fn read(
             o.error(n, format!("JSON格式错误：{e}"), format!("not valid JSON: {e}"));
         }
     } else {
-        let mut bytes = Vec::new();
+        let mut line = Vec::new();
         let mut number = 0u64;
         let mut blank = true;
         while o.failed.is_none() {
-            bytes.clear();
-            let n = reader.read_until(b'\n', &mut bytes).map_err(io(path))?;
+            line.clear();
+            let n = reader.read_until(b'\n', &mut line).map_err(io(path))?;
             if n == 0 {
                 break;
             }
             number += 1;
             // JSON is UTF-8 (RFC 8259): a line in another encoding is reported, not the file.
-            let Ok(line) = simdutf8::basic::from_utf8(&bytes) else {
+            let Ok(line) = simdutf8::basic::from_utf8(&line) else {
                 o.error(
                     number,
                     "不是UTF-8编码：JSON须以UTF-8保存".into(),
@@ -248,11 +239,7 @@ pub fn read(
                 continue;
             }
             blank = false;
-            let start = line.len() - line.trim_start().trim_start_matches('\u{feff}').len();
-            let text = start..start + text.len();
-            if o.line(number, &line[text.clone()]) {
-                o.keep_line(&mut bytes, text);
-            }
+            o.line(number, text);
         }
         if blank && o.summary.errors.is_empty() {
             return Err(crate::FileError::Empty { path: path.to_owned() });
@@ -890,37 +877,18 @@ impl Out<'_> {
     /// One JSON Lines item, `text`, read as a release: the usual case, without
     /// building a JSON tree. Records, packages, lines that are not JSON or not
     /// OCDS and releases that continue the pending process go the general way.
-    /// One line of JSON Lines; true if it began a process read as a release,
-    /// whose line is then to be handed over by [`Out::keep_line`].
-    fn line(&mut self, line: u64, text: &str) -> bool {
+    fn line(&mut self, line: u64, text: &str) {
         let parsed = match text.starts_with('{').then(|| serde_json::from_str::<Release>(text)) {
             Some(Ok(r)) if !r.is_container() => r,
-            _ => {
-                self.value_line(line, text);
-                return false;
-            }
+            _ => return self.value_line(line, text),
         };
         let Some(ocid) = parsed.ocid.0.clone() else {
-            self.value_line(line, text);
-            return false;
+            return self.value_line(line, text);
         };
         if self.pending.as_ref().is_some_and(|(current, ..)| *current == ocid) {
-            self.value_line(line, text);
-            return false;
+            return self.value_line(line, text);
         }
-        let kept = std::mem::take(&mut self.spare_line);
-        self.start(ocid, line, Gathered::Parsed { release: Box::new(parsed), line: kept, text: 0..0 });
-        true
-    }
-
-    /// Keeps the line the pending process was read from (`text`: where its JSON is),
-    /// should a later release of the process need merging into it; `line` gets a
-    /// spare buffer in exchange, so no line is copied.
-    fn keep_line(&mut self, line: &mut Vec<u8>, text: std::ops::Range<usize>) {
-        if let Some((_, _, Gathered::Parsed { line: kept, text: at, .. })) = &mut self.pending {
-            std::mem::swap(kept, line);
-            *at = text;
-        }
+        self.start(ocid, line, Gathered::Parsed { release: Box::new(parsed), text: text.to_owned() });
     }
 
     fn value_line(&mut self, line: u64, text: &str) {
@@ -948,10 +916,7 @@ impl Out<'_> {
         let Some((ocid, line, gathered)) = self.pending.take() else { return };
         self.summary.processes += 1;
         let release = match gathered {
-            Gathered::Parsed { release, line: kept, .. } => {
-                self.spare_line = kept;
-                *release
-            }
+            Gathered::Parsed { release, .. } => *release,
             Gathered::Merged(v) => match Release::deserialize(&v) {
                 Ok(r) => r,
                 Err(e) => return self.error(line, format!("不是OCDS发布：{e}"), format!("not an OCDS release: {e}")),
@@ -1147,19 +1112,18 @@ impl Out<'_> {
 
 /// A process being gathered from its releases.
 enum Gathered {
-    /// One release read straight into [`Release`], with the line it was read from
-    /// and where in it the release is, should a later release of the same process
-    /// need merging into it.
-    Parsed { release: Box<Release>, line: Vec<u8>, text: std::ops::Range<usize> },
+    /// One release read straight into [`Release`], with its text should a later
+    /// release of the same process need merging into it.
+    Parsed { release: Box<Release>, text: String },
     /// Releases merged as JSON.
     Merged(Value),
 }
 
 impl Gathered {
     fn merge(&mut self, update: Value) {
-        if let Gathered::Parsed { line, text, .. } = self {
+        if let Gathered::Parsed { text, .. } = self {
             // It was read as a release from this text, so the text is JSON.
-            let base = serde_json::from_slice::<Value>(&line[text.clone()]).unwrap_or(Value::Null);
+            let base = serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
             *self = Gathered::Merged(base);
         }
         if let Gathered::Merged(base) = self {
