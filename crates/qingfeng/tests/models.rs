@@ -176,6 +176,12 @@ WHERE amount > ${threshold}
     let warnings = ok(qingfeng(&data).args(["warnings", "--model", "X01", "--format", "json"]).output().unwrap());
     let list: Value = serde_json::from_str(&warnings).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1, "only the 1,250-yuan TK01 payment: {list}");
+    // Models run side by side; the scan reports (and stores) them in the order named.
+    let order = ["F02", "X01", "F01", "M01"];
+    let scan = ok(qingfeng(&data).args(["scan", "--format", "json", "--models", &order.join(",")]).output().unwrap());
+    let scan: Value = serde_json::from_str(&scan).unwrap();
+    let reported: Vec<&str> = scan["models"].as_array().unwrap().iter().map(|m| m["model"].as_str().unwrap()).collect();
+    assert_eq!(reported, order);
 
     // A query that fails only as it runs (a name is no number), among models that
     // run beside it: the scan stops with the model's name and the reason.
