@@ -25,7 +25,7 @@ use datafusion::arrow::row::{RowConverter, SortField};
 use datafusion::common::{exec_err, plan_err};
 use datafusion::error::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
-use models::trading::{CoBid, rotation_groups, screens};
+use models::trading::{CoBid, Firms, rotation_groups_among, screens};
 use std::sync::Arc;
 
 fn float_list() -> DataType {
@@ -151,31 +151,36 @@ impl ScalarUDFImpl for RotationGroups {
         let mut firms = StringBuilder::new();
         let mut tenders = ListBuilder::new(StringBuilder::new());
         let mut lengths = Vec::with_capacity(lists.len());
+        // The tenders of every row (scope) read at once, and their firms numbered
+        // once, not once per row.
+        let Some(items) = lists.values().as_struct_opt() else {
+            return exec_err!("rotation_groups takes a list of structs");
+        };
+        let column = |name: &str, t: &DataType| -> Result<ArrayRef> {
+            match items.column_by_name(name) {
+                Some(c) => Ok(cast(c, t)?),
+                None => exec_err!("rotation_groups: the struct has no field {name}"),
+            }
+        };
+        let ids = column("tender", &DataType::Utf8)?;
+        let days = column("day", &DataType::Date32)?;
+        let winners = column("winner", &DataType::Utf8)?;
+        let bidders = column("bidders", &DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true))))?;
+        let (ids, days, winners, bidders) = (
+            ids.as_string::<i32>(),
+            days.as_primitive::<Date32Type>(),
+            winners.as_string::<i32>(),
+            bidders.as_list::<i32>(),
+        );
+        let (names, offsets) = (bidders.values().as_string::<i32>(), bidders.value_offsets());
+        let mut numbered = Firms::new(winners.iter().flatten().chain(names.iter().flatten()));
+        let rows = lists.value_offsets();
         for row in 0..lists.len() {
             if lists.is_null(row) || window.is_null(row) || min.is_null(row) {
                 lengths.push(0);
                 continue;
             }
-            let items = lists.value(row);
-            let items = items.as_struct();
-            let column = |name: &str, t: &DataType| -> Result<ArrayRef> {
-                match items.column_by_name(name) {
-                    Some(c) => Ok(cast(c, t)?),
-                    None => exec_err!("rotation_groups: the struct has no field {name}"),
-                }
-            };
-            let ids = column("tender", &DataType::Utf8)?;
-            let days = column("day", &DataType::Date32)?;
-            let winners = column("winner", &DataType::Utf8)?;
-            let bidders = column("bidders", &DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true))))?;
-            let (ids, days, winners, bidders) = (
-                ids.as_string::<i32>(),
-                days.as_primitive::<Date32Type>(),
-                winners.as_string::<i32>(),
-                bidders.as_list::<i32>(),
-            );
-            let (names, offsets) = (bidders.values().as_string::<i32>(), bidders.value_offsets());
-            let cobids: Vec<CoBid> = (0..items.len())
+            let cobids: Vec<CoBid> = (rows[row] as usize..rows[row + 1] as usize)
                 .filter(|&i| ids.is_valid(i) && days.is_valid(i) && bidders.is_valid(i))
                 .map(|i| CoBid {
                     tender: ids.value(i),
@@ -188,7 +193,8 @@ impl ScalarUDFImpl for RotationGroups {
                 })
                 .collect();
             let window_days = i32::try_from(window.value(row)).unwrap_or(i32::MAX);
-            let found = rotation_groups(&cobids, window_days, usize::try_from(min.value(row)).unwrap_or(usize::MAX));
+            let min_tenders = usize::try_from(min.value(row)).unwrap_or(usize::MAX);
+            let found = rotation_groups_among(&mut numbered, &cobids, window_days, min_tenders);
             lengths.push(found.len());
             for g in found {
                 firms.append_value(g.firms.join(","));
@@ -371,5 +377,29 @@ mod tests {
         )
         .await;
         assert!(out.contains("| A,B,C | [T1, T2, T3] |"), "{out}");
+    }
+
+    /// The scopes of one batch share one numbering of their firms; each scope's
+    /// groups are still its own.
+    #[tokio::test]
+    async fn rotation_per_scope_in_one_batch() {
+        let out = query(
+            "WITH t(scope, tender, day, winner, bidders) AS (VALUES
+                ('x', 'X1', DATE '2025-01-01', 'F', make_array('B', 'F')),
+                ('y', 'Y1', DATE '2025-01-02', 'A', make_array('A', 'C', 'E')),
+                ('x', 'X2', DATE '2025-02-01', 'B', make_array('B', 'F', 'D')),
+                ('y', 'Y2', DATE '2025-02-02', 'C', make_array('A', 'C')),
+                ('x', 'X3', DATE '2025-03-01', 'F', make_array('F', 'B')),
+                ('y', 'Y3', DATE '2025-03-02', 'A', make_array('C', 'A', 'G')),
+                ('y', 'Y4', DATE '2025-04-02', 'G', make_array('G', 'B')))
+             SELECT scope, g['firms'] AS firms, g['tenders'] AS tenders FROM (
+                SELECT scope, unnest(rotation_groups(array_agg(named_struct('tender', tender, 'day', day,
+                    'winner', winner, 'bidders', bidders)), 730, 3)) AS g FROM t GROUP BY scope)
+             ORDER BY scope",
+        )
+        .await;
+        assert!(out.contains("| x     | B,F   | [X1, X2, X3] |"), "{out}");
+        assert!(out.contains("| y     | A,C   | [Y1, Y2, Y3] |"), "{out}");
+        assert_eq!(out.lines().filter(|l| l.starts_with("| ")).count(), 3, "a header and two groups: {out}");
     }
 }
