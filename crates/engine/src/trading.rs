@@ -25,7 +25,7 @@ use datafusion::arrow::row::{RowConverter, SortField};
 use datafusion::common::{exec_err, plan_err};
 use datafusion::error::Result;
 use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
-use models::trading::{CoBid, Firms, rotation_groups_among, screens};
+use models::trading::{CoBid, rotation_groups, screens};
 use std::sync::Arc;
 
 fn float_list() -> DataType {
@@ -151,36 +151,31 @@ impl ScalarUDFImpl for RotationGroups {
         let mut firms = StringBuilder::new();
         let mut tenders = ListBuilder::new(StringBuilder::new());
         let mut lengths = Vec::with_capacity(lists.len());
-        // The tenders of every row (scope) read at once, and their firms numbered
-        // once, not once per row.
-        let Some(items) = lists.values().as_struct_opt() else {
-            return exec_err!("rotation_groups takes a list of structs");
-        };
-        let column = |name: &str, t: &DataType| -> Result<ArrayRef> {
-            match items.column_by_name(name) {
-                Some(c) => Ok(cast(c, t)?),
-                None => exec_err!("rotation_groups: the struct has no field {name}"),
-            }
-        };
-        let ids = column("tender", &DataType::Utf8)?;
-        let days = column("day", &DataType::Date32)?;
-        let winners = column("winner", &DataType::Utf8)?;
-        let bidders = column("bidders", &DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true))))?;
-        let (ids, days, winners, bidders) = (
-            ids.as_string::<i32>(),
-            days.as_primitive::<Date32Type>(),
-            winners.as_string::<i32>(),
-            bidders.as_list::<i32>(),
-        );
-        let (names, offsets) = (bidders.values().as_string::<i32>(), bidders.value_offsets());
-        let mut numbered = Firms::new(winners.iter().flatten().chain(names.iter().flatten()));
-        let rows = lists.value_offsets();
         for row in 0..lists.len() {
             if lists.is_null(row) || window.is_null(row) || min.is_null(row) {
                 lengths.push(0);
                 continue;
             }
-            let cobids: Vec<CoBid> = (rows[row] as usize..rows[row + 1] as usize)
+            let items = lists.value(row);
+            let items = items.as_struct();
+            let column = |name: &str, t: &DataType| -> Result<ArrayRef> {
+                match items.column_by_name(name) {
+                    Some(c) => Ok(cast(c, t)?),
+                    None => exec_err!("rotation_groups: the struct has no field {name}"),
+                }
+            };
+            let ids = column("tender", &DataType::Utf8)?;
+            let days = column("day", &DataType::Date32)?;
+            let winners = column("winner", &DataType::Utf8)?;
+            let bidders = column("bidders", &DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true))))?;
+            let (ids, days, winners, bidders) = (
+                ids.as_string::<i32>(),
+                days.as_primitive::<Date32Type>(),
+                winners.as_string::<i32>(),
+                bidders.as_list::<i32>(),
+            );
+            let (names, offsets) = (bidders.values().as_string::<i32>(), bidders.value_offsets());
+            let cobids: Vec<CoBid> = (0..items.len())
                 .filter(|&i| ids.is_valid(i) && days.is_valid(i) && bidders.is_valid(i))
                 .map(|i| CoBid {
                     tender: ids.value(i),
@@ -193,8 +188,7 @@ impl ScalarUDFImpl for RotationGroups {
                 })
                 .collect();
             let window_days = i32::try_from(window.value(row)).unwrap_or(i32::MAX);
-            let min_tenders = usize::try_from(min.value(row)).unwrap_or(usize::MAX);
-            let found = rotation_groups_among(&mut numbered, &cobids, window_days, min_tenders);
+            let found = rotation_groups(&cobids, window_days, usize::try_from(min.value(row)).unwrap_or(usize::MAX));
             lengths.push(found.len());
             for g in found {
                 firms.append_value(g.firms.join(","));
@@ -379,8 +373,8 @@ mod tests {
         assert!(out.contains("| A,B,C | [T1, T2, T3] |"), "{out}");
     }
 
-    /// The scopes of one batch share one numbering of their firms; each scope's
-    /// groups are still its own.
+    /// Scopes aggregated in one batch (one call of the function, a row each)
+    /// keep their own groups, though their firms' names interleave.
     #[tokio::test]
     async fn rotation_per_scope_in_one_batch() {
         let out = query(

@@ -155,40 +155,19 @@ pub struct Group {
 /// bid for, each stretch found by binary search, so the work grows with the
 /// tenders and the runs, not with their square.
 pub fn rotation_groups(tenders: &[CoBid], window_days: i32, min_tenders: usize) -> Vec<Group> {
-    let mut firms = Firms::new(tenders.iter().flat_map(|t| t.bidders.iter().copied().chain(t.winner)));
-    rotation_groups_among(&mut firms, tenders, window_days, min_tenders)
-}
-
-/// Firm names numbered in the order of the names, so that comparing numbers
-/// compares names: the rotation search then compares no strings. One numbering
-/// serves the searches of many scopes (the engine numbers the firms of all the
-/// scopes of a batch once).
-pub struct Firms<'a> {
-    names: Vec<&'a str>,
-    ids: HashMap<&'a str, u32, foldhash::fast::FixedState>,
-    /// Scratch for each search: where each firm's entries begin and end among its pairs.
-    stretch: Vec<(u32, u32)>,
-}
-
-impl<'a> Firms<'a> {
-    pub fn new(names: impl IntoIterator<Item = &'a str>) -> Firms<'a> {
-        let mut ids: HashMap<&'a str, u32, foldhash::fast::FixedState> = HashMap::default();
-        for name in names {
-            ids.entry(name).or_insert(0);
-        }
-        let mut names: Vec<&'a str> = ids.keys().copied().collect();
-        names.sort_unstable();
-        for (n, name) in names.iter().enumerate() {
-            ids.insert(name, n as u32);
-        }
-        Firms { stretch: vec![(0, 0); names.len()], names, ids }
-    }
-}
-
-/// [`rotation_groups`] with the firms numbered beforehand: `firms` must know
-/// every bidder and winner of `tenders`.
-pub fn rotation_groups_among(firms: &mut Firms, tenders: &[CoBid], window_days: i32, min_tenders: usize) -> Vec<Group> {
-    let Firms { names, ids, stretch } = firms;
+    // Firms as numbers given in the order of their names, so that comparing numbers
+    // compares names: the search then compares no strings.
+    // Hashed with foldhash, not std's SipHash: every bid's firm name is hashed
+    // twice, and SipHash showed in P06's profile (BENCHMARKS.md).
+    type Fast = foldhash::fast::FixedState;
+    let mut names: Vec<&str> = tenders
+        .iter()
+        .flat_map(|t| t.bidders.iter().copied().chain(t.winner))
+        .collect::<std::collections::HashSet<&str, Fast>>()
+        .into_iter()
+        .collect();
+    names.sort_unstable();
+    let ids: HashMap<&str, u32, Fast> = names.iter().enumerate().map(|(n, &f)| (f, n as u32)).collect();
     let id = |f: &str| ids.get(f).copied();
     let bidders: Vec<Vec<u32>> = tenders
         .iter()
@@ -216,14 +195,12 @@ pub fn rotation_groups_among(firms: &mut Firms, tenders: &[CoBid], window_days: 
         }
     }
     pairs.sort_unstable();
-    // Where each bidder's entries begin and end. Only the bidders of these tenders
-    // are set; every winner looked up below bid for its tender, so has entries.
-    let mut from = 0;
-    for i in 1..=pairs.len() {
-        if i == pairs.len() || pairs[i].0 != pairs[from].0 {
-            stretch[pairs[from].0 as usize] = (from as u32, i as u32);
-            from = i;
-        }
+    let mut begins = vec![0usize; names.len() + 1];
+    for &(b, ..) in &pairs {
+        begins[b as usize + 1] += 1;
+    }
+    for f in 0..names.len() {
+        begins[f + 1] += begins[f];
     }
     let day: Vec<i32> = order.iter().map(|&i| tenders[i].day).collect();
     let mut found: HashMap<Vec<u32>, Vec<usize>> = HashMap::new();
@@ -236,8 +213,7 @@ pub fn rotation_groups_among(firms: &mut Firms, tenders: &[CoBid], window_days: 
         let start = day[k];
         // The tenders from this one on, within the window, won by one of its bidders
         // and bid for by its winner (who stays in any group found from it).
-        let (begin, end) = stretch[first_winner as usize];
-        let cobids = &pairs[begin as usize..end as usize];
+        let cobids = &pairs[begins[first_winner as usize]..begins[first_winner as usize + 1]];
         positions.clear();
         for &f in &bidders[first] {
             let from = cobids.partition_point(|&(_, w, p)| (w, p) < (f, k as u32));
@@ -288,10 +264,7 @@ pub fn rotation_groups_among(firms: &mut Firms, tenders: &[CoBid], window_days: 
     }
     let mut groups: Vec<Group> = found
         .into_iter()
-        .map(|(members, tenders)| Group {
-            firms: members.iter().map(|&f| names[f as usize].to_owned()).collect(),
-            tenders,
-        })
+        .map(|(firms, tenders)| Group { firms: firms.iter().map(|&f| names[f as usize].to_owned()).collect(), tenders })
         .collect();
     groups.sort_by(|a, b| a.firms.cmp(&b.firms));
     groups
@@ -387,9 +360,6 @@ mod tests {
             ((seed >> 33) % n) as usize
         };
         let mut groups = 0;
-        // One numbering of all the firms serves every search, as in the engine,
-        // its scratch left over from the search before.
-        let mut shared = Firms::new(FIRMS);
         for _ in 0..300 {
             let pool = 3 + next(4);
             let tenders: Vec<CoBid> = names
@@ -407,7 +377,6 @@ mod tests {
                 .collect();
             let found = rotation_groups(&tenders, 365, 3);
             assert_eq!(found, rotation_by_definition(&tenders, 365, 3), "{tenders:?}");
-            assert_eq!(rotation_groups_among(&mut shared, &tenders, 365, 3), found, "{tenders:?}");
             groups += found.len();
         }
         // The data make groups, not only their absence.
