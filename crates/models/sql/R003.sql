@@ -4,8 +4,8 @@
 --! domain = "trading"
 --! severity = "low"
 --! subject = "tender"
---! summary_zh = "开放合同数据中，采购方式为公开（open）的交易过程，投标期（tenderPeriod 截止减开始，整天数）短于15天。与开放合同伙伴关系 Cardinal 指标 R003 的方法、默认值和排除条件一致。"
---! summary_en = "In OCDS data, an open procedure's bid period (tenderPeriod end minus start, in whole days) is under 15 days. The methodology, defaults and exclusions of the Open Contracting Partnership's Cardinal indicator R003."
+--! summary_zh = "开放合同数据中，交易过程的投标期（tenderPeriod 截止减开始，整天数）短于15天（可按采购方式详情另设天数）。与开放合同伙伴关系 Cardinal 指标 R003 的方法、默认值和排除条件一致。"
+--! summary_en = "In OCDS data, a contracting process's bid period (tenderPeriod end minus start, in whole days) is under 15 days (or a number of days set per procurement method details). The methodology, defaults and exclusions of the Open Contracting Partnership's Cardinal indicator R003."
 --! basis_zh = "《招标投标法》第二十四条：自招标文件开始发出之日起至投标人提交投标文件截止之日止，最短不得少于二十日；《政府采购法》第三十五条同。Cardinal R003（Fazekas 等，腐败风险指数）。"
 --! basis_en = "Tendering and Bidding Law art. 24 (at least 20 days from issuing the documents to the bid deadline); Government Procurement Law art. 35. Cardinal R003 (Fazekas et al., corruption risk index)."
 --! reads = ["ocds_process"]
@@ -20,9 +20,15 @@
 --!
 --! [params.procurement_methods]
 --! kind = "text"
---! default = "open"
+--! default = ""
 --! zh = "适用的采购方式（OCDS procurementMethod，以|分隔；空为全部）"
 --! en = "Procurement methods checked (OCDS procurementMethod, separated by |; empty for all)"
+--!
+--! [params.procurement_method_details]
+--! kind = "int_by_name"
+--! default = {}
+--! zh = "按采购方式详情（procurementMethodDetails）另设的天数下限"
+--! en = "Threshold in days per procurement method details (procurementMethodDetails)"
 --!
 --! [figures]
 --! method = { zh = "采购方式", en = "Procurement method" }
@@ -42,10 +48,10 @@ SELECT
     p.tender_start AS start_date,
     p.tender_end AS end_date,
     p.tender_days AS days,
-    ${threshold} AS threshold,
+    coalesce(d.value, ${threshold}) AS threshold,
     src('ocds_process', p._batch, p._row, p.ocid) AS src_process
 FROM cardinal_process p
+LEFT JOIN ${procurement_method_details} d ON d.name = p.procurement_method_details
 WHERE p.tender_days IS NOT NULL
-    AND p.tender_days < ${threshold}
-    AND p.procurement_method IS NOT NULL
+    AND p.tender_days < coalesce(d.value, ${threshold})
     AND (${procurement_methods} = '' OR array_has(string_to_array(${procurement_methods}, '|'), p.procurement_method))

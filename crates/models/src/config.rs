@@ -269,6 +269,27 @@ mod tests {
     }
 
     #[test]
+    fn numbers_by_name_are_a_table_of_integers() {
+        let c = catalogue();
+        let text = "[models.R003.procurement_method_details]\n\"Cotización\" = 7\n\"O'Brien\" = 10\n";
+        let config = Config::parse(Path::new("q.toml"), text, &c).unwrap();
+        let value = &config.models["R003"].params["procurement_method_details"];
+        let expected = BTreeMap::from([("Cotización".to_owned(), 7), ("O'Brien".to_owned(), 10)]);
+        assert_eq!(value, &ParamValue::IntByName(expected));
+        assert_eq!(
+            value.sql(),
+            "(SELECT column1 AS name, column2 AS value FROM (VALUES ('Cotización', CAST(7 AS BIGINT)), \
+             ('O''Brien', CAST(10 AS BIGINT))))"
+        );
+        assert!(Config::defaults(&c).models["R003"].params["procurement_method_details"].sql().contains("WHERE false"));
+        let e = Config::parse(Path::new("q.toml"), "[models.R003.procurement_method_details]\nx = \"7\"\n", &c)
+            .unwrap_err();
+        assert!(e.message.contains("procurement_method_details") && e.message.contains("x"), "{e}");
+        let e = Config::parse(Path::new("q.toml"), "[models.R003]\nprocurement_method_details = 7\n", &c).unwrap_err();
+        assert!(e.message.contains("procurement_method_details") && e.line == Some(2), "{e}");
+    }
+
+    #[test]
     fn assessment_weights_are_configurable() {
         let c = catalogue();
         assert_eq!(Config::defaults(&c).assessment, AssessmentWeights::default());

@@ -187,6 +187,9 @@ pub enum ParamKind {
     /// `MM-DD`, a day of the year; the query gets the text.
     MonthDay,
     Text,
+    /// Whole numbers by name (a TOML table such as `{ "竞争性磋商" = 10 }`); the
+    /// query gets a table of `name` and `value` rows.
+    IntByName,
 }
 
 /// A parameter's value, as the query receives it.
@@ -196,6 +199,7 @@ pub enum ParamValue {
     Int(i64),
     Number(f64),
     Text(String),
+    IntByName(BTreeMap<String, i64>),
 }
 
 impl ParamValue {
@@ -207,9 +211,21 @@ impl ParamValue {
                 let s = format!("{x:?}");
                 if s.contains(['.', 'e']) { s } else { format!("{s}.0") }
             }
-            ParamValue::Text(s) => format!("'{}'", s.replace('\'', "''")),
+            ParamValue::Text(s) => text_literal(s),
+            ParamValue::IntByName(map) if map.is_empty() => {
+                "(SELECT CAST(NULL AS VARCHAR) AS name, CAST(NULL AS BIGINT) AS value WHERE false)".into()
+            }
+            ParamValue::IntByName(map) => {
+                let rows: Vec<String> =
+                    map.iter().map(|(k, v)| format!("({}, CAST({v} AS BIGINT))", text_literal(k))).collect();
+                format!("(SELECT column1 AS name, column2 AS value FROM (VALUES {}))", rows.join(", "))
+            }
         }
     }
+}
+
+fn text_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
 }
 
 impl fmt::Display for ParamValue {
@@ -218,6 +234,10 @@ impl fmt::Display for ParamValue {
             ParamValue::Int(n) => write!(f, "{n}"),
             ParamValue::Number(x) => write!(f, "{x}"),
             ParamValue::Text(s) => f.write_str(s),
+            ParamValue::IntByName(map) => {
+                let pairs: Vec<String> = map.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                f.write_str(&pairs.join(", "))
+            }
         }
     }
 }
@@ -269,6 +289,20 @@ impl Param {
                 toml::Value::String(s) => Ok(ParamValue::Text(s.clone())),
                 _ => bad("文本 text"),
             },
+            ParamKind::IntByName => {
+                let want = "名称到整数的表（如{ \"竞争性磋商\" = 10 }） a table of names to integers such as { \"Cotización\" = 7 }";
+                let toml::Value::Table(table) = v else { return bad(want) };
+                let mut map = BTreeMap::new();
+                for (name, value) in table {
+                    let toml::Value::Integer(n) = value else {
+                        return Err(format!(
+                            "{name}的值应为整数 / the value of {name} should be an integer, found {value}"
+                        ));
+                    };
+                    map.insert(name.clone(), *n);
+                }
+                Ok(ParamValue::IntByName(map))
+            }
         }
     }
 }

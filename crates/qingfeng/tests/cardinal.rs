@@ -66,32 +66,39 @@ fn one(code: &str, config: &str, kind: &str, id: &str, figure: &str, value: f64)
 }
 
 #[test]
-fn r003_is_silent_without_an_open_method() {
-    // Cardinal's page shows {}: the example names no procurement method.
-    assert!(flags(&example("R003"), "").is_empty());
+fn r003_short_submission_period() {
+    // Cardinal's page shows {"OCID":{"F":{"R003":1.0}}}: every procurement method is checked.
+    one("R003", "", "tender", "F", "days", 1.0);
 }
 
 #[test]
-fn r003_flags_a_short_open_period() {
+fn r003_thresholds_per_method_and_details() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("short.jsonl");
-    let period = |end: &str| {
+    let file = dir.path().join("periods.jsonl");
+    let process = |ocid: &str, end: &str, method: &str, details: &str| {
         format!(
-            r#"{{"tenderPeriod":{{"startDate":"2020-08-03T18:00:00-05:00","endDate":"{end}"}},"procurementMethod":"open"}}"#
+            r#"{{"ocid":"{ocid}","tender":{{"tenderPeriod":{{"startDate":"2020-08-03T18:00:00-05:00","endDate":"{end}"}},"procurementMethod":"{method}","procurementMethodDetails":"{details}"}}}}"#
         )
     };
-    std::fs::write(
-        &file,
-        format!(
-            "{{\"ocid\":\"S\",\"tender\":{}}}\n{{\"ocid\":\"L\",\"tender\":{}}}\n",
-            period("2020-08-04T18:00:00-05:00"),
-            period("2020-08-18T18:00:00-05:00")
-        ),
-    )
-    .unwrap();
-    let got = flags(&file, "");
-    assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!((got[0].2.as_str(), &got[0].3["days"]), ("S", &Value::from(1)));
+    let lines = [
+        process("S", "2020-08-04T18:00:00-05:00", "open", "Licitación"),
+        process("L", "2020-08-18T18:00:00-05:00", "open", "Licitación"),
+        process("C", "2020-08-11T18:00:00-05:00", "limited", "Cotización"),
+        process("D", "2020-08-11T18:00:00-05:00", "direct", ""),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let ids = |got: Vec<(String, String, String, Value)>| {
+        got.into_iter().map(|(_, _, id, figures)| (id, figures["threshold"].as_i64().unwrap())).collect::<Vec<_>>()
+    };
+    // Defaults: 15 days, every method (L has 15 whole days, not under 15).
+    let all = vec![("C".to_owned(), 15), ("D".to_owned(), 15), ("S".to_owned(), 15)];
+    assert_eq!(ids(flags(&file, "")), all);
+    // Cardinal's [R003.procurement_method_details]: 7 days for Cotización, 16 for Licitación.
+    let details = "[models.R003.procurement_method_details]\n\"Cotización\" = 7\n\"Licitación\" = 16\n";
+    assert_eq!(ids(flags(&file, details)), vec![("D".to_owned(), 15), ("L".to_owned(), 16), ("S".to_owned(), 16)]);
+    // Cardinal's procurement_methods = open|selective|limited.
+    let methods = "[models.R003]\nprocurement_methods = \"open|selective|limited\"\n";
+    assert_eq!(ids(flags(&file, methods)), vec![("C".to_owned(), 15), ("S".to_owned(), 15)]);
 }
 
 #[test]
