@@ -11,7 +11,9 @@ For each indicator and group (OCID, Buyer, ProcuringEntity, Tenderer) that a Qin
 raises warnings on, prints how many identifiers each side flags and which only one side does.
 Cardinal also lists under Tenderer, with the value 0.0 or 1.0, the firms of a flagged process
 (R024, R028, R030, R035, R058); Qingfeng names them in the process's evidence instead, so
-those are counted but not compared. Exit status 1 if any compared set differs.
+those are counted but not compared. R018 processes that Qingfeng alone flags because it
+counted one tenderer where numberOfTenderers is missing (its documented difference) are
+listed apart. Exit status 1 if any compared set differs.
 """
 import json
 import sys
@@ -23,6 +25,7 @@ ROLES = {"采购人 buyer": "Buyer", "采购代理 procuring entity": "Procuring
 
 def ours(path):
     flagged = defaultdict(set)
+    counted = set()
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
@@ -35,15 +38,18 @@ def ours(path):
             if not model.startswith("R") or w.get("status", "open") != "open":
                 continue
             kind, ident = w["subject"]["kind"], w["subject"]["id"]
-            role = w.get("evidence", {}).get("figures", {}).get("role")
+            figures = w.get("evidence", {}).get("figures", {})
+            if model == "R018" and figures.get("declared") is None:
+                counted.add(ident)
+                continue
             if kind == "tender":
                 group = "OCID"
-            elif role in ROLES:
-                group = ROLES[role]
+            elif figures.get("role") in ROLES:
+                group = ROLES[figures["role"]]
             else:
                 group = "Tenderer"
             flagged[(model, group)].add(ident)
-    return flagged
+    return flagged, counted
 
 
 def cardinal(path):
@@ -62,7 +68,7 @@ def cardinal(path):
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    theirs, mine = cardinal(sys.argv[1]), ours(sys.argv[2])
+    theirs, (mine, counted) = cardinal(sys.argv[1]), ours(sys.argv[2])
     compared = set(mine) | {k for k in theirs if k[1] != "Tenderer" or k[0] in ("R025", "R038", "R048")}
     differ = False
     print(f"{'indicator':<10} {'group':<16} {'Cardinal':>9} {'Qingfeng':>9} {'both':>9}  only one side")
@@ -77,6 +83,10 @@ def main():
             only_a, only_b = sorted(a - b), sorted(b - a)
             note = f"Cardinal only {len(only_a)} {only_a[:3]}; Qingfeng only {len(only_b)} {only_b[:3]}"
         print(f"{key[0]:<10} {key[1]:<16} {len(a):>9} {len(b):>9} {len(a & b):>9}  {note}")
+    if counted:
+        also = len(counted & theirs.get(("R018", "OCID"), set()))
+        print(f"R018: {len(counted)} more processes with one tenderer counted from the bids, no numberOfTenderers"
+              f" ({also} of them flagged by Cardinal too)")
     sys.exit(1 if differ else 0)
 
 
