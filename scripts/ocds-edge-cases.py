@@ -2,7 +2,7 @@
 """Random OCDS compiled releases full of the cases Cardinal's indicators decide on, to compare
 Qingfeng's R models with Cardinal itself (scripts/compare-cardinal.py).
 
-Usage: scripts/ocds-edge-cases.py [--utc] RELEASES FILE [SEED]
+Usage: scripts/ocds-edge-cases.py [--utc] [--firms N] RELEASES FILE [SEED]
 
 Each release draws from small pools of buyers, procuring entities and firms (so that the
 per-firm and per-buyer indicators R025, R038 and R048 have distributions to find outliers in)
@@ -28,11 +28,16 @@ def main():
     args = sys.argv[1:]
     utc = "--utc" in args
     args = [a for a in args if a != "--utc"]
+    firm_count = 60
+    if "--firms" in args:
+        i = args.index("--firms")
+        firm_count = int(args[i + 1])
+        del args[i:i + 2]
     if len(args) not in (2, 3):
         sys.exit(__doc__)
     count, path = int(args[0]), args[1]
     rng = random.Random(int(args[2]) if len(args) == 3 else 1)
-    firms = [f"F{i:03}" for i in range(60)]
+    firms = [f"F{i:03}" for i in range(firm_count)]
     # A few firms bid often and win rarely (R025), a few are often disqualified (R038).
     heavy = firms[:8]
     buyers = [f"B{i:02}" for i in range(12)]
@@ -146,8 +151,9 @@ def main():
                 for _ in range(rng.randrange(0, 4)):
                     item = {"id": str(len(items))}
                     if rng.random() < 0.9:
-                        # The first firms supply from many classes (R048).
-                        pool = codes if winner in firms[:4] else codes[:6]
+                        # Firms supply from 2, 3 or 4 classes (two-digit prefixes), one firm
+                        # from 40 (R048).
+                        pool = codes if winner == firms[5] else codes[:2 * (2 + firms.index(winner) % 3)]
                         item["classification"] = {"scheme": "CPV", "id": rng.choice(pool) + "0000"}
                     items.append(item)
                 if items:
