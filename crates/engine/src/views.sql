@@ -81,9 +81,10 @@ SELECT * FROM ocds_process WHERE tender_status IS NULL OR tender_status <> 'canc
 
 -- Processes whose awards are all final (active, cancelled or unsuccessful; an award
 -- without a status does not count), with the one winner when there is exactly one
--- active award to exactly one supplier: what Cardinal compares bids with.
+-- active award to exactly one supplier: what Cardinal compares bids with. The process's
+-- procurement method details come along, for Cardinal's exclusions.
 CREATE VIEW cardinal_final AS
-SELECT a.ocid,
+SELECT a.ocid, max(p.procurement_method_details) AS procurement_method_details,
     distinct_count(array_agg(CASE WHEN a.status = 'active' THEN a.award_index END)) AS active_awards,
     CASE WHEN distinct_count(array_agg(CASE WHEN a.status = 'active' THEN a.award_index END)) = 1
         AND max(CASE WHEN a.status = 'active' THEN a.supplier_count END) = 1
@@ -101,7 +102,7 @@ HAVING bool_and(a.status IS NULL OR a.status IN ('active', 'cancelled', 'unsucce
 CREATE VIEW cardinal_gap AS
 SELECT *, (second_amount - winner_amount) / winner_amount AS difference
 FROM (
-    SELECT b.ocid, b.currency, f.winner,
+    SELECT b.ocid, b.currency, f.winner, max(f.procurement_method_details) AS procurement_method_details,
         max(CASE WHEN b.tenderer_id = f.winner THEN b.tenderer_name END) AS winner_name,
         min(CASE WHEN b.tenderer_id = f.winner THEN b.amount END) AS winner_amount,
         min(CASE WHEN b.tenderer_id <> f.winner THEN b.amount END) AS second_amount

@@ -30,6 +30,12 @@
 --! zh = "按采购方式详情（procurementMethodDetails）另设的天数下限"
 --! en = "Threshold in days per procurement method details (procurementMethodDetails)"
 --!
+--! [params.excluded_procurement_method_details]
+--! kind = "text"
+--! default = ""
+--! zh = "不查的采购方式详情（procurementMethodDetails，以|分隔；即 Cardinal 的 [exclusions]）"
+--! en = "Procurement method details left out (procurementMethodDetails, separated by |; Cardinal's [exclusions])"
+--!
 --! [figures]
 --! method = { zh = "采购方式", en = "Procurement method" }
 --! start_date = { zh = "投标期开始", en = "Period start" }
@@ -54,4 +60,6 @@ FROM cardinal_process p
 LEFT JOIN ${procurement_method_details} d ON d.name = p.procurement_method_details
 WHERE p.tender_days IS NOT NULL
     AND p.tender_days < coalesce(d.value, ${threshold})
+    AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
+        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
     AND (${procurement_methods} = '' OR array_has(string_to_array(${procurement_methods}, '|'), p.procurement_method))

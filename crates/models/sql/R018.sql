@@ -18,6 +18,12 @@
 --! zh = "竞争性采购方式（OCDS procurementMethod，以|分隔）"
 --! en = "Competitive procurement methods (OCDS procurementMethod, separated by |)"
 --!
+--! [params.excluded_procurement_method_details]
+--! kind = "text"
+--! default = ""
+--! zh = "不查的采购方式详情（procurementMethodDetails，以|分隔；即 Cardinal 的 [exclusions]）"
+--! en = "Procurement method details left out (procurementMethodDetails, separated by |; Cardinal's [exclusions])"
+--!
 --! [figures]
 --! method = { zh = "采购方式", en = "Procurement method" }
 --! declared = { zh = "numberOfTenderers", en = "numberOfTenderers" }
@@ -35,6 +41,8 @@ hit AS MATERIALIZED (
     LEFT JOIN counted c ON c.ocid = p.ocid
     WHERE array_has(string_to_array(${procurement_methods}, '|'), p.procurement_method)
         AND coalesce(p.number_of_tenderers, c.tenderers) = 1
+        AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
+        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
 ),
 sources AS (
     SELECT b.ocid, array_agg(src('ocds_bid', b._batch, b._row, b.ocid || '/' || coalesce(b.tenderer_id, ''))) AS src_bids

@@ -24,6 +24,24 @@
 --! zh = "主币种（空为报价最多的币种）"
 --! en = "Main currency (empty: the one most bids use)"
 --!
+--! [params.excluded_procurement_method_details]
+--! kind = "text"
+--! default = ""
+--! zh = "不查的采购方式详情（procurementMethodDetails，以|分隔；即 Cardinal 的 [exclusions]）"
+--! en = "Procurement method details left out (procurementMethodDetails, separated by |; Cardinal's [exclusions])"
+--!
+--! [params.no_price_comparison_procurement_methods]
+--! kind = "text"
+--! default = ""
+--! zh = "不比较报价的采购方式详情（procurementMethodDetails，以|分隔；如价格由采购人确定）"
+--! en = "Procurement method details whose bid prices are not compared (procurementMethodDetails, separated by |; say, prices the buyer sets)"
+--!
+--! [params.price_comparison_procurement_methods]
+--! kind = "text"
+--! default = ""
+--! zh = "只比较这些采购方式详情的报价（procurementMethodDetails，以|分隔；设了则上一项不起作用）"
+--! en = "Only these procurement method details have their bid prices compared (procurementMethodDetails, separated by |; when set, the previous has no effect)"
+--!
 --! [figures]
 --! winner = { zh = "中标人", en = "Winner" }
 --! currency = { zh = "币种", en = "Currency" }
@@ -37,7 +55,14 @@ WITH main AS (
     SELECT coalesce(nullif(${currency}, ''), (SELECT currency FROM cardinal_currency)) AS currency
 ),
 gap AS (
-    SELECT g.* FROM cardinal_gap g JOIN main m ON m.currency = g.currency
+    SELECT g.* FROM cardinal_gap g
+    JOIN main m ON m.currency = g.currency
+    WHERE (${excluded_procurement_method_details} = '' OR g.procurement_method_details IS NULL
+        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), g.procurement_method_details))
+        AND CASE WHEN ${price_comparison_procurement_methods} <> ''
+        THEN coalesce(array_has(string_to_array(${price_comparison_procurement_methods}, '|'), g.procurement_method_details), false)
+        ELSE ${no_price_comparison_procurement_methods} = '' OR g.procurement_method_details IS NULL
+            OR NOT array_has(string_to_array(${no_price_comparison_procurement_methods}, '|'), g.procurement_method_details) END
 ),
 quartiles AS (
     SELECT quantile_r8(array_agg(difference), 0.25) AS q1, quantile_r8(array_agg(difference), 0.75) AS q3 FROM gap

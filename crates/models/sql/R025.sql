@@ -24,6 +24,12 @@
 --! zh = "中标率下界（负数表示按四分位数计算）"
 --! en = "Lower fence of the win ratio (negative: from the quartiles)"
 --!
+--! [params.excluded_procurement_method_details]
+--! kind = "text"
+--! default = ""
+--! zh = "不查的采购方式详情（procurementMethodDetails，以|分隔；即 Cardinal 的 [exclusions]）"
+--! en = "Procurement method details left out (procurementMethodDetails, separated by |; Cardinal's [exclusions])"
+--!
 --! [figures]
 --! bids = { zh = "有效投标过程数", en = "Processes with a valid bid" }
 --! wins = { zh = "中标过程数", en = "Processes won" }
@@ -38,6 +44,8 @@ WITH part AS (
     FROM ocds_bid b
     JOIN cardinal_final f ON f.ocid = b.ocid AND f.winner IS NOT NULL
     WHERE b.status = 'valid' AND b.tenderer_count = 1 AND b.tenderer_id IS NOT NULL
+        AND (${excluded_procurement_method_details} = '' OR f.procurement_method_details IS NULL
+        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), f.procurement_method_details))
 ),
 firm AS MATERIALIZED (
     SELECT tenderer_id, count(*) AS bids, sum(CASE WHEN tenderer_id = winner THEN 1 ELSE 0 END) AS wins,
@@ -66,6 +74,8 @@ sources AS (
     JOIN flagged h ON h.tenderer_id = b.tenderer_id
     JOIN cardinal_final f ON f.ocid = b.ocid AND f.winner IS NOT NULL
     WHERE b.status = 'valid' AND b.tenderer_count = 1
+        AND (${excluded_procurement_method_details} = '' OR f.procurement_method_details IS NULL
+        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), f.procurement_method_details))
     GROUP BY b.tenderer_id
 )
 SELECT

@@ -12,11 +12,23 @@
 --! reason_zh = "{subject_name}中{tenderers}报价相同（{prices}）。"
 --! reason_en = "In {subject_name}, {tenderers} bid the same price ({prices})."
 --!
---! [params.fixed_price_methods]
+--! [params.excluded_procurement_method_details]
 --! kind = "text"
 --! default = ""
---! zh = "价格由采购人确定的采购方式（procurementMethodDetails，以|分隔；这些过程不查）"
---! en = "Procedures whose prices the buyer sets (procurementMethodDetails, separated by |; not checked)"
+--! zh = "不查的采购方式详情（procurementMethodDetails，以|分隔；即 Cardinal 的 [exclusions]）"
+--! en = "Procurement method details left out (procurementMethodDetails, separated by |; Cardinal's [exclusions])"
+--!
+--! [params.no_price_comparison_procurement_methods]
+--! kind = "text"
+--! default = ""
+--! zh = "不比较报价的采购方式详情（procurementMethodDetails，以|分隔；如价格由采购人确定）"
+--! en = "Procurement method details whose bid prices are not compared (procurementMethodDetails, separated by |; say, prices the buyer sets)"
+--!
+--! [params.price_comparison_procurement_methods]
+--! kind = "text"
+--! default = ""
+--! zh = "只比较这些采购方式详情的报价（procurementMethodDetails，以|分隔；设了则上一项不起作用）"
+--! en = "Only these procurement method details have their bid prices compared (procurementMethodDetails, separated by |; when set, the previous has no effect)"
 --!
 --! [figures]
 --! prices = { zh = "相同的报价", en = "Shared prices" }
@@ -28,8 +40,12 @@ WITH submitted AS (
     JOIN cardinal_process p ON p.ocid = b.ocid
     WHERE b.status IS NOT NULL AND b.status NOT IN ('invited', 'withdrawn')
         AND b.amount IS NOT NULL AND b.currency IS NOT NULL AND b.tenderer_id IS NOT NULL
-        AND (${fixed_price_methods} = '' OR p.procurement_method_details IS NULL
-            OR NOT array_has(string_to_array(${fixed_price_methods}, '|'), p.procurement_method_details))
+        AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
+        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
+        AND CASE WHEN ${price_comparison_procurement_methods} <> ''
+        THEN coalesce(array_has(string_to_array(${price_comparison_procurement_methods}, '|'), p.procurement_method_details), false)
+        ELSE ${no_price_comparison_procurement_methods} = '' OR p.procurement_method_details IS NULL
+            OR NOT array_has(string_to_array(${no_price_comparison_procurement_methods}, '|'), p.procurement_method_details) END
 ),
 priced AS (
     -- Each submitted bid with an amount and currency, and its set of tenderers: a bid by

@@ -12,6 +12,12 @@
 --! reason_zh = "{subject_name}的中标人{winners}于{received}递交投标，晚于截止时间{deadline}。"
 --! reason_en = "In {subject_name}, the winner {winners} bid at {received}, after the deadline {deadline}."
 --!
+--! [params.excluded_procurement_method_details]
+--! kind = "text"
+--! default = ""
+--! zh = "不查的采购方式详情（procurementMethodDetails，以|分隔；即 Cardinal 的 [exclusions]）"
+--! en = "Procurement method details left out (procurementMethodDetails, separated by |; Cardinal's [exclusions])"
+--!
 --! [figures]
 --! deadline = { zh = "投标截止", en = "Deadline" }
 --! received = { zh = "递交时间", en = "Received" }
@@ -26,6 +32,8 @@ late AS (
     JOIN winners w ON w.ocid = b.ocid AND w.supplier_id = b.tenderer_id
     JOIN cardinal_process p ON p.ocid = b.ocid
     WHERE b.status = 'valid' AND b.date IS NOT NULL AND p.tender_end IS NOT NULL
+        AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
+        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
         AND coalesce(try_cast(b.date AS TIMESTAMP) > try_cast(p.tender_end AS TIMESTAMP), b.date > p.tender_end)
 ),
 hit AS (

@@ -18,6 +18,12 @@
 --! zh = "被否决的其他投标人至少"
 --! en = "Other tenderers disqualified, at least"
 --!
+--! [params.excluded_procurement_method_details]
+--! kind = "text"
+--! default = ""
+--! zh = "不查的采购方式详情（procurementMethodDetails，以|分隔；即 Cardinal 的 [exclusions]）"
+--! en = "Procurement method details left out (procurementMethodDetails, separated by |; Cardinal's [exclusions])"
+--!
 --! [figures]
 --! winner = { zh = "唯一有效投标人", en = "The one valid tenderer" }
 --! disqualified = { zh = "被否决的其他投标人数", en = "Other tenderers disqualified" }
@@ -86,3 +92,5 @@ SELECT
 FROM hit h
 JOIN cardinal_process p ON p.ocid = h.ocid
 JOIN sources s ON s.ocid = h.ocid
+WHERE (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
+        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))

@@ -30,6 +30,12 @@
 --! zh = "采购人、代理机构至少收到投标"
 --! en = "Buyers and procuring entities: bids received, at least"
 --!
+--! [params.excluded_procurement_method_details]
+--! kind = "text"
+--! default = ""
+--! zh = "不查的采购方式详情（procurementMethodDetails，以|分隔；即 Cardinal 的 [exclusions]）"
+--! en = "Procurement method details left out (procurementMethodDetails, separated by |; Cardinal's [exclusions])"
+--!
 --! [figures]
 --! role = { zh = "身份", en = "Role" }
 --! submitted = { zh = "递交的投标", en = "Bids submitted" }
@@ -44,6 +50,8 @@ WITH submitted AS MATERIALIZED (
     FROM ocds_bid b
     JOIN cardinal_process p ON p.ocid = b.ocid
     WHERE b.status IS NOT NULL AND b.status NOT IN ('invited', 'withdrawn')
+        AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
+        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
 ),
 per_process AS (
     SELECT ocid, count(*) AS submitted, sum(CASE WHEN status = 'disqualified' THEN 1 ELSE 0 END) AS disqualified

@@ -30,6 +30,12 @@
 --! zh = "供应商至少获授的交易过程数"
 --! en = "Processes awarded to the supplier, at least"
 --!
+--! [params.excluded_procurement_method_details]
+--! kind = "text"
+--! default = ""
+--! zh = "不查的采购方式详情（procurementMethodDetails，以|分隔；即 Cardinal 的 [exclusions]）"
+--! en = "Procurement method details left out (procurementMethodDetails, separated by |; Cardinal's [exclusions])"
+--!
 --! [figures]
 --! processes = { zh = "获授交易过程数", en = "Processes awarded" }
 --! variety = { zh = "一级品类数", en = "Classes" }
@@ -42,6 +48,8 @@ WITH awarded AS (
     FROM ocds_award a
     JOIN cardinal_process p ON p.ocid = a.ocid
     WHERE a.status = 'active' AND a.supplier_count = 1 AND a.supplier_id IS NOT NULL AND a.item_classes IS NOT NULL
+        AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
+        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
 ),
 firm AS (
     SELECT supplier_id, max(supplier_name) AS name, count(DISTINCT ocid) AS processes,

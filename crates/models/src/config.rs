@@ -61,6 +61,11 @@ impl Default for AssessmentWeights {
     }
 }
 
+/// The keys of the `[cardinal]` section besides `[cardinal.exclusions]`: Cardinal's global
+/// settings, each the parameter of that name of every model that has one (the R models).
+const CARDINAL_KEYS: [&str; 3] =
+    ["currency", "no_price_comparison_procurement_methods", "price_comparison_procurement_methods"];
+
 /// One model's settings in force.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ModelSettings {
@@ -121,7 +126,51 @@ impl Config {
         let err = |needle: &str, message: String| ConfigError { path: path.to_owned(), line: find(needle), message };
         let mut config = Config::defaults(catalogue);
         config.source = Some(path.to_owned());
-        for (section, value) in doc.into_inner() {
+        let mut doc = doc.into_inner();
+        // Cardinal's global settings first, so that a model's own section overrides them.
+        if let Some(value) = doc.remove("cardinal") {
+            let table = value
+                .as_table()
+                .ok_or_else(|| err("cardinal", "[cardinal]须为表 / [cardinal] must be a table".into()))?;
+            for (key, v) in table {
+                if key == "exclusions" {
+                    let t = v.as_table().ok_or_else(|| {
+                        err("exclusions", "[cardinal.exclusions]须为表 / [cardinal.exclusions] must be a table".into())
+                    })?;
+                    for (key, v) in t {
+                        if key != "procurement_method_details" {
+                            return Err(err(
+                                key,
+                                format!(
+                                    "未知配置项cardinal.exclusions.{key}（可用：procurement_method_details） / unknown key cardinal.exclusions.{key} (known: procurement_method_details)"
+                                ),
+                            ));
+                        }
+                        config
+                            .set_everywhere(
+                                catalogue,
+                                "excluded_procurement_method_details",
+                                v,
+                                &format!("cardinal.exclusions.{key}"),
+                            )
+                            .map_err(|e| err(key, e))?;
+                    }
+                    continue;
+                }
+                if !CARDINAL_KEYS.contains(&key.as_str()) {
+                    return Err(err(
+                        key,
+                        format!(
+                            "未知配置项cardinal.{key}（可用：{}, exclusions） / unknown key cardinal.{key} (known: {}, exclusions)",
+                            CARDINAL_KEYS.join(", "),
+                            CARDINAL_KEYS.join(", ")
+                        ),
+                    ));
+                }
+                config.set_everywhere(catalogue, key, v, &format!("cardinal.{key}")).map_err(|e| err(key, e))?;
+            }
+        }
+        for (section, value) in doc {
             match section.as_str() {
                 "scan" => {
                     let table =
@@ -219,6 +268,21 @@ impl Config {
         Ok(config)
     }
 
+    /// Sets parameter `name` of every model that has one (Cardinal's global settings).
+    fn set_everywhere(&mut self, catalogue: &[Model], name: &str, v: &toml::Value, key: &str) -> Result<(), String> {
+        for model in catalogue {
+            if let Some(param) = model.params.get(name) {
+                let value = param.value(v).map_err(|e| format!("{key}: {e}"))?;
+                self.models
+                    .get_mut(&model.code)
+                    .expect("defaults cover the catalogue")
+                    .params
+                    .insert(name.to_owned(), value);
+            }
+        }
+        Ok(())
+    }
+
     /// The models that run, in code order, optionally only those named.
     pub fn enabled<'a>(&self, catalogue: &'a [Model]) -> Vec<&'a Model> {
         catalogue.iter().filter(|m| self.models.get(&m.code).is_none_or(|s| s.enabled)).collect()
@@ -287,6 +351,31 @@ mod tests {
         assert!(e.message.contains("procurement_method_details") && e.message.contains("x"), "{e}");
         let e = Config::parse(Path::new("q.toml"), "[models.R003]\nprocurement_method_details = 7\n", &c).unwrap_err();
         assert!(e.message.contains("procurement_method_details") && e.line == Some(2), "{e}");
+    }
+
+    #[test]
+    fn cardinal_settings_reach_every_r_model_that_takes_them() {
+        let c = catalogue();
+        let text = "[models.R036]\nno_price_comparison_procurement_methods = \"B\"\n\n[cardinal]\ncurrency = \"CNY\"\n\
+                    no_price_comparison_procurement_methods = \"A\"\n\n[cardinal.exclusions]\nprocurement_method_details = \"X|Y\"\n";
+        let config = Config::parse(Path::new("q.toml"), text, &c).unwrap();
+        let param = |code: &str, name: &str| config.models[code].params.get(name).cloned();
+        let text = |s: &str| Some(ParamValue::Text(s.into()));
+        for code in ["R003", "R018", "R024", "R025", "R028", "R030", "R035", "R036", "R038", "R048", "R058"] {
+            assert_eq!(param(code, "excluded_procurement_method_details"), text("X|Y"), "{code}");
+        }
+        assert_eq!(param("R024", "no_price_comparison_procurement_methods"), text("A"));
+        assert_eq!(param("R028", "no_price_comparison_procurement_methods"), text("A"));
+        assert_eq!(param("R036", "no_price_comparison_procurement_methods"), text("B"), "the model's own section wins");
+        assert_eq!(param("R058", "currency"), text("CNY"));
+        assert_eq!(param("R003", "currency"), None);
+        let e = Config::parse(Path::new("q.toml"), "[cardinal]\nthreshold = 1\n", &c).unwrap_err();
+        assert!(e.message.contains("cardinal.threshold") && e.line == Some(2), "{e}");
+        let e =
+            Config::parse(Path::new("q.toml"), "[cardinal.exclusions]\nprocurement_method = \"X\"\n", &c).unwrap_err();
+        assert!(e.message.contains("cardinal.exclusions.procurement_method"), "{e}");
+        let e = Config::parse(Path::new("q.toml"), "[cardinal]\ncurrency = 1\n", &c).unwrap_err();
+        assert!(e.message.contains("cardinal.currency"), "{e}");
     }
 
     #[test]

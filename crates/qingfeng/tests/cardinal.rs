@@ -161,18 +161,16 @@ fn r058_heavily_discounted_bid() {
 }
 
 /// Random releases full of the cases the indicators decide on (`scripts/ocds-edge-cases.py
-/// --utc --firms 30 1000 … 3`) and Cardinal's own output for them
-/// (`ocdscardinal indicators`, every indicator at its defaults; docs/models/cardinal/README.md):
-/// every process, firm, buyer and procuring entity Cardinal flags is flagged here with the same
-/// value, and nothing else — but R018's processes without `numberOfTenderers`, whose bids name
-/// one tenderer, which only we flag (the model's documented difference).
-#[test]
-fn agrees_with_cardinal_on_random_releases() {
+/// --utc --firms 30 1000 … 3`) and Cardinal's own output for them (`ocdscardinal indicators`,
+/// every indicator enabled; docs/models/cardinal/README.md): every process, firm, buyer and
+/// procuring entity Cardinal flags is flagged here with the same value, and nothing else — but
+/// R018's processes without `numberOfTenderers`, whose bids name one tenderer, which only we
+/// flag (the model's documented difference). Returns Cardinal's flags.
+fn agrees_with_cardinal(expected: &str, config: &str) -> Vec<(String, String, String)> {
     use std::collections::BTreeMap;
-    let dir = example("R003").with_file_name("edge-cases.jsonl");
+    let file = example("R003").with_file_name("edge-cases.jsonl");
     let cardinal: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.with_file_name("edge-cases.cardinal.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(file.with_file_name(expected)).unwrap()).unwrap();
     // Cardinal's values, but the firms it lists as a flagged process's by-product (value 0 or 1):
     // our warnings name those in the process's evidence.
     let mut theirs = BTreeMap::new();
@@ -198,11 +196,9 @@ fn agrees_with_cardinal_on_random_releases() {
         _ => None,
     };
     let mut ours = BTreeMap::new();
-    let mut counted = 0;
-    for (code, kind, id, figures) in flags(&dir, "") {
+    for (code, kind, id, figures) in flags(&file, config) {
         if code == "R018" && figures["declared"].is_null() {
             assert_eq!(figures["counted"], Value::from(1), "{id}");
-            counted += 1;
             continue;
         }
         let group = match (kind.as_str(), figures["role"].as_str()) {
@@ -226,12 +222,43 @@ fn agrees_with_cardinal_on_random_releases() {
         // Our evidence keeps ratios to 6 decimals.
         assert!((ours[key] - value).abs() <= 5.0001e-7, "{key:?}: {} ≠ {value}", ours[key]);
     }
+    theirs.into_keys().collect()
+}
+
+#[test]
+fn agrees_with_cardinal_on_random_releases() {
+    let theirs = agrees_with_cardinal("edge-cases.cardinal.json", "");
     // Every indicator, and R038 in each of its three groups, is exercised.
     for code in ["R003", "R018", "R024", "R025", "R028", "R030", "R035", "R036", "R038", "R048", "R058"] {
-        assert!(theirs.keys().any(|k| k.0 == code), "{code} never fires");
+        assert!(theirs.iter().any(|k| k.0 == code), "{code} never fires");
     }
     for group in ["Buyer", "ProcuringEntity", "Tenderer"] {
-        assert!(theirs.keys().any(|k| k.0 == "R038" && k.1 == group), "R038 {group}");
+        assert!(theirs.iter().any(|k| k.0 == "R038" && k.1 == group), "R038 {group}");
     }
-    assert!(counted > 0);
+}
+
+/// Cardinal's global settings, given in a `[cardinal]` section: with
+/// `no_price_comparison_procurement_methods = Licitación` and `[exclusions]
+/// procurement_method_details = Cotización` in Cardinal's settings file, and with
+/// `price_comparison_procurement_methods = Random Selection`, the same flags as Cardinal's.
+#[test]
+fn agrees_with_cardinal_with_its_global_settings() {
+    let all = agrees_with_cardinal("edge-cases.cardinal.json", "");
+    let excluded = agrees_with_cardinal(
+        "edge-cases.excluded.cardinal.json",
+        "[cardinal]\nno_price_comparison_procurement_methods = \"Licitación\"\n\n[cardinal.exclusions]\nprocurement_method_details = \"Cotización\"\n",
+    );
+    let priced = agrees_with_cardinal(
+        "edge-cases.priced.cardinal.json",
+        "[cardinal]\nprice_comparison_procurement_methods = \"Random Selection\"\n",
+    );
+    assert!(excluded.len() < all.len() && priced.len() < all.len());
+    // A model's own section overrides the [cardinal] one: here R028 compares every price again.
+    let got = flags(
+        &example("R003").with_file_name("edge-cases.jsonl"),
+        "[cardinal]\nprice_comparison_procurement_methods = \"Random Selection\"\n\n[models.R028]\nprice_comparison_procurement_methods = \"\"\n",
+    );
+    let r028 = got.iter().filter(|w| w.0 == "R028").count();
+    assert_eq!(r028, all.iter().filter(|k| k.0 == "R028" && k.1 == "OCID").count());
+    assert!(r028 > priced.iter().filter(|k| k.0 == "R028").count());
 }
