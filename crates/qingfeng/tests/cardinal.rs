@@ -262,3 +262,47 @@ fn agrees_with_cardinal_with_its_global_settings() {
     assert_eq!(r028, all.iter().filter(|k| k.0 == "R028" && k.1 == "OCID").count());
     assert!(r028 > priced.iter().filter(|k| k.0 == "R028").count());
 }
+
+/// Every indicator's own settings away from their defaults, in Cardinal's settings file and
+/// in `qingfeng.toml` (R038's `minimum_contracting_processes`, which counts bids, is our
+/// `minimum_organization_bids`): the same flags as Cardinal's.
+#[test]
+fn agrees_with_cardinal_with_every_indicator_configured() {
+    let config = r#"
+[models.R003]
+threshold = 10
+procurement_methods = "open|selective|limited"
+
+[models.R003.procurement_method_details]
+"Cotización" = 7
+"Licitación" = 12
+
+[models.R018]
+procurement_methods = "open|selective|limited"
+
+[models.R024]
+threshold = 0.03
+
+[models.R025]
+percentile = 50
+threshold = 0.2
+
+[models.R035]
+threshold = 2
+
+[models.R038]
+threshold = 0.3
+minimum_submitted_bids = 5
+minimum_organization_bids = 10
+
+[models.R048]
+digits = 1
+threshold = 3
+minimum_contracting_processes = 5
+
+[models.R058]
+threshold = 0.08
+"#;
+    let configured = agrees_with_cardinal("edge-cases.configured.cardinal.json", config);
+    assert!(configured.iter().any(|k| k.0 == "R048") && configured.iter().any(|k| k.0 == "R025"));
+}
