@@ -10,6 +10,7 @@
 //! | `workdays_between(a, b)` | working days after `a` up to and including `b` |
 //! | `next_workday(date)` | the first working day after `date` |
 //! | `local_date(time)` | the calendar day of a contract date-time in China (UTC+8) |
+//! | `matches_method_details(details, include, exclude)` | Cardinal's test of a process's procurement method details against two `|`-separated lists |
 
 use datafusion::arrow::array::Date32Array;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, StringArray};
@@ -190,12 +191,64 @@ pub fn all(calendar: Arc<Calendar>) -> Vec<ScalarUDF> {
                 .collect();
             Ok(Arc::new(out))
         }),
+        udf("matches_method_details", vec![utf8(), utf8(), utf8()], DataType::Boolean, |a| {
+            let (details, include, exclude) =
+                (a[0].as_string::<i32>(), a[1].as_string::<i32>(), a[2].as_string::<i32>());
+            let out: BooleanArray = (0..details.len())
+                .map(|i| {
+                    fn list(l: &StringArray, i: usize) -> &str {
+                        if l.is_valid(i) { l.value(i) } else { "" }
+                    }
+                    let details = details.is_valid(i).then(|| details.value(i));
+                    Some(matches_method_details(details, list(include, i), list(exclude, i)))
+                })
+                .collect();
+            Ok(Arc::new(out))
+        }),
     ]
+}
+
+/// Cardinal's `matches_procurement_method_details`: with an `include` list (`|`-separated), a
+/// process matches if its procurement method details are set and listed; else it matches
+/// unless they are set and in the `exclude` list. Lists split as Cardinal's
+/// `split_terminator('|')` does: `""` is the empty list.
+fn matches_method_details(details: Option<&str>, include: &str, exclude: &str) -> bool {
+    let listed = |list: &str, d: &str| list.split_terminator('|').any(|x| x == d);
+    match details {
+        Some(d) if include.is_empty() => !listed(exclude, d),
+        Some(d) => listed(include, d),
+        None => include.is_empty(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn method_details_match_as_in_cardinal() {
+        // Cardinal's own cases (lib.rs, `matches_procurement_method_details`): X matches
+        // neither list, Y is included, N is excluded.
+        for (value, include, exclude, matches) in [
+            ("X", false, false, true),
+            ("X", true, false, false),
+            ("X", false, true, true),
+            ("Y", false, false, true),
+            ("Y", true, false, true),
+            ("Y", false, true, true),
+            ("N", false, false, true),
+            ("N", true, false, false),
+            ("N", false, true, false),
+        ] {
+            let (include, exclude) = (if include { "Y" } else { "" }, if exclude { "N" } else { "" });
+            assert_eq!(matches_method_details(Some(value), include, exclude), matches, "{value} {include} {exclude}");
+        }
+        assert!(matches_method_details(None, "", "N"));
+        assert!(!matches_method_details(None, "Y", ""));
+        assert!(!matches_method_details(Some("A"), "", "A|"), "a trailing | adds no empty entry");
+        assert!(!matches_method_details(Some("Sorteo de Obras"), "", "Random Selection|Sorteo de Obras"));
+        assert!(matches_method_details(Some(""), "", "A"));
+    }
 
     #[test]
     fn the_shipped_calendar_without_an_imported_one() {

@@ -60,6 +60,5 @@ FROM cardinal_process p
 LEFT JOIN ${procurement_method_details} d ON d.name = p.procurement_method_details
 WHERE p.tender_days IS NOT NULL
     AND p.tender_days < coalesce(d.value, ${threshold})
-    AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
-        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
+    AND matches_method_details(p.procurement_method_details, '', ${excluded_procurement_method_details})
     AND (${procurement_methods} = '' OR array_has(string_to_array(${procurement_methods}, '|'), p.procurement_method))

@@ -41,8 +41,7 @@ hit AS MATERIALIZED (
     LEFT JOIN counted c ON c.ocid = p.ocid
     WHERE array_has(string_to_array(${procurement_methods}, '|'), p.procurement_method)
         AND coalesce(p.number_of_tenderers, c.tenderers) = 1
-        AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
-        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
+        AND matches_method_details(p.procurement_method_details, '', ${excluded_procurement_method_details})
 ),
 sources AS (
     SELECT b.ocid, array_agg(src('ocds_bid', b._batch, b._row, b.ocid || '/' || coalesce(b.tenderer_id, ''))) AS src_bids

@@ -57,12 +57,9 @@ WITH main AS (
 gap AS (
     SELECT g.* FROM cardinal_gap g
     JOIN main m ON m.currency = g.currency
-    WHERE (${excluded_procurement_method_details} = '' OR g.procurement_method_details IS NULL
-        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), g.procurement_method_details))
-        AND CASE WHEN ${price_comparison_procurement_methods} <> ''
-        THEN coalesce(array_has(string_to_array(${price_comparison_procurement_methods}, '|'), g.procurement_method_details), false)
-        ELSE ${no_price_comparison_procurement_methods} = '' OR g.procurement_method_details IS NULL
-            OR NOT array_has(string_to_array(${no_price_comparison_procurement_methods}, '|'), g.procurement_method_details) END
+    WHERE matches_method_details(g.procurement_method_details, '', ${excluded_procurement_method_details})
+        AND matches_method_details(g.procurement_method_details, ${price_comparison_procurement_methods},
+            ${no_price_comparison_procurement_methods})
 ),
 quartiles AS (
     SELECT quantile_r8(array_agg(difference), 0.25) AS q1, quantile_r8(array_agg(difference), 0.75) AS q3 FROM gap

@@ -44,8 +44,7 @@ WITH part AS (
     FROM ocds_bid b
     JOIN cardinal_final f ON f.ocid = b.ocid AND f.winner IS NOT NULL
     WHERE b.status = 'valid' AND b.tenderer_count = 1 AND b.tenderer_id IS NOT NULL
-        AND (${excluded_procurement_method_details} = '' OR f.procurement_method_details IS NULL
-        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), f.procurement_method_details))
+        AND matches_method_details(f.procurement_method_details, '', ${excluded_procurement_method_details})
 ),
 firm AS MATERIALIZED (
     SELECT tenderer_id, count(*) AS bids, sum(CASE WHEN tenderer_id = winner THEN 1 ELSE 0 END) AS wins,
@@ -74,8 +73,7 @@ sources AS (
     JOIN flagged h ON h.tenderer_id = b.tenderer_id
     JOIN cardinal_final f ON f.ocid = b.ocid AND f.winner IS NOT NULL
     WHERE b.status = 'valid' AND b.tenderer_count = 1
-        AND (${excluded_procurement_method_details} = '' OR f.procurement_method_details IS NULL
-        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), f.procurement_method_details))
+        AND matches_method_details(f.procurement_method_details, '', ${excluded_procurement_method_details})
     GROUP BY b.tenderer_id
 )
 SELECT

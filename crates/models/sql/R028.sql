@@ -40,12 +40,9 @@ WITH submitted AS (
     JOIN cardinal_process p ON p.ocid = b.ocid
     WHERE b.status IS NOT NULL AND b.status NOT IN ('invited', 'withdrawn')
         AND b.amount IS NOT NULL AND b.currency IS NOT NULL AND b.tenderer_id IS NOT NULL
-        AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
-        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
-        AND CASE WHEN ${price_comparison_procurement_methods} <> ''
-        THEN coalesce(array_has(string_to_array(${price_comparison_procurement_methods}, '|'), p.procurement_method_details), false)
-        ELSE ${no_price_comparison_procurement_methods} = '' OR p.procurement_method_details IS NULL
-            OR NOT array_has(string_to_array(${no_price_comparison_procurement_methods}, '|'), p.procurement_method_details) END
+        AND matches_method_details(p.procurement_method_details, '', ${excluded_procurement_method_details})
+        AND matches_method_details(p.procurement_method_details, ${price_comparison_procurement_methods},
+            ${no_price_comparison_procurement_methods})
 ),
 priced AS (
     -- Each submitted bid with an amount and currency, and its set of tenderers: a bid by

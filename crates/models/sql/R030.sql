@@ -32,8 +32,7 @@ late AS (
     JOIN winners w ON w.ocid = b.ocid AND w.supplier_id = b.tenderer_id
     JOIN cardinal_process p ON p.ocid = b.ocid
     WHERE b.status = 'valid' AND b.date IS NOT NULL AND p.tender_end IS NOT NULL
-        AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
-        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
+        AND matches_method_details(p.procurement_method_details, '', ${excluded_procurement_method_details})
         AND coalesce(try_cast(b.date AS TIMESTAMP) > try_cast(p.tender_end AS TIMESTAMP), b.date > p.tender_end)
 ),
 hit AS (

@@ -92,5 +92,4 @@ SELECT
 FROM hit h
 JOIN cardinal_process p ON p.ocid = h.ocid
 JOIN sources s ON s.ocid = h.ocid
-WHERE (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
-        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
+WHERE matches_method_details(p.procurement_method_details, '', ${excluded_procurement_method_details})

@@ -51,12 +51,9 @@ awarded AS (
     JOIN cardinal_process p ON p.ocid = a.ocid
     JOIN (SELECT DISTINCT ocid FROM ocds_bid WHERE status = 'disqualified') d ON d.ocid = a.ocid
     WHERE a.status = 'active'
-        AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
-        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
-        AND CASE WHEN ${price_comparison_procurement_methods} <> ''
-        THEN coalesce(array_has(string_to_array(${price_comparison_procurement_methods}, '|'), p.procurement_method_details), false)
-        ELSE ${no_price_comparison_procurement_methods} = '' OR p.procurement_method_details IS NULL
-            OR NOT array_has(string_to_array(${no_price_comparison_procurement_methods}, '|'), p.procurement_method_details) END
+        AND matches_method_details(p.procurement_method_details, '', ${excluded_procurement_method_details})
+        AND matches_method_details(p.procurement_method_details, ${price_comparison_procurement_methods},
+            ${no_price_comparison_procurement_methods})
 ),
 submitted AS (
     SELECT b.ocid, b.bid_index, b.status, b.amount, b.currency,

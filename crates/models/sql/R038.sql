@@ -50,8 +50,7 @@ WITH submitted AS MATERIALIZED (
     FROM ocds_bid b
     JOIN cardinal_process p ON p.ocid = b.ocid
     WHERE b.status IS NOT NULL AND b.status NOT IN ('invited', 'withdrawn')
-        AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
-        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
+        AND matches_method_details(p.procurement_method_details, '', ${excluded_procurement_method_details})
 ),
 per_process AS (
     SELECT ocid, count(*) AS submitted, sum(CASE WHEN status = 'disqualified' THEN 1 ELSE 0 END) AS disqualified

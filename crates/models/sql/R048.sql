@@ -48,8 +48,7 @@ WITH awarded AS (
     FROM ocds_award a
     JOIN cardinal_process p ON p.ocid = a.ocid
     WHERE a.status = 'active' AND a.supplier_count = 1 AND a.supplier_id IS NOT NULL AND a.item_classes IS NOT NULL
-        AND (${excluded_procurement_method_details} = '' OR p.procurement_method_details IS NULL
-        OR NOT array_has(string_to_array(${excluded_procurement_method_details}, '|'), p.procurement_method_details))
+        AND matches_method_details(p.procurement_method_details, '', ${excluded_procurement_method_details})
 ),
 firm AS (
     SELECT supplier_id, max(supplier_name) AS name, count(DISTINCT ocid) AS processes,
