@@ -37,7 +37,10 @@ def ours(path):
             model = w.get("model", "")
             if not model.startswith("R") or w.get("status", "open") != "open":
                 continue
-            kind, ident = w["subject"]["kind"], w["subject"]["id"]
+            try:
+                kind, ident = w["subject"]["kind"], w["subject"]["id"]
+            except (KeyError, TypeError):
+                sys.exit(f"{path}:{number}: not a warning of `qingfeng warnings export --format jsonl`")
             figures = w.get("evidence", {}).get("figures", {})
             if model == "R018" and figures.get("declared") is None:
                 counted.add(ident)
@@ -54,7 +57,12 @@ def ours(path):
 
 def cardinal(path):
     with open(path, encoding="utf-8") as f:
-        results = json.load(f)
+        try:
+            results = json.load(f)
+        except json.JSONDecodeError as e:
+            sys.exit(f"{path}: not Cardinal's JSON output: {e}")
+    if not isinstance(results, dict):
+        sys.exit(f"{path}: not Cardinal's JSON output: expected an object of groups")
     flagged = defaultdict(set)
     for group, entries in results.items():
         if group in ("Meta", "Maps"):

@@ -29,14 +29,17 @@ def main():
     utc = "--utc" in args
     args = [a for a in args if a != "--utc"]
     firm_count = 60
-    if "--firms" in args:
-        i = args.index("--firms")
-        firm_count = int(args[i + 1])
-        del args[i:i + 2]
-    if len(args) not in (2, 3):
-        sys.exit(__doc__)
-    count, path = int(args[0]), args[1]
-    rng = random.Random(int(args[2]) if len(args) == 3 else 1)
+    try:
+        if "--firms" in args:
+            i = args.index("--firms")
+            firm_count = int(args[i + 1])
+            del args[i:i + 2]
+        if len(args) not in (2, 3) or firm_count < 8:
+            raise ValueError("RELEASES, FILE and SEED expected, and at least 8 firms")
+        count, path = int(args[0]), args[1]
+        rng = random.Random(int(args[2]) if len(args) == 3 else 1)
+    except (ValueError, IndexError) as e:
+        sys.exit(f"{e}\n{__doc__}")
     firms = [f"F{i:03}" for i in range(firm_count)]
     # A few firms bid often and win rarely (R025), a few are often disqualified (R038).
     heavy = firms[:8]
